@@ -1,0 +1,169 @@
+# svmhv - top-level build.  `make` builds build/svmhv.elf, `make iso` the
+# hybrid BIOS/UEFI image, `make run` boots it, `make test` runs every test.
+# Objects go under build/, header dependencies come from -MMD.
+
+CROSS_COMPILE ?=
+ifeq ($(origin CC),default)
+CC := $(CROSS_COMPILE)gcc
+endif
+LD      := $(CROSS_COMPILE)ld
+NM      := $(CROSS_COMPILE)nm
+OBJCOPY := $(CROSS_COMPILE)objcopy
+NASM    ?= nasm
+HOSTCC  ?= gcc
+PYTHON  ?= python3
+
+B := build
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+# Kernel C flags, one reason each:
+#   -ffreestanding            no hosted libc; the kernel provides what it uses
+#   -fno-pic -fno-pie         linked at a fixed higher-half address
+#   -mcmodel=kernel           code and data live in the top 2 GiB
+#   -mno-red-zone             interrupts push onto the stack of whatever runs
+#   -mgeneral-regs-only etc.  no FPU/SSE state in the kernel
+#   -fno-stack-protector      no runtime to support it
+#   -fno-omit-frame-pointer   backtraces walk the RBP chain
+#   -fno-strict-aliasing      hardware structures are read through casts
+KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
+	-mno-mmx -mno-sse -mno-sse2 -mno-avx -mgeneral-regs-only -fno-stack-protector \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
+	-fno-strict-aliasing -fcf-protection=none \
+	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
+	-I. -DSVMHV_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
+KNFLAGS := -f elf64 -g -F dwarf -I.
+LDFLAGS := -n -nostdlib --no-warn-rwx-segments -z max-page-size=0x1000 -z noexecstack -T linker.ld
+
+# Every kernel source, by directory.
+KSRC_C   := $(filter-out kernel/asm-offsets.c,$(sort $(wildcard boot/*.c kernel/*.c mm/*.c sched/*.c svm/*.c drivers/*.c)))
+KSRC_ASM := $(sort $(wildcard boot/*.asm kernel/*.asm sched/*.asm svm/*.asm))
+KOBJ     := $(KSRC_C:%.c=$(B)/%.o) $(KSRC_ASM:%.asm=$(B)/%.o)
+
+.PHONY: all iso run debug test host-test kernel-test bench deps clean check-tools FORCE
+all: $(B)/svmhv.elf $(B)/compile_commands.json
+
+# Offsets used by assembly, generated from the C structures (asm-offsets).
+$(B)/asm-offsets.inc: kernel/asm-offsets.c $(wildcard kernel/*.h svm/*.h sched/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(KCFLAGS) -S -o $(B)/asm-offsets.s $<
+	$(PYTHON) tools/asm_offsets.py $(B)/asm-offsets.s > $@
+
+# V=1 shows full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/%.o: %.asm $(B)/asm-offsets.inc
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  NASM    $<")
+	$(Q)$(NASM) $(KNFLAGS) -I$(B)/ -MD $(@:.o=.d) -o $@ $<
+
+# Two-pass link: the symbol table for backtraces sits after .rodata, so the
+# addresses of code do not move when it is filled in.  The check compares
+# the text symbols of both passes.
+$(B)/ksyms0.c:
+	@mkdir -p $(@D)
+	$(PYTHON) tools/gensyms.py /dev/null > $@
+$(B)/ksyms0.o $(B)/ksyms.o: $(B)/%.o: $(B)/%.c kernel/ksyms.h
+	$(Q)$(CC) $(KCFLAGS) -c -o $@ $<
+$(B)/svmhv.pass1.elf: $(KOBJ) $(B)/ksyms0.o linker.ld
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms0.o
+$(B)/ksyms.c: $(B)/svmhv.pass1.elf tools/gensyms.py
+	$(NM) -n $< | $(PYTHON) tools/gensyms.py - > $@
+$(B)/svmhv.elf: $(KOBJ) $(B)/ksyms.o linker.ld
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(KOBJ) $(B)/ksyms.o
+	@$(NM) -n $(B)/svmhv.pass1.elf | grep -i ' t ' > $(B)/syms1.txt; \
+	 $(NM) -n $@ | grep -i ' t ' > $(B)/syms2.txt; \
+	 cmp -s $(B)/syms1.txt $(B)/syms2.txt || { echo "text moved between link passes"; exit 1; }
+	@if command -v grub-file >/dev/null; then grub-file --is-x86-multiboot2 $@ || { echo "not multiboot2"; exit 1; }; fi
+
+$(B)/compile_commands.json: $(KSRC_C) Makefile tools/compile_commands.py
+	@mkdir -p $(@D)
+	$(PYTHON) tools/compile_commands.py "$(CC)" "$(KCFLAGS)" $(KSRC_C) > $@
+	@cp $@ compile_commands.json
+
+# ---- guest images (flat binaries and ELF files built with nasm) ----
+GUEST_SRC := $(sort $(wildcard tests/guests/*.asm))
+GUEST_BIN := $(GUEST_SRC:tests/guests/%.asm=$(B)/guests/%.bin)
+$(B)/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc)
+	@mkdir -p $(@D)
+	$(PYTHON) tools/build_guest.py $< $@
+
+# ---- ISO ----
+$(B)/svmhv.iso: $(B)/svmhv.elf boot/grub.cfg $(GUEST_BIN)
+	@rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub $(B)/iso/guests
+	cp $(B)/svmhv.elf $(B)/iso/boot/svmhv.elf
+	cp boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
+	$(if $(GUEST_BIN),cp $(GUEST_BIN) $(B)/iso/guests/)
+	grub-mkrescue -o $@ $(B)/iso 2> $(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
+iso: check-tools $(B)/svmhv.iso
+
+# ---- running ----
+SMP ?= 4
+MEM ?= 1G
+FIRMWARE ?= bios
+ARGS ?=
+run: check-tools iso
+	$(PYTHON) tests/harness/qemu.py --iso $(B)/svmhv.iso --smp $(SMP) --mem $(MEM) \
+		--firmware $(FIRMWARE) --interactive --args "$(ARGS)"
+debug: check-tools iso
+	$(PYTHON) tests/harness/qemu.py --iso $(B)/svmhv.iso --smp $(SMP) --mem $(MEM) \
+		--firmware $(FIRMWARE) --interactive --gdb --args "$(ARGS)" & \
+	gdb -q -x tools/gdbinit $(B)/svmhv.elf; wait
+
+# ---- tests ----
+HOST_TESTS :=
+include $(sort $(wildcard tests/host/*.mk))
+HOST_CFLAGS := -std=gnu11 -g -O1 -I. -DHOST_TEST -Wall -Wextra -Werror -Wno-unused-parameter \
+	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST_BINS := $(HOST_TESTS:%=$(B)/host/test_%)
+.SECONDEXPANSION:
+$(B)/host/test_%: tests/host/test_%.c $$($$*_SRCS) tests/host/host_support.c tests/host/host_support.h
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -o $@ $< $($*_SRCS) tests/host/host_support.c -lcmocka
+host-test: check-tools $(HOST_BINS)
+	@mkdir -p $(B)/results
+	$(PYTHON) tests/harness/hosttests.py $(HOST_BINS)
+kernel-test: check-tools iso
+	$(PYTHON) tests/harness/suites.py --iso $(B)/svmhv.iso
+test: check-tools
+	@rm -rf $(B)/results
+	@$(MAKE) --no-print-directory all iso $(HOST_BINS)
+	@$(PYTHON) tests/harness/hosttests.py $(HOST_BINS); \
+	 $(PYTHON) tests/harness/suites.py --iso $(B)/svmhv.iso; \
+	 $(PYTHON) tests/harness/summary.py $(B)/results
+
+bench: check-tools iso
+	$(PYTHON) tests/harness/bench.py --iso $(B)/svmhv.iso $(if $(ICOUNT),--icount)
+
+# ---- set-up ----
+DEPS := qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools nasm ovmf \
+	libcmocka-dev gcc make python3 gnuplot-nox console-data gdb
+deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEPS); \
+	else \
+		echo "Run as root:  apt-get install -y $(DEPS)"; exit 1; \
+	fi
+# Installs the packages when a tool is missing.
+check-tools:
+	@missing=0; for t in qemu-system-x86_64 grub-mkrescue xorriso mformat nasm $(PYTHON) gnuplot; do \
+		command -v $$t >/dev/null || missing=1; done; \
+	 [ -f /usr/include/cmocka.h ] || missing=1; \
+	 [ -f /usr/share/OVMF/OVMF_CODE.fd ] || missing=1; \
+	 [ -d /usr/lib/grub/i386-pc ] && [ -d /usr/lib/grub/x86_64-efi ] || missing=1; \
+	 [ -d /usr/share/consolefonts ] || missing=1; \
+	 if [ $$missing = 1 ]; then $(MAKE) --no-print-directory deps; fi
+
+clean:
+	rm -rf $(B) compile_commands.json
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

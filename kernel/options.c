@@ -1,0 +1,54 @@
+/* kernel/options.c - the table of command-line options and their defaults.
+ * Unknown options and bad values are reported and ignored (cmdline.c). */
+#include "kernel/options.h"
+#include "kernel/cmdline.h"
+#include "kernel/printk.h"
+
+struct kernel_options kopt = {
+	.exit_qemu = false,
+	.smp = 0,
+	.loglevel = LOG_INFO,
+	.hostsave = HOSTSAVE_CACHED,
+	.hostcheck = false,
+	.seed = 1,
+	.stress = 0,
+};
+
+static int exit_mode;
+static const char *const exit_choices[] = { "halt", "qemu", NULL };
+static const char *const level_choices[] = { "err", "warn", "info", "debug", NULL };
+static const char *const hostsave_choices[] = { "vmsave", "cached", "seedbug", NULL };
+
+static const struct opt_desc opts[] = {
+	{ "exit", OPT_ENUM, &exit_mode, 0, exit_choices, 0, 0,
+	  "qemu: leave QEMU through isa-debug-exit when done; halt (default): halt" },
+	{ "test", OPT_STR, kopt.test, sizeof(kopt.test), NULL, 0, 0,
+	  "run in-kernel test suites: all or SUITE[,SUITE]" },
+	{ "smp", OPT_U64, &kopt.smp, 0, NULL, 1, 1024, "bring up at most N CPUs" },
+	{ "loglevel", OPT_ENUM, &kopt.loglevel, 0, level_choices, 0, 0, "log verbosity" },
+	{ "hostsave", OPT_ENUM, &kopt.hostsave, 0, hostsave_choices, 0, 0,
+	  "host-state policy: vmsave, cached (default) or seedbug (negative control)" },
+	{ "hostcheck", OPT_BOOL, &kopt.hostcheck, 0, NULL, 0, 0,
+	  "check host state after every VMLOAD" },
+	{ "schedstats", OPT_BOOL, &kopt.schedstats, 0, NULL, 0, 0, "print scheduler statistics" },
+	{ "bench", OPT_STR, kopt.bench, sizeof(kopt.bench), NULL, 0, 0,
+	  "run world-switch benchmarks: quick or full" },
+	{ "seed", OPT_U64, &kopt.seed, 0, NULL, 0, 0, "seed for randomized tests" },
+	{ "stress", OPT_U64, &kopt.stress, 0, NULL, 0, 0, "world switches in the stress suite" },
+	{ "noguests", OPT_BOOL, &kopt.noguests, 0, NULL, 0, 0, "do not start guest modules" },
+};
+
+int options_parse(const char *cmdline)
+{
+	int problems = cmdline_parse(cmdline, opts, ARRAY_SIZE(opts));
+	kopt.exit_qemu = exit_mode == 1;
+	log_level_max = kopt.loglevel;
+	return problems;
+}
+
+void options_print(void)
+{
+	kprintf("options: exit=%s test=%s smp=%lu hostsave=%s hostcheck=%d loglevel=%s\n",
+		exit_choices[exit_mode], kopt.test[0] ? kopt.test : "(none)", kopt.smp,
+		hostsave_choices[kopt.hostsave], kopt.hostcheck, level_choices[kopt.loglevel]);
+}

@@ -1,0 +1,25 @@
+/* kernel/options.h - the kernel command line, parsed once at boot. */
+#ifndef SVMHV_OPTIONS_H
+#define SVMHV_OPTIONS_H
+#include "kernel/types.h"
+
+enum hostsave_policy { HOSTSAVE_VMSAVE = 0, HOSTSAVE_CACHED = 1, HOSTSAVE_SEEDBUG = 2 };
+
+struct kernel_options {
+	bool exit_qemu;		/* exit=qemu: leave QEMU through isa-debug-exit */
+	char test[256];		/* test=all or test=SUITE[,SUITE] */
+	u64 smp;		/* smp=N: bring up at most N CPUs (0 = all) */
+	int loglevel;		/* loglevel=err|warn|info|debug */
+	int hostsave;		/* hostsave=vmsave|cached|seedbug */
+	bool hostcheck;		/* hostcheck=1: verify host state after every VMLOAD */
+	bool schedstats;	/* schedstats=1: print scheduler statistics at the end */
+	char bench[64];		/* bench=quick|full: run the world-switch benchmarks */
+	u64 seed;		/* seed=N: seed for randomized tests */
+	u64 stress;		/* stress=N: world switches for the host-state stress */
+	bool noguests;		/* noguests: ignore guest modules */
+};
+extern struct kernel_options kopt;
+
+int options_parse(const char *cmdline);
+void options_print(void);
+#endif
