@@ -11,6 +11,7 @@
 #include "sched/task.h"
 
 volatile bool panicking;
+bool panic_backtrace_done;
 void (*panic_stop_others)(void);
 static volatile u32 panic_owner = ~0u;
 
@@ -42,9 +43,10 @@ void panic(const char *reason, const char *fmt, ...)
 	kvprintf(fmt, ap);
 	kprintf("\n");
 	va_end(ap);
-	u64 rbp;
-	__asm__ __volatile__("mov %%rbp, %0" : "=r"(rbp));
-	backtrace_from(rbp, (u64)__builtin_return_address(0));
+	if (!panic_backtrace_done) {
+		u64 *fp = __builtin_frame_address(0);
+		backtrace_from(fp[0], fp[1]);
+	}
 	kernel_exit(EXIT_PANIC);
 }
 

@@ -24,6 +24,7 @@ void kernel_exit(enum exit_code code) __noreturn;
 	panic("assertion failed: " #cond, __VA_ARGS__); } while (0)
 
 extern volatile bool panicking;
+extern bool panic_backtrace_done;	/* an exception report already printed one */
 /* First step of any fatal report: owns the console, stops other CPUs. */
 void panic_begin(void);
 /* Set by the platform code once other CPUs can be stopped by IPI. */

@@ -81,3 +81,12 @@ char *strchr(const char *s, int c)
 			return NULL;
 	}
 }
+
+const char *strstr_simple(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *hay; hay++)
+		if (!strncmp(hay, needle, n))
+			return hay;
+	return n ? NULL : hay;
+}

@@ -14,5 +14,7 @@ size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
+/* strstr with no surprises: NULL if needle is not in hay. */
+const char *strstr_simple(const char *hay, const char *needle);
 
 #endif

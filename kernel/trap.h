@@ -15,6 +15,7 @@ typedef void (*irq_handler_t)(struct trap_frame *tf);
 void trap_register(int vector, irq_handler_t fn);
 void trap_dispatch(struct trap_frame *tf);
 const char *exception_name(int vector);
+/* Prints rip, then walks the frame-pointer chain starting at rbp. */
 void backtrace_from(u64 rbp, u64 rip);
 void dump_frame(const struct trap_frame *tf);
 

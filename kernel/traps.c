@@ -64,7 +64,7 @@ void backtrace_from(u64 rbp, u64 rip)
 		if (!ret || ret < KERNEL_VMA)
 			break;
 		kprintf("  [<%016lx>] ", ret);
-		print_sym(ret);
+		print_sym(ret - 1);	/* the call, not what follows it */
 		kprintf("\n");
 		if (next <= rbp)
 			break;
@@ -106,6 +106,7 @@ static void exception(struct trap_frame *tf)
 			tf->error & 4 ? "user" : "kernel", tf->error & 8 ? " (reserved bit set)" : "");
 	dump_frame(tf);
 	backtrace_from(tf->rbp, tf->rip);
+	panic_backtrace_done = true;
 	panic("unexpected exception", "no fault expected at RIP %016lx, found %s",
 	      tf->rip, exception_name((int)tf->vector));
 }

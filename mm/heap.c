@@ -492,6 +492,12 @@ static int heap_lookup(struct heap *h, void *ptr, const char *what, struct heap_
 			       (unsigned long long)page);
 			goto bad;
 		}
+		if (s->nfree == s->nobj) {
+			/* A handed-out object in a slab that counts none. */
+			pr_err("heap: %s of 0x%llx: slab header at 0x%llx is corrupted (free count)\n",
+			       what, (unsigned long long)va, (unsigned long long)page);
+			goto bad;
+		}
 		goto found;
 	}
 	if (magic == LARGE_MAGIC) {

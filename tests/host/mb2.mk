@@ -1,0 +1,2 @@
+HOST_TESTS += mb2
+mb2_SRCS := kernel/mb2.c

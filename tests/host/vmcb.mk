@@ -1,0 +1,2 @@
+HOST_TESTS += vmcb
+vmcb_SRCS := svm/exitcodes.c svm/vmcb_dump.c
