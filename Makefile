@@ -97,6 +97,14 @@ $(B)/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc)
 	@mkdir -p $(@D)
 	$(PYTHON) tools/build_guest.py $< $@
 
+# Guests the kernel carries for its own suites (svm/embedded_guests.asm).
+KGUEST_SRC := $(sort $(wildcard svm/guests/*.asm))
+KGUEST_BIN := $(KGUEST_SRC:svm/guests/%.asm=$(B)/guests/%.bin)
+$(B)/guests/%.bin: svm/guests/%.asm
+	@mkdir -p $(@D)
+	$(PYTHON) tools/build_guest.py $< $@
+$(B)/svm/embedded_guests.o: $(KGUEST_BIN)
+
 # ---- ISO ----
 $(B)/svmhv.iso: $(B)/svmhv.elf boot/grub.cfg $(GUEST_BIN)
 	@rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub $(B)/iso/guests

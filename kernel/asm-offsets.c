@@ -5,6 +5,7 @@
 #include "kernel/trap.h"
 #include "kernel/layout.h"
 #include "kernel/percpu.h"
+#include "svm/svm.h"
 
 #define DEFINE(sym, val) \
 	__asm__ __volatile__("\n.ascii \"->" #sym " %0\"" :: "i"((long)(val)))
@@ -18,6 +19,21 @@ void asm_offsets(void)
 	DEFINE(TF_SIZE, sizeof(struct trap_frame));
 	OFFSET(PCPU_CURRENT, percpu, current);
 	OFFSET(PCPU_SCRATCH, percpu, scratch);
+	OFFSET(GR_RBX, guest_regs, rbx);
+	OFFSET(GR_RCX, guest_regs, rcx);
+	OFFSET(GR_RDX, guest_regs, rdx);
+	OFFSET(GR_RSI, guest_regs, rsi);
+	OFFSET(GR_RDI, guest_regs, rdi);
+	OFFSET(GR_RBP, guest_regs, rbp);
+	OFFSET(GR_R8, guest_regs, r8);
+	OFFSET(GR_R9, guest_regs, r9);
+	OFFSET(GR_R10, guest_regs, r10);
+	OFFSET(GR_R11, guest_regs, r11);
+	OFFSET(GR_R12, guest_regs, r12);
+	OFFSET(GR_R13, guest_regs, r13);
+	OFFSET(GR_R14, guest_regs, r14);
+	OFFSET(GR_R15, guest_regs, r15);
+	DEFINE(VMCB_SAVE_RIP, offsetof(struct vmcb, save) + offsetof(struct vmcb_save, rip));
 #ifdef ASM_OFFSETS_EXTRA
 #include ASM_OFFSETS_EXTRA
 #endif

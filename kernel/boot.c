@@ -1,27 +1,70 @@
-/* kernel/boot.c - everything after memory: SVM capability check, the test
- * runner or the guests, and the final exit. */
+/* kernel/boot.c - everything after memory, on the boot CPU: the platform
+ * (ACPI, interrupt controllers, time), the scheduler, the other CPUs, SVM;
+ * then the test suites (test=) or the guests GRUB loaded; then the exit.
+ * Runs as the scheduler's task "main" once sched_init() has adopted it. */
 #include "kernel/boot.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/ktest.h"
+#include "kernel/mb2.h"
 #include "kernel/options.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
 #include "kernel/cpu.h"
+#include "kernel/smp.h"
+#include "sched/sched.h"
+#include "svm/svm.h"
+
+static void run_guests(void)
+{
+	struct guest *gs[MB2_MAX_MODULES];
+	u32 n = guests_create_from_modules(gs, MB2_MAX_MODULES);
+	if (!n) {
+		kprintf("svmhv: no guest modules to run (add module2 lines with 'guest ...', "
+			"see docs/guests.md)\n");
+		return;
+	}
+	kprintf("svmhv: running %u guest(s) on %u CPU(s)\n", n, ncpus_online);
+	guests_run_all(gs, n);
+	u32 bad = 0;
+	for (u32 i = 0; i < n; i++)
+		bad += !guest_met_expectation(gs[i]);
+	hoststate_print_counters();
+	kprintf("svmhv: all %u guest(s) stopped; %u did not stop as expected\n", n, bad);
+	for (u32 i = 0; i < n; i++)
+		guest_destroy(gs[i]);
+}
 
 void boot_continue(void)
 {
-	bool svm_usable = cpu_info.has_svm;
+	platform_init();
+	sched_init();		/* before the APs: they enter its idle loop */
+	smp_init();
+
+	int svm_err = svm_init();
+	if (svm_err)
+		kprintf("svm: not usable: %s\n", svm_unusable_reason);
+	hoststate_policy = kopt.hostsave;
+	hoststate_diff_check = kopt.hostcheck;
+	if (!svm_err)
+		hoststate_print_policy();
+
 	if (kopt.test[0]) {
 		int failed = ktest_run(kopt.test, svm_usable);
+		if (kopt.schedstats)
+			sched_print_stats();
 		if (failed < 0)
 			kernel_exit(EXIT_REFUSED);
 		kprintf("tests: %d failed\n", failed);
 		kernel_exit(failed ? EXIT_TESTS_FAILED : EXIT_SUCCESS_CODE);
 	}
-	if (!svm_usable) {
-		kprintf("svmhv: refusing to start guests: SVM is absent on this CPU\n");
+	if (svm_err) {
+		kprintf("svmhv: refusing to start guests: %s\n", svm_unusable_reason);
 		kernel_exit(EXIT_REFUSED);
 	}
-	kprintf("svmhv: nothing to do yet\n");
+	if (!kopt.noguests)
+		run_guests();
+	if (kopt.schedstats)
+		sched_print_stats();
+	kprintf("svmhv: work done\n");
 	kernel_exit(EXIT_SUCCESS_CODE);
 }

@@ -62,8 +62,41 @@ static bool known(const char *name, size_t len)
 	return false;
 }
 
+static bool svm_usable_for_tests;
+
+void ktest_dyn_plan(struct ktest_dyn *d, u32 n)
+{
+	d->planned = n;
+	kprintf("    1..%u\n", n);
+}
+
+void ktest_dyn_result(struct ktest_dyn *d, const char *name, int status, const char *fmt, ...)
+{
+	char why[160] = "";
+	if (fmt) {
+		va_list ap;
+		va_start(ap, fmt);
+		kvsnprintf(why, sizeof(why), fmt, ap);
+		va_end(ap);
+	}
+	d->reported++;
+	if (status == KTEST_FAIL) {
+		d->failed++;
+		if (why[0])
+			kprintf("        # %s: %s\n", name, why);
+		kprintf("    not ok %u %s\n", d->reported, name);
+	} else if (status == KTEST_SKIPPED) {
+		kprintf("    ok %u %s # SKIP %s\n", d->reported, name, why);
+	} else {
+		if (why[0])
+			kprintf("        # %s: %s\n", name, why);
+		kprintf("    ok %u %s\n", d->reported, name);
+	}
+}
+
 int ktest_run(const char *spec, bool svm_usable)
 {
+	svm_usable_for_tests = svm_usable;
 	if (strcmp(spec, "all")) {
 		for (const char *p = spec; *p;) {
 			const char *comma = strchr(p, ',');
@@ -92,8 +125,26 @@ int ktest_run(const char *spec, bool svm_usable)
 		if (!selected(s, spec))
 			continue;
 		idx++;
-		kprintf("    KTAP version 1\n    # Subtest: %s\n    1..%lu\n", s->name, s->ncases);
 		int failed = 0;
+		if (s->dynamic) {
+			kprintf("    KTAP version 1\n    # Subtest: %s\n", s->name);
+			struct ktest_dyn d = { 0, 0, 0 };
+			if ((s->flags & KTEST_NEEDS_SVM) && !svm_usable_for_tests) {
+				ktest_dyn_plan(&d, 1);
+				ktest_dyn_result(&d, "svm", KTEST_SKIPPED, "SVM is not usable on this machine");
+			} else {
+				s->dynamic(&d);
+			}
+			if (!d.planned && !d.reported)
+				ktest_dyn_plan(&d, 0);
+			for (u32 i = d.reported; i < d.planned; i++)
+				ktest_dyn_result(&d, "missing", KTEST_FAIL, "planned but never reported");
+			failed = (int)d.failed;
+			kprintf("%sok %u %s\n", failed ? "not " : "", idx, s->name);
+			failed_total += failed;
+			continue;
+		}
+		kprintf("    KTAP version 1\n    # Subtest: %s\n    1..%lu\n", s->name, s->ncases);
 		for (size_t i = 0; i < s->ncases; i++) {
 			struct ktest t = { .name = s->cases[i].name };
 			if ((s->flags & KTEST_NEEDS_SVM) && !svm_usable)

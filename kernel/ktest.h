@@ -21,18 +21,35 @@ struct ktest_case {
 #define KTEST_EXPLICIT  BIT(0)	/* run only when named, never by test=all */
 #define KTEST_NEEDS_SVM BIT(1)	/* skipped when SVM is unusable */
 
+/* A dynamic suite learns its cases as it runs (one per guest, say): it
+ * announces its plan with ktest_dyn_plan, then reports each case. */
+struct ktest_dyn {
+	u32 planned, reported, failed;
+};
+void ktest_dyn_plan(struct ktest_dyn *d, u32 n);
+void ktest_dyn_result(struct ktest_dyn *d, const char *name, int status, const char *fmt, ...)
+	__printf(4, 5);
+#define KTEST_PASS 0
+#define KTEST_FAIL 1
+#define KTEST_SKIPPED 2
+
 struct ktest_suite {
 	const char *name;
 	const struct ktest_case *cases;
 	size_t ncases;
 	u32 flags;
+	void (*dynamic)(struct ktest_dyn *d);
 };
 
 #define KTEST_CASE(fn) { #fn, fn }
+#define KTEST_DYNAMIC_SUITE(id, sname, sflags, fn)					\
+	static const struct ktest_suite id##_suite = { sname, NULL, 0, sflags, fn };	\
+	static const struct ktest_suite *const id##_ptr					\
+		__attribute__((section(".ktests"), used)) = &id##_suite
 #define KTEST_SUITE(id, sname, sflags, ...)						\
 	static const struct ktest_case id##_cases[] = { __VA_ARGS__ };			\
 	static const struct ktest_suite id##_suite = {					\
-		sname, id##_cases, ARRAY_SIZE(id##_cases), sflags };			\
+		sname, id##_cases, ARRAY_SIZE(id##_cases), sflags, NULL };		\
 	static const struct ktest_suite *const id##_ptr					\
 		__attribute__((section(".ktests"), used)) = &id##_suite
 

@@ -35,6 +35,11 @@ struct percpu {
 	void *call_arg;
 	volatile u32 call_pending;
 	u64 tsc_at_online;
+	/* drivers/lapic.c, kernel/smp.c */
+	volatile u64 timer_ticks;	/* VEC_LAPIC_TIMER interrupts counted */
+	u32 timer_hz;			/* lapic_timer_periodic() rate, 0 = not periodic */
+	volatile u32 resched_ipis;	/* VEC_IPI_RESCHED interrupts taken */
+	u8 *boot_stack;			/* the KSTACK_SIZE stack this CPU started on */
 } __aligned(64);
 
 _Static_assert(offsetof(struct percpu, self) == 0, "GS:0 must be the self pointer");

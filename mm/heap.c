@@ -54,11 +54,13 @@ struct large {
 	u64 seal;       /* over magic, npages, offset, owner and the address */
 };
 
-_Static_assert(sizeof(struct slab) <= HEAP_MIN_CLASS * 8, "slab header too big");
-_Static_assert(sizeof(struct large) <= 64, "large header too big");
 _Static_assert(HEAP_MIN_CLASS << (HEAP_NR_CLASSES - 1) == HEAP_MAX_CLASS,
 	       "size classes must double from HEAP_MIN_CLASS to HEAP_MAX_CLASS");
-_Static_assert(HEAP_MAX_CLASS < PAGE_SIZE / 2 + 1, "a slab must hold an object");
+_Static_assert((PAGE_SIZE - ALIGN_UP(sizeof(struct slab), HEAP_MIN_CLASS)) / HEAP_MIN_CLASS <=
+	       SLAB_MAP_WORDS * 64, "the smallest class overflows the slab bitmap");
+_Static_assert(sizeof(struct slab) <= HEAP_MAX_CLASS && 2 * HEAP_MAX_CLASS <= PAGE_SIZE,
+	       "a slab of the largest class must hold an object");
+_Static_assert(sizeof(struct large) <= 64, "large header grew: tests assume 64 bytes of overhead");
 
 /* ---- lists ---- */
 

@@ -95,6 +95,8 @@ class QemuResult:
             return f"QEMU killed by signal {-self.exit_status}"
         if self.exit_status == 0:
             return "crashed (triple fault or reset)"
+        if self.code == GRUB_FAIL_CODE:
+            return "GRUB could not load the kernel or a module (see log)"
         if self.code is not None:
             what = KERNEL_CODES.get(self.code, "unknown code")
             return f"kernel exit code {self.code} ({what})"
@@ -136,7 +138,7 @@ def make_grub_script(args: str, modules: list[tuple[str, str]],
         f"  outb 0x{DEBUG_EXIT_PORT:x} 0x{GRUB_FAIL_CODE:x}",
         "  halt",
         "}",
-        'menuentry "svmhv-run" {',
+        'menuentry "test-run" {',
         f"  if multiboot2 {grub_quote(KERNEL_PATH)} {grub_words(cmdline)}; "
         f"then true; else svmhv_fail {grub_quote('cannot load ' + KERNEL_PATH)}; fi",
     ]
@@ -259,7 +261,8 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
                marker, just before QEMU is killed at the timeout.  The run
                goes on afterwards.
     interactive serial and monitor on the terminal (mon:stdio), no timeout.
-    gdb        -s -S: QEMU waits for gdb on localhost:1234.
+    gdb        -s -S: QEMU waits for gdb on localhost:1234 (with
+               interactive: serial output only, see _run_interactive).
     quiet      do not print the QEMU command line.
     """
     iso = str(iso)
@@ -279,13 +282,20 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
         log.parent.mkdir(parents=True, exist_ok=True)
         log.unlink(missing_ok=True)
         mon_sock = str(tmp / "monitor.sock")
-        if interactive:
+        logfile = f",logfile={log}" if log_path else ""
+        if interactive and gdb:
+            # gdb owns the terminal: serial output only, no input, no
+            # monitor (use gdb's "monitor CMD"), Ctrl-C left to gdb.
+            serial = ["-chardev", f"stdio,id=con,signal=off{logfile}",
+                      "-serial", "chardev:con"]
+            monitor: list[str] = []
+        elif interactive:
             if log_path:
-                serial = ["-chardev", f"stdio,id=con,mux=on,logfile={log}",
+                serial = ["-chardev", f"stdio,id=con,mux=on{logfile}",
                           "-serial", "chardev:con", "-mon", "chardev=con,mode=readline"]
             else:
                 serial = ["-serial", "mon:stdio"]
-            monitor: list[str] = []
+            monitor = []
         else:
             serial = ["-serial", f"file:{log}"]
             monitor = ["-monitor", f"unix:{mon_sock},server=on,wait=off"]
@@ -296,23 +306,56 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
             if gdb:
                 print("qemu.py: QEMU waits for gdb on localhost:1234", flush=True)
         if interactive:
-            return _run_interactive(cmd, log)
+            return _run_interactive(cmd, log, gdb)
         return _run_batch(cmd, log, timeout, screendump, screendump_marker,
                           mon_sock)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _run_interactive(cmd: list[str], log: Path) -> QemuResult:
-    """Serial on the terminal; Ctrl-C belongs to QEMU, not to us."""
+def _is_noise(line: str) -> bool:
+    """QEMU warnings repeated on every TCG run with -cpu EPYC."""
+    return "TCG doesn't support requested feature" in line
+
+
+def without_noise(stderr: str) -> str:
+    """QEMU's messages less the per-run TCG feature warnings."""
+    return "".join(l for l in stderr.splitlines(keepends=True) if not _is_noise(l))
+
+
+def _run_interactive(cmd: list[str], log: Path, gdb: bool) -> QemuResult:
+    """QEMU on the terminal until it exits; no timeout.
+
+    Plain interactive runs: serial and monitor on the terminal (Ctrl-A h
+    for help, Ctrl-A x quits), Ctrl-C goes to QEMU.  With gdb: QEMU runs in
+    its own session with no input, so that Ctrl-C in gdb interrupts the
+    guest instead of killing QEMU; quitting gdb (or "kill") ends QEMU, and
+    so does SIGTERM/SIGHUP to this script.  QEMU's stderr is passed through
+    less the TCG feature warnings.
+    """
     start = time.monotonic()
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        status = subprocess.call(cmd)
+        proc = subprocess.Popen(cmd, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL if gdb else None,
+                                start_new_session=gdb)
     except FileNotFoundError as e:
         return QemuResult(cmd, None, None, False, "", 0.0, qemu_error=str(e))
+
+    def stop(signum, frame):
+        proc.terminate()
+    # Set only now, after the fork, so that QEMU keeps the defaults.
+    saved = {sig: signal.signal(sig, handler) for sig, handler in (
+        (signal.SIGINT, signal.SIG_IGN), (signal.SIGTERM, stop), (signal.SIGHUP, stop))}
+    try:
+        for raw in proc.stderr:
+            line = raw.decode(errors="replace")
+            if not _is_noise(line):
+                sys.stderr.write(line.rstrip("\n") + "\r\n")
+                sys.stderr.flush()
+        status = proc.wait()
     finally:
-        signal.signal(signal.SIGINT, old)
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
     text = log.read_text(errors="replace") if log.exists() else ""
     return QemuResult(cmd, status, decode_status(status), False, text,
                       time.monotonic() - start)
@@ -440,8 +483,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(r.log)
         if r.log and not r.log.endswith("\n"):
             sys.stdout.write("\n")
-        if r.stderr.strip():
-            sys.stderr.write(r.stderr)
+        noise = without_noise(r.stderr)
+        if noise.strip():
+            sys.stderr.write(noise)
     print(f"qemu.py: {r.describe()} ({r.wall:.1f}s)", file=sys.stderr)
     if r.exit_status is None:
         return 125

@@ -1,0 +1,876 @@
+/* sched/sched.c - the scheduler core.
+ *
+ * Each CPU has a run queue (sched/runqueue.c) under its own lock.  A task
+ * belongs to the queue of t->cpu; that field changes only with the task off
+ * any CPU and both queues locked.  The running task is not queued.  The
+ * run-queue lock is held across the stack switch and released by the task
+ * switched to (finish_switch), which also performs deferred work on the
+ * task switched away from: a pending migration, or freeing it after exit.
+ *
+ * Wake-ups follow one rule: a task found BLOCKED that is still its CPU's
+ * current task (it has not reached schedule() yet) is only marked RUNNING;
+ * otherwise it is queued.  So a task is never queued while it runs.
+ *
+ * Preempt notifiers run on every switch: sched_out before leaving a task,
+ * sched_in after entering one, both with the physical CPU and interrupts off.
+ */
+#include "sched/sched.h"
+#include "kernel/cpu.h"
+#include "kernel/desc.h"
+#include "kernel/panic.h"
+#include "kernel/percpu.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "kernel/trap.h"
+#include "kernel/layout.h"
+#include "kernel/smp.h"
+#include "drivers/lapic.h"
+#include "drivers/timer.h"
+#include "mm/kmem.h"
+
+struct task *switch_stack(u64 *prev_rsp, u64 next_rsp, struct task *prev);
+extern char task_entry_trampoline[];
+void task_start(struct task *prev) __noreturn;
+
+static struct sched_cpu sched_cpus[MAX_CPUS];
+static volatile bool sched_up;
+static u32 next_task_id = 1;
+static spinlock_t tasks_lock = SPINLOCK_INIT("tasks");
+static struct list_node all_tasks = LIST_INIT(all_tasks);
+volatile bool sched_debug_skip_fs_restore;
+u32 sched_slice_ticks = SCHED_SLICE_TICKS;
+
+static inline struct sched_cpu *sc_of(u32 cpu) { return &sched_cpus[cpu]; }
+
+bool sched_running(void)
+{
+	return sched_up;
+}
+
+/* ---- locking helpers ---- */
+
+static struct sched_cpu *task_rq_lock(struct task *t, u64 *flags)
+{
+	for (;;) {
+		u32 c = READ_ONCE(t->cpu);
+		struct sched_cpu *sc = sc_of(c);
+		*flags = spin_lock_irqsave(&sc->lock);
+		if (READ_ONCE(t->cpu) == c)
+			return sc;
+		spin_unlock_irqrestore(&sc->lock, *flags);
+	}
+}
+
+/* Locks two run queues in a fixed order (lower CPU first). */
+static void double_lock(u32 a, u32 b)
+{
+	if (a == b) {
+		spin_lock(&sc_of(a)->lock);
+	} else if (a < b) {
+		spin_lock(&sc_of(a)->lock);
+		spin_lock(&sc_of(b)->lock);
+	} else {
+		spin_lock(&sc_of(b)->lock);
+		spin_lock(&sc_of(a)->lock);
+	}
+}
+
+static void double_unlock(u32 a, u32 b)
+{
+	spin_unlock(&sc_of(a)->lock);
+	if (a != b)
+		spin_unlock(&sc_of(b)->lock);
+}
+
+static inline struct task *rq_task(struct rq_entity *e)
+{
+	return e ? container_of(e, struct task, rq) : NULL;
+}
+
+/* Makes `cpu` reschedule soon: locally by flag, remotely by IPI. */
+static void kick_cpu(u32 cpu)
+{
+	sc_of(cpu)->need_resched = true;
+	if (cpu != this_cpu_id())
+		ipi_send(cpu, VEC_IPI_RESCHED);
+}
+
+/* Must `t`, just queued on `cpu`, preempt what runs there? */
+static void check_preempt(u32 cpu, struct task *t)
+{
+	if (!cpu_table[cpu] || !cpu_table[cpu]->sched)
+		return;
+	struct task *cur = cpu_table[cpu]->current;
+	if (cur == sc_of(cpu)->idle || (cur && t->rq.prio < cur->rq.prio))
+		kick_cpu(cpu);
+}
+
+/* ---- per-task CPU state ---- */
+
+static void load_task_state(struct percpu *pc, struct task *next)
+{
+	if (!sched_debug_skip_fs_restore)
+		wrmsr(MSR_FS_BASE, next->fs_base);
+	wrmsr(MSR_KERNEL_GS_BASE, next->kernel_gs_base);
+	if (next->ldt) {
+		gdt_system_desc(&pc->gdt.entry[SEL_LDT_FIRST >> 3], (u64)next->ldt,
+				next->ldt_entries * 8 - 1, 0x2);
+		load_ldtr(SEL_LDT_FIRST);
+	} else if (read_ldtr()) {
+		load_ldtr(0);
+	}
+}
+
+static void notify_out(struct task *t, u32 cpu, bool preempted)
+{
+	list_for_each(it, &t->notifiers) {
+		struct preempt_notifier *pn = list_entry(it, struct preempt_notifier, link);
+		t->stats.notifier_out++;
+		pn->ops->sched_out(pn, cpu, preempted);
+	}
+}
+
+static void notify_in(struct task *t, u32 cpu, bool migrated)
+{
+	list_for_each(it, &t->notifiers) {
+		struct preempt_notifier *pn = list_entry(it, struct preempt_notifier, link);
+		t->stats.notifier_in++;
+		pn->ops->sched_in(pn, cpu, migrated);
+	}
+}
+
+void preempt_notifier_register(struct task *t, struct preempt_notifier *pn,
+			       const struct preempt_ops *ops)
+{
+	u64 f = irq_save();
+	pn->ops = ops;
+	list_add_tail(&t->notifiers, &pn->link);
+	irq_restore(f);
+}
+
+void preempt_notifier_unregister(struct task *t, struct preempt_notifier *pn)
+{
+	u64 f = irq_save();
+	list_del(&pn->link);
+	irq_restore(f);
+}
+
+void preempt_disable(void)
+{
+	this_cpu()->preempt_count++;
+	barrier();
+}
+
+void preempt_enable(void)
+{
+	barrier();
+	struct percpu *pc = this_cpu();
+	pc->preempt_count--;
+	if (!pc->preempt_count && pc->sched && pc->sched->need_resched && irqs_enabled() &&
+	    !pc->locks_held)
+		schedule();
+}
+
+/* ---- switching ---- */
+
+static int pick_allowed_cpu(const struct task *t, u32 prefer)
+{
+	if (prefer < ncpus_online && cpumask_test(&t->affinity, prefer))
+		return (int)prefer;
+	for (u32 c = 0; c < ncpus_online; c++)
+		if (cpumask_test(&t->affinity, c))
+			return (int)c;
+	return -1;
+}
+
+static void free_task(struct task *t)
+{
+	u64 f = spin_lock_irqsave(&tasks_lock);
+	list_del(&t->all_link);
+	spin_unlock_irqrestore(&tasks_lock, f);
+	kfree(t->stack);
+	kfree(t->tls);
+	if (t->ldt)
+		kfree(t->ldt);
+	kfree(t);
+}
+
+/* Runs on the task switched to, with this CPU's run-queue lock held and
+ * interrupts off.  Ends the switch: releases the lock, finishes what the
+ * task we left needs, then tells the new task's notifiers it is in. */
+static void finish_switch(struct task *prev)
+{
+	struct percpu *pc = this_cpu();
+	struct sched_cpu *sc = pc->sched;
+	struct task *cur = pc->current;
+	u32 cpu = pc->cpu_id;
+	bool migrated = cur->last_cpu != ~0u && cur->last_cpu != cpu;
+
+	cur->stats.runs++;
+	if (migrated) {
+		cur->stats.migrations++;
+		sc->stats.migrations_in++;
+	}
+	cur->last_cpu = cpu;
+	cur->slice_ticks = sched_slice_ticks;
+
+	s32 move_to = -1;
+	bool dead = prev->state == TASK_DEAD;
+	if (prev->state == TASK_RUNNABLE && !prev->rq.queued && prev != sc->idle) {
+		move_to = prev->migrate_to >= 0 ? prev->migrate_to : pick_allowed_cpu(prev, cpu);
+		if (move_to < 0)
+			move_to = (s32)cpu;	/* no CPU allowed: stay rather than vanish */
+	}
+	spin_unlock(&sc->lock);
+
+	if (move_to >= 0) {
+		double_lock(cpu, (u32)move_to);
+		prev->migrate_to = -1;
+		prev->cpu = (u32)move_to;
+		rq_enqueue(&sc_of((u32)move_to)->rq, &prev->rq);
+		double_unlock(cpu, (u32)move_to);
+		check_preempt((u32)move_to, prev);
+	}
+	if (dead) {
+		if (prev->detached)
+			free_task(prev);
+		else
+			__atomic_store_n(&prev->exited, true, __ATOMIC_RELEASE);
+	}
+	notify_in(cur, cpu, migrated);
+}
+
+void schedule(void)
+{
+	u64 flags = irq_save();
+	struct percpu *pc = this_cpu();
+	struct sched_cpu *sc = pc->sched;
+	struct task *prev = pc->current;
+	u32 cpu = pc->cpu_id;
+
+	if (lock_checks && pc->locks_held && prev->state == TASK_BLOCKED)
+		panic("sleeping with a spinlock held",
+		      "task '%s' blocks on CPU %u holding %u spinlock(s), expected none",
+		      prev->name, cpu, pc->locks_held);
+	if (prev->stack && *(u64 *)prev->stack != STACK_CANARY)
+		panic("kernel stack overflow", "canary %#lx at the bottom of '%s''s stack, found %#lx",
+		      STACK_CANARY, prev->name, *(u64 *)prev->stack);
+
+	spin_lock(&sc->lock);
+	sc->need_resched = false;
+	bool runnable = prev->state == TASK_RUNNING;
+	bool preempted = prev->preempt_pending;
+	prev->preempt_pending = false;
+	if (runnable && prev != sc->idle) {
+		prev->state = TASK_RUNNABLE;
+		if (prev->migrate_to < 0 && cpumask_test(&prev->affinity, cpu)) {
+			/* A preempted task goes to the back of its level; one that
+			 * yields or is kicked does too: round robin. */
+			rq_enqueue(&sc->rq, &prev->rq);
+		}
+		/* else: finish_switch moves it */
+	}
+	struct task *next = rq_task(rq_pop(&sc->rq));
+	if (!next)
+		next = sc->idle;
+	if (next == prev) {
+		prev->state = TASK_RUNNING;
+		prev->slice_ticks = sched_slice_ticks;
+		spin_unlock(&sc->lock);
+		irq_restore(flags);
+		return;
+	}
+	if (preempted && runnable)
+		prev->stats.preemptions++;
+	next->state = TASK_RUNNING;
+	notify_out(prev, cpu, runnable);
+	load_task_state(pc, next);
+	sc->stats.switches++;
+	pc->current = next;
+	prev = switch_stack(&prev->rsp, next->rsp, prev);
+	finish_switch(prev);
+	irq_restore(flags);
+}
+
+void task_start(struct task *prev)
+{
+	finish_switch(prev);
+	sti();
+	struct task *t = current_task();
+	t->entry(t->arg);
+	task_exit();
+}
+
+void sched_yield(void)
+{
+	current_task()->stats.yields++;
+	schedule();
+}
+
+/* ---- tasks ---- */
+
+struct task *task_create(const struct task_params *p)
+{
+	struct task *t = kzalloc(sizeof(*t));
+	u32 ssize = p->stack_size ? p->stack_size : KSTACK_SIZE;
+	u8 *stack = kmalloc_aligned(ssize, 16);
+	struct task_local *tl = kzalloc(sizeof(*tl));
+	if (!t || !stack || !tl) {
+		kfree(t);
+		kfree(stack);
+		kfree(tl);
+		return NULL;
+	}
+	u64 f = spin_lock_irqsave(&tasks_lock);
+	t->id = next_task_id++;
+	list_add_tail(&all_tasks, &t->all_link);
+	spin_unlock_irqrestore(&tasks_lock, f);
+
+	ksnprintf(t->name, sizeof(t->name), "%s", p->name ? p->name : "task");
+	t->stack = stack;
+	t->stack_size = ssize;
+	*(u64 *)stack = STACK_CANARY;
+	tl->self = tl;
+	tl->task = t;
+	tl->magic = TASK_LOCAL_MAGIC;
+	t->tls = tl;
+	t->fs_base = (u64)tl;
+	/* A distinct canonical value per task, easy to recognise in reports. */
+	t->kernel_gs_base = 0xffffc90000000000ULL | ((u64)t->id << 12);
+	if (p->with_ldt) {
+		t->ldt_entries = 2;
+		t->ldt = kzalloc(t->ldt_entries * 8);
+		if (!t->ldt) {
+			free_task(t);
+			return NULL;
+		}
+		/* Entry 0: a present data segment whose limit is the task id, so
+		 * `lsl` through the active LDT names the task it belongs to. */
+		u32 lim = t->id & 0xfffff;
+		t->ldt[0] = (lim & 0xffff) | ((u64)0x92 << 40) | ((u64)((lim >> 16) & 0xf) << 48);
+	}
+	t->rq.prio = p->prio < SCHED_NPRIO ? p->prio : PRIO_DEFAULT;
+	if (p->affinity)
+		t->affinity = *p->affinity;
+	else
+		cpumask_setall(&t->affinity);
+	t->last_cpu = ~0u;
+	t->migrate_to = -1;
+	t->detached = p->detached;
+	t->entry = p->entry;
+	t->arg = p->arg;
+	list_init(&t->notifiers);
+	list_init(&t->sleep_link);
+	list_init(&t->wait_link);
+	t->slice_ticks = sched_slice_ticks;
+
+	/* Initial stack: switch_stack pops six registers (zero) and returns
+	 * into task_entry_trampoline; two zero words above keep the ABI's
+	 * alignment and end backtraces. */
+	u64 *sp = (u64 *)(stack + ssize);
+	*--sp = 0;
+	*--sp = 0;
+	*--sp = (u64)task_entry_trampoline;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	t->rsp = (u64)sp;
+
+	int cpu = pick_allowed_cpu(t, p->cpu >= 0 ? (u32)p->cpu : this_cpu_id());
+	if (cpu < 0) {
+		pr_err("sched: task '%s' has no online CPU in its affinity mask\n", t->name);
+		free_task(t);
+		return NULL;
+	}
+	t->cpu = (u32)cpu;
+	struct sched_cpu *sc = sc_of((u32)cpu);
+	f = spin_lock_irqsave(&sc->lock);
+	t->state = TASK_RUNNABLE;
+	rq_enqueue(&sc->rq, &t->rq);
+	spin_unlock_irqrestore(&sc->lock, f);
+	check_preempt((u32)cpu, t);
+	return t;
+}
+
+void task_exit(void)
+{
+	cli();
+	struct task *t = current_task();
+	while (!list_empty(&t->notifiers))
+		list_del(t->notifiers.next);
+	t->state = TASK_DEAD;
+	schedule();
+	panic("dead task ran", "task '%s' never to run again after exit, found it running", t->name);
+}
+
+int task_join(struct task *t)
+{
+	return task_join_keep(t, NULL, NULL);
+}
+
+int task_join_keep(struct task *t, u64 *runs, u64 *migrations)
+{
+	if (t->detached || t == current_task())
+		return -EINVAL;
+	/* `exited` is the last thing finish_switch writes about a dead task:
+	 * after it, nothing on any CPU touches the task or its stack. */
+	while (!__atomic_load_n(&t->exited, __ATOMIC_ACQUIRE))
+		sched_sleep_ns(200000);
+	if (runs)
+		*runs += t->stats.runs;
+	if (migrations)
+		*migrations += t->stats.migrations;
+	free_task(t);
+	return 0;
+}
+
+/* ---- waking, sleeping, waiting ---- */
+
+void task_wake(struct task *t)
+{
+	u64 f;
+	struct sched_cpu *sc = task_rq_lock(t, &f);
+	u32 cpu = t->cpu;
+	bool queued = false;
+	if (t->state == TASK_BLOCKED) {
+		if (list_linked(&t->sleep_link))
+			list_del(&t->sleep_link);
+		if (cpu_table[cpu]->current == t) {
+			t->state = TASK_RUNNING;	/* not switched out yet */
+		} else {
+			t->state = TASK_RUNNABLE;
+			rq_enqueue(&sc->rq, &t->rq);
+			queued = true;
+		}
+	}
+	spin_unlock_irqrestore(&sc->lock, f);
+	if (queued)
+		check_preempt(cpu, t);
+}
+
+static void sleepers_insert(struct sched_cpu *sc, struct task *t)
+{
+	list_for_each(it, &sc->sleepers) {
+		struct task *o = list_entry(it, struct task, sleep_link);
+		if (o->wake_tsc > t->wake_tsc) {
+			list_insert_between(&t->sleep_link, it->prev, it);
+			return;
+		}
+	}
+	list_add_tail(&sc->sleepers, &t->sleep_link);
+}
+
+void sched_sleep_until_tsc(u64 deadline)
+{
+	u64 f = irq_save();
+	struct percpu *pc = this_cpu();
+	struct sched_cpu *sc = pc->sched;
+	struct task *t = pc->current;
+	spin_lock(&sc->lock);
+	t->wake_tsc = deadline;
+	sleepers_insert(sc, t);
+	t->state = TASK_BLOCKED;
+	t->stats.blocks++;
+	spin_unlock(&sc->lock);
+	schedule();
+	irq_restore(f);
+}
+
+void sched_sleep_ns(u64 ns)
+{
+	sched_sleep_until_tsc(rdtsc() + ns_to_tsc(ns));
+}
+
+void wq_init(struct wait_queue *wq)
+{
+	spin_lock_init(&wq->lock, "waitq");
+	list_init(&wq->waiters);
+}
+
+void wq_wait(struct wait_queue *wq, spinlock_t *lock)
+{
+	u64 f = irq_save();
+	struct task *t = current_task();
+	spin_lock(&wq->lock);
+	list_add_tail(&wq->waiters, &t->wait_link);
+	t->state = TASK_BLOCKED;
+	t->stats.blocks++;
+	spin_unlock(&wq->lock);
+	if (lock)
+		spin_unlock(lock);
+	schedule();
+	/* Woken (or never slept): make sure we are off the queue. */
+	spin_lock(&wq->lock);
+	if (list_linked(&t->wait_link))
+		list_del(&t->wait_link);
+	spin_unlock(&wq->lock);
+	if (lock)
+		spin_lock(lock);
+	irq_restore(f);
+}
+
+bool wq_wake_one(struct wait_queue *wq)
+{
+	u64 f = spin_lock_irqsave(&wq->lock);
+	struct list_node *n = list_first(&wq->waiters);
+	struct task *t = NULL;
+	if (n) {
+		list_del(n);
+		t = list_entry(n, struct task, wait_link);
+	}
+	spin_unlock_irqrestore(&wq->lock, f);
+	if (t)
+		task_wake(t);
+	return t != NULL;
+}
+
+u32 wq_wake_all(struct wait_queue *wq)
+{
+	u32 n = 0;
+	while (wq_wake_one(wq))
+		n++;
+	return n;
+}
+
+/* ---- affinity and migration ---- */
+
+int sched_migrate(struct task *t, u32 cpu)
+{
+	if (cpu >= ncpus_online || !cpumask_test(&t->affinity, cpu))
+		return -EINVAL;
+	for (;;) {
+		u64 f;
+		struct sched_cpu *sc = task_rq_lock(t, &f);
+		u32 from = t->cpu;
+		if (from == cpu && t->migrate_to < 0) {
+			spin_unlock_irqrestore(&sc->lock, f);
+			return 0;
+		}
+		if (t->state == TASK_RUNNING) {
+			t->migrate_to = (s32)cpu;
+			t->preempt_pending = true;
+			spin_unlock_irqrestore(&sc->lock, f);
+			if (from == this_cpu_id() && t == current_task())
+				schedule();
+			else
+				kick_cpu(from);
+			return 0;
+		}
+		if (t->state == TASK_DEAD) {
+			spin_unlock_irqrestore(&sc->lock, f);
+			return -ENOENT;
+		}
+		if (t->state == TASK_RUNNABLE && !t->rq.queued) {
+			/* In transit between queues: try again. */
+			spin_unlock_irqrestore(&sc->lock, f);
+			cpu_relax();
+			continue;
+		}
+		spin_unlock(&sc->lock);
+		double_lock(from, cpu);
+		if (t->cpu != from || cpu_table[from]->current == t ||
+		    (t->state == TASK_RUNNABLE && !t->rq.queued)) {
+			double_unlock(from, cpu);
+			irq_restore(f);
+			continue;
+		}
+		bool queued = false;
+		if (t->state == TASK_RUNNABLE) {
+			rq_dequeue(&sc_of(from)->rq, &t->rq);
+			t->cpu = cpu;
+			rq_enqueue(&sc_of(cpu)->rq, &t->rq);
+			queued = true;
+		} else if (t->state == TASK_BLOCKED) {
+			bool sleeping = list_linked(&t->sleep_link);
+			if (sleeping)
+				list_del(&t->sleep_link);
+			t->cpu = cpu;
+			if (sleeping)
+				sleepers_insert(sc_of(cpu), t);
+		}
+		double_unlock(from, cpu);
+		irq_restore(f);
+		if (queued)
+			check_preempt(cpu, t);
+		return 0;
+	}
+}
+
+int sched_set_affinity(struct task *t, const cpumask_t *m)
+{
+	int target = -1;
+	for (u32 c = 0; c < ncpus_online && target < 0; c++)
+		if (cpumask_test(m, c))
+			target = (int)c;
+	if (target < 0)
+		return -EINVAL;
+	u64 f;
+	struct sched_cpu *sc = task_rq_lock(t, &f);
+	t->affinity = *m;
+	bool must_move = !cpumask_test(m, t->cpu);
+	spin_unlock_irqrestore(&sc->lock, f);
+	if (must_move)
+		return sched_migrate(t, (u32)target);
+	return 0;
+}
+
+void sched_set_prio(struct task *t, u32 prio)
+{
+	if (prio >= SCHED_NPRIO)
+		prio = SCHED_NPRIO - 1;
+	u64 f;
+	struct sched_cpu *sc = task_rq_lock(t, &f);
+	if (t->rq.queued) {
+		rq_dequeue(&sc->rq, &t->rq);
+		t->rq.prio = prio;
+		rq_enqueue(&sc->rq, &t->rq);
+	} else {
+		t->rq.prio = prio;
+	}
+	spin_unlock_irqrestore(&sc->lock, f);
+}
+
+u64 sched_cpu_switches(u32 cpu)
+{
+	return sc_of(cpu)->stats.switches;
+}
+
+u32 sched_queued(u32 cpu)
+{
+	return READ_ONCE(sc_of(cpu)->rq.nr);
+}
+
+/* ---- load balancing: an idle CPU pulls one waiting task ---- */
+
+static bool try_pull(u32 self)
+{
+	u32 loads[MAX_CPUS];
+	u32 n = ncpus_online;
+	for (u32 c = 0; c < n; c++)
+		loads[c] = READ_ONCE(sc_of(c)->rq.nr);
+	int busiest = balance_pick_busiest(loads, n, self, 1);
+	if (busiest < 0)
+		return false;
+	u32 from = (u32)busiest;
+	struct task *pulled = NULL;
+	double_lock(self, from);
+	struct runqueue *rq = &sc_of(from)->rq;
+	/* Lowest priority level first: leave urgent work where it is. */
+	for (int p = SCHED_NPRIO - 1; p >= 0 && !pulled; p--) {
+		list_for_each(it, &rq->level[p]) {
+			struct task *t = list_entry(it, struct task, rq.link);
+			/* A task placed on a CPU it has not run on yet (explicit
+			 * migration, wake-up there) stays: it was put there. */
+			bool placed = t->last_cpu != ~0u && t->last_cpu != t->cpu;
+			if (cpumask_test(&t->affinity, self) && t->migrate_to < 0 && !placed) {
+				pulled = t;
+				break;
+			}
+		}
+	}
+	if (pulled) {
+		rq_dequeue(rq, &pulled->rq);
+		pulled->cpu = self;
+		rq_enqueue(&sc_of(self)->rq, &pulled->rq);
+		sc_of(self)->stats.pulls++;
+	}
+	double_unlock(self, from);
+	return pulled != NULL;
+}
+
+/* ---- timer tick and preemption ---- */
+
+static void sched_tick(struct trap_frame *tf)
+{
+	struct percpu *pc = this_cpu();
+	struct sched_cpu *sc = pc->sched;
+	lapic_eoi();
+	sc->stats.ticks++;
+	u64 now = rdtsc();
+	spin_lock(&sc->lock);
+	bool woke = false;
+	while (!list_empty(&sc->sleepers)) {
+		struct task *t = list_entry(sc->sleepers.next, struct task, sleep_link);
+		if (t->wake_tsc > now)
+			break;
+		list_del(&t->sleep_link);
+		if (t->state == TASK_BLOCKED) {
+			t->state = TASK_RUNNABLE;
+			rq_enqueue(&sc->rq, &t->rq);
+			woke = true;
+		}
+	}
+	struct task *cur = pc->current;
+	if (cur == sc->idle) {
+		if (sc->rq.nr)
+			sc->need_resched = true;
+	} else {
+		if (cur->slice_ticks && --cur->slice_ticks == 0 && sc->rq.nr)
+			sc->need_resched = true;
+		int hp = rq_highest_prio(&sc->rq);
+		if (woke && hp >= 0 && (u32)hp < cur->rq.prio)
+			sc->need_resched = true;
+	}
+	spin_unlock(&sc->lock);
+}
+
+static void resched_ipi(void)
+{
+	struct sched_cpu *sc = this_cpu()->sched;
+	if (sc)		/* a CPU still starting has nothing to reschedule */
+		sc->need_resched = true;
+}
+
+static void sched_trap_exit(struct trap_frame *tf)
+{
+	struct percpu *pc = this_cpu();
+	struct sched_cpu *sc = pc->sched;
+	if (!sc || !sc->need_resched || pc->preempt_count || pc->locks_held)
+		return;
+	if (!(tf->rflags & RFLAGS_IF))
+		return;		/* interrupted code had interrupts off */
+	struct task *cur = pc->current;
+	if (cur->state == TASK_RUNNING && cur != sc->idle)
+		cur->preempt_pending = true;
+	schedule();
+}
+
+/* ---- idle and start-up ---- */
+
+static void idle_loop(void) __noreturn;
+static void idle_loop(void)
+{
+	struct percpu *pc = this_cpu();
+	struct sched_cpu *sc = pc->sched;
+	for (;;) {
+		cli();
+		if (!sc->rq.nr && ncpus_online > 1)
+			try_pull(pc->cpu_id);
+		if (!sc->rq.nr) {
+			u64 t0 = rdtsc();
+			sti_hlt();
+			sc->stats.idle_tsc += rdtsc() - t0;
+			continue;
+		}
+		sti();
+		schedule();
+	}
+}
+
+static struct task *adopt_current_context(const char *name, u8 *stack_base, u32 prio)
+{
+	struct percpu *pc = this_cpu();
+	struct task *t = kzalloc(sizeof(*t));
+	struct task_local *tl = kzalloc(sizeof(*tl));
+	if (!t || !tl)
+		panic("out of memory", "a task for CPU %u's boot context", pc->cpu_id);
+	u64 f = spin_lock_irqsave(&tasks_lock);
+	t->id = next_task_id++;
+	list_add_tail(&all_tasks, &t->all_link);
+	spin_unlock_irqrestore(&tasks_lock, f);
+	ksnprintf(t->name, sizeof(t->name), "%s/%u", name, pc->cpu_id);
+	tl->self = tl;
+	tl->task = t;
+	tl->magic = TASK_LOCAL_MAGIC;
+	t->tls = tl;
+	t->fs_base = (u64)tl;
+	t->kernel_gs_base = 0xffffc90000000000ULL | ((u64)t->id << 12);
+	t->stack = stack_base;
+	if (stack_base)
+		*(u64 *)stack_base = STACK_CANARY;
+	t->rq.prio = prio;
+	cpumask_clear(&t->affinity);
+	cpumask_set(&t->affinity, pc->cpu_id);
+	t->cpu = pc->cpu_id;
+	t->last_cpu = pc->cpu_id;
+	t->migrate_to = -1;
+	t->state = TASK_RUNNING;
+	list_init(&t->notifiers);
+	list_init(&t->sleep_link);
+	list_init(&t->wait_link);
+	t->slice_ticks = sched_slice_ticks;
+	return t;
+}
+
+static void sched_cpu_init(struct percpu *pc)
+{
+	struct sched_cpu *sc = sc_of(pc->cpu_id);
+	spin_lock_init(&sc->lock, "runqueue");
+	rq_init(&sc->rq);
+	list_init(&sc->sleepers);
+	pc->sched = sc;
+}
+
+static void idle_entry(void *arg)
+{
+	idle_loop();
+}
+
+extern u8 bsp_stack_base[];
+
+/* Boot CPU: the boot context becomes the task "main", which goes on with
+ * boot_continue(); an idle task is created for the CPU. */
+void sched_init(void)
+{
+	struct percpu *pc = this_cpu();
+	sched_cpu_init(pc);
+	struct task *main_task = adopt_current_context("main", bsp_stack_base, PRIO_DEFAULT);
+	pc->current = main_task;
+	load_task_state(pc, main_task);
+
+	struct task_params ip = { .name = "idle/0", .entry = idle_entry, .prio = PRIO_IDLE,
+				  .cpu = 0, .detached = true };
+	/* The idle task must never sit on a run queue: create, then unqueue. */
+	struct task *idle = task_create(&ip);
+	if (!idle)
+		panic("out of memory", "the idle task of CPU 0");
+	spin_lock(&pc->sched->lock);
+	rq_dequeue(&pc->sched->rq, &idle->rq);
+	idle->state = TASK_RUNNABLE;
+	spin_unlock(&pc->sched->lock);
+	pc->sched->idle = idle;
+
+	trap_register(VEC_LAPIC_TIMER, sched_tick);
+	resched_ipi_hook = resched_ipi;
+	trap_exit_hook = sched_trap_exit;
+	ap_main_hook = sched_start_cpu;
+	sched_up = true;
+	lapic_timer_periodic(SCHED_HZ);
+}
+
+/* Application processors: the start-up context becomes the idle task. */
+void sched_start_cpu(void)
+{
+	struct percpu *pc = this_cpu();
+	sched_cpu_init(pc);
+	struct task *idle = adopt_current_context("idle", NULL, PRIO_IDLE);
+	pc->current = idle;
+	pc->sched->idle = idle;
+	load_task_state(pc, idle);
+	lapic_timer_periodic(SCHED_HZ);
+	idle_loop();
+}
+
+void sched_print_stats(void)
+{
+	kprintf("sched: %-4s %10s %10s %8s %12s %8s\n", "cpu", "switches", "migr-in", "pulls",
+		"idle-ms", "ticks");
+	for (u32 c = 0; c < ncpus_online; c++) {
+		struct sched_cpu_stats *s = &sc_of(c)->stats;
+		kprintf("sched: %-4u %10lu %10lu %8lu %12lu %8lu\n", c, s->switches, s->migrations_in,
+			s->pulls, tsc_to_ns(s->idle_tsc) / 1000000, s->ticks);
+	}
+	u64 f = spin_lock_irqsave(&tasks_lock);
+	kprintf("sched: %-24s %5s %10s %8s %8s %8s\n", "task", "cpu", "runs", "migr", "preempt",
+		"blocks");
+	u32 shown = 0;
+	list_for_each(it, &all_tasks) {
+		struct task *t = list_entry(it, struct task, all_link);
+		if (shown++ >= 48) {
+			kprintf("sched: ... (more tasks not shown)\n");
+			break;
+		}
+		kprintf("sched: %-24s %5u %10lu %8lu %8lu %8lu\n", t->name, t->cpu, t->stats.runs,
+			t->stats.migrations, t->stats.preemptions, t->stats.blocks);
+	}
+	spin_unlock_irqrestore(&tasks_lock, f);
+}

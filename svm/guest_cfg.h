@@ -1,0 +1,108 @@
+/* svm/guest_cfg.h - what a guest module says about itself: the settings in
+ * its multiboot2 module string, and which kind of image it carries (flat
+ * binary, ELF32, ELF64) with the ELF loader.  Pure logic: guest setup calls
+ * it with the module's string and bytes, the host unit tests with made-up
+ * ones.  Everything here is input from outside, so each refusal is one
+ * pr_err naming the key, value or header field at fault.
+ *
+ * Module string (docs/guests.md):
+ *
+ *	guest [name=NAME] [mem=MIB] [mode=real|prot|long] [vcpus=N]
+ *	      [cpus=LIST] [timeout=MS] [expect=exit:N|shutdown|npf|timeout|invalid]
+ */
+#ifndef SVMHV_SVM_GUEST_CFG_H
+#define SVMHV_SVM_GUEST_CFG_H
+
+#include "kernel/types.h"
+
+#define GUEST_NAME_SIZE		32	/* NUL included */
+#define GUEST_MEM_DEFAULT_MIB	16
+#define GUEST_MEM_MAX_MIB	4096
+#define GUEST_VCPUS_MAX		64
+#define GUEST_CPU_WORDS		4	/* cpus= covers CPUs 0-255 */
+
+/* A flat binary is a boot sector: loaded and started at 0:0x7c00. */
+#define GUEST_FLAT_LOAD		0x7c00ULL
+/* At most this many ELF program headers are looked at. */
+#define GUEST_ELF_MAX_PHDRS	32
+
+enum guest_mode {
+	GUEST_MODE_UNSET = 0,	/* no mode=: the image decides */
+	GUEST_MODE_REAL,	/* flat binary, 16-bit real mode */
+	GUEST_MODE_PROT,	/* ELF32, 32-bit protected mode, paging off */
+	GUEST_MODE_LONG,	/* ELF64, 64-bit long mode, identity-mapped */
+};
+
+/* Why the test harness expects the guest to stop. */
+enum guest_expect {
+	GUEST_EXPECT_NONE = 0,	/* no expect=: nothing is checked */
+	GUEST_EXPECT_EXIT,	/* HC_EXIT with status expect_status */
+	GUEST_EXPECT_SHUTDOWN,	/* triple fault */
+	GUEST_EXPECT_NPF,	/* access outside its memory */
+	GUEST_EXPECT_TIMEOUT,	/* still running when timeout= ran out */
+	GUEST_EXPECT_INVALID,	/* VMRUN refused its state (VMEXIT_INVALID) */
+};
+
+struct guest_cfg {
+	char name[GUEST_NAME_SIZE];	/* "" when not given: the loader names it */
+	u64 mem_mib;
+	enum guest_mode mode;
+	u32 vcpus;
+	u64 cpus_mask[GUEST_CPU_WORDS];	/* physical CPUs it may run on */
+	bool has_cpus;			/* false: any CPU; cpus_mask is zero */
+	u64 timeout_ms;			/* 0: no timeout */
+	enum guest_expect expect;
+	s64 expect_status;		/* GUEST_EXPECT_EXIT only */
+};
+
+enum guest_image_kind {
+	GUEST_IMAGE_FLAT = 1,
+	GUEST_IMAGE_ELF32,
+	GUEST_IMAGE_ELF64,
+};
+
+/* Whether a module string is meant for a guest: its first word is
+ * "guest".  NULL is not. */
+bool guest_cfg_is_guest(const char *s);
+
+/* Parses a module string into *out, defaults first (mem 16 MiB, 1 vCPU,
+ * no mode, any CPU, no timeout, no expectation).  Unknown keys, repeated
+ * keys, keys without a value and values out of range are refused.
+ * Returns 0, or -EINVAL after one pr_err; *out is written only on
+ * success. */
+int guest_cfg_parse(const char *s, struct guest_cfg *out);
+
+/* Checks the image against the settings: a flat binary runs in real mode,
+ * ELF32 in protected mode, ELF64 in long mode.  Fills in cfg->mode when
+ * the string gave none.  0, or -EINVAL after a pr_err. */
+int guest_cfg_set_mode(struct guest_cfg *cfg, enum guest_image_kind kind);
+
+const char *guest_mode_name(enum guest_mode mode);
+const char *guest_expect_name(enum guest_expect expect);
+u64 guest_cfg_ram_bytes(const struct guest_cfg *cfg);
+
+/* Says which kind of image img[0, len) is, and whether it fits a guest
+ * with ram_size bytes of RAM.  Anything starting with the ELF magic is
+ * checked as an ELF executable, strictly: little-endian, ET_EXEC, i386 for
+ * ELF32 or x86-64 for ELF64, no dynamic linking, every program header
+ * inside the file, every PT_LOAD's file bytes inside the file and its
+ * memory inside guest RAM, with vaddr == paddr (guests start unpaged or
+ * identity-mapped), no two PT_LOADs overlapping, and the entry point in
+ * the file bytes of an executable PT_LOAD.  Anything else is a flat binary
+ * that must fit in RAM from GUEST_FLAT_LOAD.  Returns the kind, or -EINVAL
+ * after a pr_err. */
+int guest_image_kind(const u8 *img, size_t len, u64 ram_size);
+
+/* Copies an ELF image's PT_LOAD segments into guest_ram[0, ram_size)
+ * (which the caller maps: guest-physical address = offset), zero-filling
+ * each segment's memsz beyond its filesz, and sets *entry.  Checks the
+ * image as guest_image_kind() does first and writes nothing to guest_ram
+ * when it is refused.  Bytes of guest_ram outside the segments are not
+ * touched.  0, or -EINVAL. */
+int guest_elf_load(const u8 *img, size_t len, u8 *guest_ram, u64 ram_size, u64 *entry);
+
+/* The same for a flat binary: copied to GUEST_FLAT_LOAD, *entry set to
+ * it.  0, or -EINVAL when it does not fit. */
+int guest_flat_load(const u8 *img, size_t len, u8 *guest_ram, u64 ram_size, u64 *entry);
+
+#endif

@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Kernel test runs: boot the ISO in several configurations and check them.
+
+Owns: the list of boot configurations (RUNS, plain data below), the checks
+made on each run, and the per-run result files
+    build/results/NAME.log   serial log of the run
+    build/results/NAME.tap   one line per check:
+                             "ok - NAME: check"
+                             "not ok - NAME: check # reason"
+                             "ok - NAME: check # SKIP reason"
+
+Called by `make kernel-test` and `make test`:
+    python3 tests/harness/suites.py --iso build/svmhv.iso
+        [--only NAME[,NAME...]] [--firmware bios|uefi] [--jobs N]
+--only takes run names or shell patterns (fnmatch).  --firmware boots every
+selected run with that firmware; a run whose own firmware differs is then
+named NAME@FIRMWARE.  Always exits 0: tests/harness/summary.py reads the
+.tap files and decides.
+
+Each run contributes:
+  * "exit code": the kernel must exit with expect_code (a crash, i.e. QEMU
+    status 0 under -no-reboot, is "crashed (triple fault or reset)"; a
+    timeout is a failure);
+  * one check per expect_log regex (must match the log somewhere) and per
+    reject_log regex (must not match);
+  * when ktap is set, "ktap output" (a KTAP document was printed) and one
+    check per KTAP leaf test, named "ktap SUITE.TEST".
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import os
+import re
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ktap                                    # noqa: E402
+from qemu import KERNEL_CODES, run_qemu        # noqa: E402
+
+
+@dataclass
+class Run:
+    """One boot configuration and what its log must show."""
+    name: str
+    firmware: str = "bios"                 # "bios" (SeaBIOS) or "uefi" (OVMF)
+    smp: int = 1
+    mem: str = "1G"
+    cpu: str = "EPYC"
+    args: str = ""                         # kernel command line (exit=qemu is added)
+    modules: list[tuple[str, str]] = field(default_factory=list)
+    timeout: float = 180.0                 # seconds; TCG is slow
+    expect_code: int = 0                   # kernel exit code (0 success ... 3 panic)
+    expect_log: list[str] = field(default_factory=list)   # regexes that must match
+    reject_log: list[str] = field(default_factory=list)   # regexes that must not
+    ktap: bool = False                     # parse KTAP and count every leaf test
+
+
+# Every kernel test run.  Add new configurations here.
+RUNS: list[Run] = [
+    Run("boot-bios", firmware="bios", smp=1, args="test=all", ktap=True,
+        expect_log=[r"svmhv", r"SVM"]),
+    Run("boot-uefi", firmware="uefi", smp=1, args="test=all", ktap=True,
+        expect_log=[r"svmhv", r"SVM"]),
+    Run("smp4-bios", firmware="bios", smp=4, args="test=all", ktap=True,
+        expect_log=[r"svmhv", r"SVM"]),
+    Run("nosvm", cpu="qemu64,-svm", args="", expect_code=2,
+        expect_log=[r"SVM.*(absent|not supported)"]),
+    Run("fault", args="test=fault", expect_code=3,
+        expect_log=[r"EXCEPTION|exception", r"backtrace", r"ktest_fault"]),
+    Run("badopt", args="test=all bogus_option=1",
+        expect_log=[r"unknown option 'bogus_option'"]),
+]
+
+PASS, FAIL, SKIP = "pass", "fail", "skip"
+LOG_TAIL = 40
+_ANSI = re.compile(r"\x1b(\[[0-9;?=]*[A-Za-z]|[()][0-9A-Za-z])")
+
+
+@dataclass
+class Check:
+    name: str
+    status: str            # PASS, FAIL or SKIP
+    reason: str = ""
+
+
+def code_name(code: int) -> str:
+    return f"{code} ({KERNEL_CODES.get(code, 'unknown')})"
+
+
+def check_run(run: Run, result) -> list[Check]:
+    """All checks of one finished run (result: qemu.QemuResult)."""
+    checks: list[Check] = []
+    if result.code == run.expect_code:
+        checks.append(Check("exit code", PASS))
+    elif result.code is None:
+        checks.append(Check("exit code", FAIL, result.describe()))
+    else:
+        checks.append(Check("exit code", FAIL,
+                            f"kernel exit code {code_name(result.code)}, "
+                            f"expected {code_name(run.expect_code)}"))
+    log = result.log
+    for rx in run.expect_log:
+        ok = re.search(rx, log, re.MULTILINE) is not None
+        checks.append(Check(f"log has /{rx}/", PASS if ok else FAIL,
+                            "" if ok else "not found in the log"))
+    for rx in run.reject_log:
+        m = re.search(rx, log, re.MULTILINE)
+        checks.append(Check(f"log lacks /{rx}/", FAIL if m else PASS,
+                            f"found: {m.group(0)[:80]!r}" if m else ""))
+    if run.ktap:
+        present = ktap.has_ktap(log)
+        checks.append(Check("ktap output", PASS if present else FAIL,
+                            "" if present else "no 'KTAP version' line in the log"))
+        for r in ktap.parse(log):
+            name = f"{r.suite}.{r.test}" if r.suite else r.test
+            checks.append(Check(f"ktap {name}", r.status, r.reason))
+    return checks
+
+
+def _tap_text(text: str) -> str:
+    """Keep a description on one line and its '#' from starting a directive."""
+    return " ".join(text.split()).replace("#", "\\#")
+
+
+def tap_lines(run_name: str, checks: list[Check]) -> list[str]:
+    lines = [f"1..{len(checks)}"]
+    for c in checks:
+        desc = f"{run_name}: {_tap_text(c.name)}"
+        if c.status == PASS:
+            lines.append(f"ok - {desc}")
+        elif c.status == SKIP:
+            lines.append(f"ok - {desc} # SKIP {_tap_text(c.reason)}".rstrip())
+        else:
+            reason = _tap_text(c.reason) or "failed"
+            if reason.upper().startswith(("SKIP", "TODO")):
+                reason = "- " + reason        # not a directive
+            lines.append(f"not ok - {desc} # {reason}")
+    return lines
+
+
+def execute(run: Run, iso: str, outdir: Path) -> tuple[Run, list[Check], float]:
+    """Boot one run, write its .log and .tap, return its checks."""
+    log_path = outdir / f"{run.name}.log"
+    wall = 0.0
+    try:
+        if not os.path.exists(iso):
+            raise FileNotFoundError(f"{iso}: no such ISO")
+        result = run_qemu(iso, firmware=run.firmware, smp=run.smp, mem=run.mem,
+                          cpu=run.cpu, args=run.args, modules=run.modules,
+                          timeout=run.timeout, log_path=str(log_path), quiet=True)
+        checks = check_run(run, result)
+        wall = result.wall
+        with open(log_path, "a") as f:
+            f.write(f"\n--- suites.py: {result.describe()} in {result.wall:.1f}s\n"
+                    f"--- {' '.join(result.cmdline)}\n")
+    except Exception as e:       # a harness problem still makes a result
+        checks = [Check("exit code", FAIL, f"harness error: {e}")]
+    (outdir / f"{run.name}.tap").write_text("\n".join(tap_lines(run.name, checks)) + "\n")
+    return run, checks, wall
+
+
+def report(run: Run, checks: list[Check], wall: float, outdir: Path) -> None:
+    """The per-run line, failures, and the log tail of a failing run."""
+    n = {s: sum(c.status == s for c in checks) for s in (PASS, FAIL, SKIP)}
+    print(f"run {run.name}: {n[PASS]} passed, {n[FAIL]} failed, "
+          f"{n[SKIP]} skipped ({wall:.1f}s)", flush=True)
+    if not n[FAIL]:
+        return
+    for c in checks:
+        if c.status == FAIL:
+            print(f"  not ok - {run.name}: {c.name} # {c.reason}")
+    log = outdir / f"{run.name}.log"
+    if log.exists():
+        tail = log.read_text(errors="replace").splitlines()[-LOG_TAIL:]
+        print(f"  --- last {len(tail)} lines of {log}:")
+        for line in tail:
+            print("  | " + _ANSI.sub("", line).replace("\r", ""))
+    sys.stdout.flush()
+
+
+def select(runs: list[Run], only: str | None, firmware: str | None) -> list[Run]:
+    chosen = runs
+    if only:
+        pats = [p.strip() for p in only.split(",") if p.strip()]
+        chosen = [r for r in runs if any(fnmatch.fnmatchcase(r.name, p) for p in pats)]
+    if firmware:
+        chosen = [r if r.firmware == firmware else
+                  replace(r, name=f"{r.name}@{firmware}", firmware=firmware)
+                  for r in chosen]
+    return chosen
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Run the kernel test boots.")
+    p.add_argument("--iso", required=True)
+    p.add_argument("--only", help="run names or patterns, comma-separated")
+    p.add_argument("--firmware", choices=("bios", "uefi"),
+                   help="boot every selected run with this firmware")
+    p.add_argument("--results", default="build/results", help="output directory")
+    p.add_argument("--jobs", type=int, default=2, help="runs at once (default 2)")
+    p.add_argument("--list", action="store_true", help="list the runs and stop")
+    a = p.parse_args(argv)
+
+    runs = select(RUNS, a.only, a.firmware)
+    if a.list:
+        for r in runs:
+            print(f"{r.name:12} {r.firmware:4} smp={r.smp} cpu={r.cpu} "
+                  f"args={r.args!r} expect_code={r.expect_code}")
+        return 0
+    if not runs:
+        print(f"suites.py: no run matches {a.only!r}", file=sys.stderr)
+        return 0
+    outdir = Path(a.results)
+    outdir.mkdir(parents=True, exist_ok=True)
+    start = time.monotonic()
+    print(f"suites.py: {len(runs)} runs, {a.jobs} at a time", flush=True)
+    with ThreadPoolExecutor(max_workers=max(1, a.jobs)) as pool:
+        futures = [pool.submit(execute, r, a.iso, outdir) for r in runs]
+        for fut in futures:          # report in list order
+            run, checks, wall = fut.result()
+            report(run, checks, wall, outdir)
+    print(f"suites.py: done in {time.monotonic() - start:.0f}s, "
+          f"results in {outdir}/", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,2 @@
+HOST_TESTS += decode
+decode_SRCS := svm/decode.c
