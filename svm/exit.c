@@ -268,7 +268,7 @@ static int handle_vmmcall(struct vcpu *v)
 		}
 		for (u64 i = 0; i < len; i++)
 			con_putc(g, (char)g->ram[gpa + i]);
-		ret = (s64)len;
+		ret = 0;
 		break;
 	}
 	case HC_EXIT: {

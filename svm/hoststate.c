@@ -108,6 +108,8 @@ void vcpu_load(struct vcpu *v, u32 cpu, bool sched_in)
 
 void vcpu_put(struct vcpu *v)
 {
+	if (!v->guest_state_loaded)
+		v->cnt.unused_loads++;
 	v->guest_state_loaded = false;
 	v->cnt.puts++;
 }

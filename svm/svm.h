@@ -28,6 +28,7 @@ struct hs_counters {
 	u64 check_mismatches;	/* host-state check after VMLOAD */
 	u64 diff_mismatches;	/* differential check after prepare_switch_to_guest */
 	u64 puts;		/* vcpu_put */
+	u64 unused_loads;	/* loads that ended with no VMRUN (the guest stopped) */
 };
 
 /* The per-task part of the VMSAVE state, cached by the `cached` policy. */

@@ -77,11 +77,12 @@ class QemuResult:
     stderr: str = ""              # QEMU's own messages (non-interactive)
     qemu_error: str | None = None  # QEMU failed to start (bad option, ...)
     screendump: str | None = None  # path of the PPM written, if one was
+    stopped: bool = False         # ended by a signal to qemu.py (interactive)
 
     @property
     def crashed(self) -> bool:
         """The guest reset or triple-faulted (status 0 under -no-reboot)."""
-        return not self.timed_out and self.exit_status == 0
+        return not (self.timed_out or self.stopped) and self.exit_status == 0
 
     def describe(self) -> str:
         """One line saying how the run ended."""
@@ -89,6 +90,8 @@ class QemuResult:
             return f"QEMU failed: {self.qemu_error}"
         if self.timed_out:
             return f"timed out after {self.wall:.0f}s"
+        if self.stopped:
+            return "stopped by a signal to qemu.py"
         if self.exit_status is None:
             return "QEMU did not run"
         if self.exit_status < 0:
@@ -341,7 +344,10 @@ def _run_interactive(cmd: list[str], log: Path, gdb: bool) -> QemuResult:
     except FileNotFoundError as e:
         return QemuResult(cmd, None, None, False, "", 0.0, qemu_error=str(e))
 
+    stopped = []
+
     def stop(signum, frame):
+        stopped.append(signum)
         proc.terminate()
     # Set only now, after the fork, so that QEMU keeps the defaults.
     saved = {sig: signal.signal(sig, handler) for sig, handler in (
@@ -357,8 +363,8 @@ def _run_interactive(cmd: list[str], log: Path, gdb: bool) -> QemuResult:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
     text = log.read_text(errors="replace") if log.exists() else ""
-    return QemuResult(cmd, status, decode_status(status), False, text,
-                      time.monotonic() - start)
+    return QemuResult(cmd, status, None if stopped else decode_status(status),
+                      False, text, time.monotonic() - start, stopped=bool(stopped))
 
 
 class _LogWatch:

@@ -190,9 +190,19 @@ def select(runs: list[Run], only: str | None, firmware: str | None) -> list[Run]
         pats = [p.strip() for p in only.split(",") if p.strip()]
         chosen = [r for r in runs if any(fnmatch.fnmatchcase(r.name, p) for p in pats)]
     if firmware:
-        chosen = [r if r.firmware == firmware else
-                  replace(r, name=f"{r.name}@{firmware}", firmware=firmware)
-                  for r in chosen]
+        # A run moved to the other firmware is dropped when it would boot
+        # exactly like a run chosen already (boot-bios -> boot-uefi).
+        key = lambda r: replace(r, name="")     # noqa: E731
+        seen = [key(r) for r in chosen if r.firmware == firmware]
+        moved: list[Run] = []
+        for r in chosen:
+            if r.firmware != firmware:
+                r = replace(r, name=f"{r.name}@{firmware}", firmware=firmware)
+                if key(r) in seen:
+                    continue
+                seen.append(key(r))
+            moved.append(r)
+        chosen = moved
     return chosen
 
 
