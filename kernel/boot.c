@@ -13,6 +13,7 @@
 #include "kernel/smp.h"
 #include "sched/sched.h"
 #include "svm/svm.h"
+#include "svm/bench.h"
 
 static void run_guests(void)
 {
@@ -39,6 +40,7 @@ void boot_continue(void)
 	platform_init();
 	sched_init();		/* before the APs: they enter its idle loop */
 	smp_init();
+	sched_wait_for_cpus();
 
 	int svm_err = svm_init();
 	if (svm_err)
@@ -61,6 +63,8 @@ void boot_continue(void)
 		kprintf("svmhv: refusing to start guests: %s\n", svm_unusable_reason);
 		kernel_exit(EXIT_REFUSED);
 	}
+	if (kopt.bench[0])
+		bench_run(kopt.bench);
 	if (!kopt.noguests)
 		run_guests();
 	if (kopt.schedstats)

@@ -15,6 +15,7 @@
 #include "kernel/string.h"
 #include "kernel/layout.h"
 #include "kernel/boot.h"
+#include "drivers/fb.h"
 #include "mm/kmem.h"
 #include "mm/vmm.h"
 
@@ -28,12 +29,33 @@ static void refuse(const char *why)
 	kernel_exit(EXIT_REFUSED);
 }
 
+/* The screen console, from the framebuffer tag: a linear RGB framebuffer,
+ * VGA text (an EGA text tag, or no tag under BIOS), else none.  It then
+ * shows what the backlog kept since the banner. */
+static void screen_init(const struct boot_info *bi)
+{
+	const struct screen_ops *ops = NULL;
+
+	if (bi->has_fb && bi->fb.type == MB2_FB_RGB) {
+		if (fb_init(&bi->fb, HHDM_BOOT_LIMIT) == 0)
+			ops = &fb_ops;
+	} else if (bi->has_fb ? bi->fb.type == MB2_FB_EGA_TEXT : !bi->efi_boot) {
+		vga_text_init();
+		ops = &vga_text_ops;
+	}
+	fb_backlog_replay(ops);
+	console_set_screen(ops);
+	if (ops == &fb_ops)
+		fb_print_info();
+	else
+		kprintf("console: %s\n", ops ? "VGA text 80x25" : "serial only");
+}
+
 void kmain(u32 magic, u32 mbi_phys)
 {
 	percpu_init_bsp();
 	console_init_early();
-	vga_text_init();
-	console_set_screen(&vga_text_ops);
+	console_set_screen(&fb_backlog_ops);	/* until the boot information names the screen */
 
 	kprintf("\nsvmhv %s - a hypervisor microkernel for AMD SVM\n", SVMHV_VERSION);
 	if (magic != MB2_BOOTLOADER_MAGIC) {
@@ -50,6 +72,7 @@ void kmain(u32 magic, u32 mbi_phys)
 	u64 avail = MIN((u64)total, HHDM_BOOT_LIMIT - mbi_phys);
 	if (mb2_parse(mbi, avail, &boot_info))
 		refuse("the multiboot2 boot information is malformed");
+	screen_init(&boot_info);
 
 	int bad = options_parse(boot_info.cmdline);
 	cpuinfo_init();

@@ -90,8 +90,10 @@ int smp_call_on(u32 cpu, void (*fn)(void *), void *arg, bool wait)
 	struct percpu *t = online_cpu(cpu);
 	if (!t || !fn)
 		return -EINVAL;
+	/* Interrupts off from the check to the IPI: the caller can neither
+	 * move to another CPU nor sit preempted on a claimed slot. */
+	u64 f = irq_save();
 	if (t == this_cpu()) {
-		u64 f = irq_save();
 		fn(arg);
 		irq_restore(f);
 		return 0;
@@ -109,6 +111,7 @@ int smp_call_on(u32 cpu, void (*fn)(void *), void *arg, bool wait)
 	__atomic_store_n(&t->call_pending, wait ? CALL_POSTED_WAIT : CALL_POSTED,
 			 __ATOMIC_RELEASE);
 	ipi_send(cpu, VEC_IPI_CALL);
+	irq_restore(f);
 	if (wait) {
 		while (__atomic_load_n(&t->call_pending, __ATOMIC_ACQUIRE) != CALL_DONE)
 			smp_call_spin(cpu, start, &warned);

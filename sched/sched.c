@@ -685,6 +685,7 @@ static void sched_tick(struct trap_frame *tf)
 	struct sched_cpu *sc = pc->sched;
 	lapic_eoi();
 	sc->stats.ticks++;
+	pc->timer_ticks++;
 	u64 now = rdtsc();
 	spin_lock(&sc->lock);
 	bool woke = false;
@@ -791,14 +792,21 @@ static struct task *adopt_current_context(const char *name, u8 *stack_base, u32 
 	return t;
 }
 
-static void sched_cpu_init(struct percpu *pc)
+/* Every CPU's run queue is set up once, on the boot CPU, before any other
+ * CPU starts: a task may be queued for a CPU before that CPU has entered
+ * its idle loop, and re-initialising a queue then would lose the task and
+ * break its lock. */
+static void sched_cpus_init(void)
 {
-	struct sched_cpu *sc = sc_of(pc->cpu_id);
-	spin_lock_init(&sc->lock, "runqueue");
-	rq_init(&sc->rq);
-	list_init(&sc->sleepers);
-	pc->sched = sc;
+	for (u32 c = 0; c < MAX_CPUS; c++) {
+		struct sched_cpu *sc = sc_of(c);
+		spin_lock_init(&sc->lock, "runqueue");
+		rq_init(&sc->rq);
+		list_init(&sc->sleepers);
+	}
 }
+
+static volatile u32 cpus_in_scheduler;
 
 static void idle_entry(void *arg)
 {
@@ -812,7 +820,8 @@ extern u8 bsp_stack_base[];
 void sched_init(void)
 {
 	struct percpu *pc = this_cpu();
-	sched_cpu_init(pc);
+	sched_cpus_init();
+	pc->sched = sc_of(pc->cpu_id);
 	struct task *main_task = adopt_current_context("main", bsp_stack_base, PRIO_DEFAULT);
 	pc->current = main_task;
 	load_task_state(pc, main_task);
@@ -841,13 +850,24 @@ void sched_init(void)
 void sched_start_cpu(void)
 {
 	struct percpu *pc = this_cpu();
-	sched_cpu_init(pc);
 	struct task *idle = adopt_current_context("idle", NULL, PRIO_IDLE);
 	pc->current = idle;
-	pc->sched->idle = idle;
+	sc_of(pc->cpu_id)->idle = idle;
 	load_task_state(pc, idle);
+	__atomic_store_n(&pc->sched, sc_of(pc->cpu_id), __ATOMIC_RELEASE);
+	__atomic_add_fetch(&cpus_in_scheduler, 1, __ATOMIC_RELEASE);
 	lapic_timer_periodic(SCHED_HZ);
 	idle_loop();
+}
+
+void sched_wait_for_cpus(void)
+{
+	u64 until = rdtsc() + ns_to_tsc(2000000000ULL);
+	while (READ_ONCE(cpus_in_scheduler) + 1 < ncpus_online && rdtsc() < until)
+		cpu_relax();
+	if (READ_ONCE(cpus_in_scheduler) + 1 < ncpus_online)
+		pr_warn("sched: only %u of %u other CPUs entered the scheduler within 2 s\n",
+			cpus_in_scheduler, ncpus_online - 1);
 }
 
 void sched_print_stats(void)

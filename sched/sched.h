@@ -54,6 +54,7 @@ struct task_params {
 
 void sched_init(void);			/* boot CPU, before others start */
 void sched_start_cpu(void) __noreturn;	/* every CPU: become the idle task */
+void sched_wait_for_cpus(void);		/* after smp_init: until all are in */
 bool sched_running(void);
 
 struct task *task_create(const struct task_params *p);

@@ -17,3 +17,4 @@ GUEST k_exit42
 GUEST k_stress
 GUEST k_yield
 GUEST k_spin
+GUEST k_bench_guest

@@ -95,7 +95,7 @@ static int decode_at_rip(struct vcpu *v, struct insn *in)
 static int skip_insn(struct vcpu *v)
 {
 	struct vmcb *vm = v->vmcb;
-	if ((cpu_info.svm_features & SVM_FEAT_NRIPS) && vm->control.nrip) {
+	if (svm_nrip_valid(vm)) {
 		vm->save.rip = vm->control.nrip;
 		return 0;
 	}
@@ -392,7 +392,7 @@ static bool msr_write_allowed(struct vcpu *v, u32 msr, u64 val)
 		if (val & ~ok)
 			return false;	/* SVME or reserved bits: #GP */
 		s->efer = (val & ~EFER_LMA) | (s->efer & EFER_LMA) | EFER_SVME;
-		v->vmcb->control.clean &= ~VMCB_CLEAN_CRX;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_CRX);
 		return true;
 	}
 	case MSR_STAR:           s->star = val; return true;
@@ -405,7 +405,7 @@ static bool msr_write_allowed(struct vcpu *v, u32 msr, u64 val)
 	case MSR_SYSENTER_CS:    s->sysenter_cs = val & 0xffff; return true;
 	case MSR_SYSENTER_ESP:   s->sysenter_esp = val; return true;
 	case MSR_SYSENTER_EIP:   s->sysenter_eip = val; return true;
-	case MSR_PAT:            s->g_pat = val; v->vmcb->control.clean &= ~VMCB_CLEAN_NP; return true;
+	case MSR_PAT:            s->g_pat = val; vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_NP); return true;
 	default:                 return false;
 	}
 }
@@ -457,10 +457,20 @@ static u64 *gpr_ptr(struct vcpu *v, unsigned int reg)
 	}
 }
 
+/* The bytes the CPU saved with decode assists, else from guest memory. */
+static int decode_for_mmio(struct vcpu *v, struct insn *in)
+{
+	const struct vmcb *vm = v->vmcb;
+	if (svm_use_decode_assists_bytes(vm) &&
+	    !insn_decode(vm->control.insn_bytes, vm->control.insn_len, cs_mode_bits(&vm->save), in))
+		return 0;
+	return decode_at_rip(v, in);
+}
+
 static int handle_mmio(struct vcpu *v, u64 gpa)
 {
 	struct insn in;
-	int r = decode_at_rip(v, &in);
+	int r = decode_for_mmio(v, &in);
 	if (r || !(in.kind == INSN_MOV_LOAD || in.kind == INSN_MOV_STORE || in.kind == INSN_MOV_IMM ||
 		   in.kind == INSN_MOVZX)) {
 		guest_request_stop(v->guest, STOP_ERROR, "MMIO access at GPA %#lx by an instruction "
@@ -498,6 +508,14 @@ static int handle_npf(struct vcpu *v)
 	return 1;
 }
 
+/* The pause filter counted a spin loop: let the vCPU it waits for run.
+ * RIP stays: the PAUSE runs again, against a fresh count. */
+static int handle_pause(struct vcpu *v)
+{
+	sched_yield();
+	return 0;
+}
+
 static const exit_handler_t exit_handlers[SVM_EXIT_NR_INDEXED] = {
 	[SVM_EXIT_INTR]     = handle_nothing,
 	[SVM_EXIT_NMI]      = handle_nothing,
@@ -505,6 +523,7 @@ static const exit_handler_t exit_handlers[SVM_EXIT_NR_INDEXED] = {
 	[SVM_EXIT_VINTR]    = handle_nothing,
 	[SVM_EXIT_CPUID]    = handle_cpuid,
 	[SVM_EXIT_HLT]      = handle_hlt,
+	[SVM_EXIT_PAUSE]    = handle_pause,
 	[SVM_EXIT_IOIO]     = handle_ioio,
 	[SVM_EXIT_MSR]      = handle_msr,
 	[SVM_EXIT_SHUTDOWN] = handle_shutdown,

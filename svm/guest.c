@@ -85,6 +85,7 @@ static void vmcb_init(struct vcpu *v, struct guest *g, u64 entry)
 	c->intercept2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL | SVM_INTERCEPT2_VMLOAD |
 			SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
 			SVM_INTERCEPT2_SKINIT;
+	svm_features_vmcb_init(c);
 	c->iopm_base_pa = svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;
 	c->vintr = VMCB_VINTR_MASKING;
@@ -167,6 +168,7 @@ struct guest *guest_create(const struct guest_cfg *cfg, const u8 *image, size_t 
 	g->cfg = *cfg;
 	g->id = __atomic_fetch_add(&next_guest_id, 1, __ATOMIC_RELAXED);
 	spin_lock_init(&g->lock, "guest");
+	wq_init(&g->start_wq);
 	if (!g->cfg.name[0])
 		ksnprintf(g->cfg.name, sizeof(g->cfg.name), "guest%u", g->id);
 	g->ram_size = guest_cfg_ram_bytes(cfg);
@@ -260,10 +262,14 @@ int guest_start(struct guest *g)
 		g->tasks[i] = task_create(&p);
 		if (!g->tasks[i]) {
 			guest_request_stop(g, STOP_ERROR, "could not create the task of vCPU %u", i);
-			return -ENOMEM;
+			break;
 		}
 	}
-	return 0;
+	u64 f = spin_lock_irqsave(&g->lock);
+	g->go = true;
+	spin_unlock_irqrestore(&g->lock, f);
+	wq_wake_all(&g->start_wq);
+	return g->stop == STOP_ERROR ? -ENOMEM : 0;
 }
 
 void guest_wait(struct guest *g)

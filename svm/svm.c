@@ -79,6 +79,7 @@ int svm_init(void)
 		svm_unusable_reason = why;
 		return -ENODEV;
 	}
+	svm_features_init(cpu_info.svm_features);
 	/* All ports and all MSRs intercepted: the handlers emulate what
 	 * guests may use (IOPM 12 KiB, MSRPM 8 KiB, all bits set). */
 	if (frame_alloc(3, 1, &svm_iopm_pa) || frame_alloc(2, 1, &svm_msrpm_pa)) {
@@ -118,12 +119,8 @@ int svm_init(void)
 	svm_usable = true;
 	svm_unusable_reason = NULL;
 	kprintf("svm: enabled on %u CPUs: EFER.SVME, VM_HSAVE_PA and a host save area per CPU; "
-		"%u ASIDs; NRIP save %s, flush by ASID %s, VMCB clean bits %s, decode assists %s\n",
-		ncpus_online, cpu_info.svm_nasid,
-		cpu_info.svm_features & SVM_FEAT_NRIPS ? "used" : "absent (RIP advanced by decoding)",
-		cpu_info.svm_features & SVM_FEAT_FLUSH_BY_ASID ? "used" : "absent (full flush)",
-		cpu_info.svm_features & SVM_FEAT_VMCB_CLEAN ? "available" : "absent",
-		cpu_info.svm_features & SVM_FEAT_DECODE_ASSISTS ? "available" : "absent");
+		"%u ASIDs\n", ncpus_online, cpu_info.svm_nasid);
+	svm_features_print();
 	return 0;
 }
 
@@ -143,7 +140,6 @@ void svm_asid_assign(struct vcpu *v, struct svm_cpu *sc)
 	v->asid_generation = sc->asid_generation;
 	v->asid_cpu = sc->cpu;
 	v->vmcb->control.asid = v->asid;
-	v->vmcb->control.tlb_control = (cpu_info.svm_features & SVM_FEAT_FLUSH_BY_ASID) ?
-		VMCB_TLB_CONTROL_FLUSH_ASID : VMCB_TLB_CONTROL_FLUSH_ALL;
-	v->vmcb->control.clean &= ~VMCB_CLEAN_ASID;
+	v->vmcb->control.tlb_control = svm_tlb_flush_cmd();
+	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_ASID);
 }

@@ -12,6 +12,8 @@
 #include "svm/vmcb.h"
 #include "svm/exitcodes.h"
 #include "svm/guest_cfg.h"
+#include "svm/vmcb_clean.h"
+#include "svm/features.h"
 #include "sched/task.h"
 #include "sched/sched.h"
 #include "mm/npt.h"
@@ -75,6 +77,8 @@ struct vcpu {
 	u32 cpu;			/* physical CPU it is loaded on, ~0 when put */
 	bool guest_state_loaded;	/* prepare_switch_to_guest done for this load */
 	u32 asid, asid_generation, asid_cpu;
+	struct vmcb_clean_state clean;	/* clean-bit bookkeeping (svm/vmcb_clean.h) */
+	struct vmcb *clean_check;	/* copy at #VMEXIT for the debug check, or NULL */
 	struct hs_snapshot snap;	/* `cached`: the per-task host fields */
 	u32 snap_cpu;			/* CPU the snapshot was taken on, ~0 none */
 	struct hs_counters cnt;
@@ -125,6 +129,8 @@ struct guest {
 	u32 nresults;
 	const char *image_kind;
 	struct task **tasks;
+	struct wait_queue start_wq;	/* vCPUs wait here until all exist */
+	volatile bool go;
 };
 
 /* svm/svm.c */

@@ -256,10 +256,8 @@ static void turns_on_one_cpu(struct ktest *t, int policy)
 		KT_EXPECT(t, c->sched_in_same >= 100, "vCPU %u taking turns: >= 100 same-CPU sched-ins, "
 			  "found %lu", i, c->sched_in_same);
 		KT_EXPECT(t, c->sched_in_migrated == 0, "no migration, found %lu", c->sched_in_migrated);
-		/* A load the guest's stop left unused (no VMRUN followed) needs
-		 * no VMSAVE under either policy: VMSAVE is lazy under vmsave. */
-		KT_EXPECT(t, c->unused_loads <= 1, "at most the last load unused, found %lu",
-			  c->unused_loads);
+		/* A load left unused (preempted again before any VMRUN, or the
+		 * guest stopped) needs no VMSAVE: under vmsave it is lazy. */
 		u64 want = policy == HOSTSAVE_VMSAVE ?
 			c->loads_for_run + c->sched_in_same - c->unused_loads : c->loads_for_run;
 		KT_EXPECT(t, c->host_vmsave == want, "vCPU %u under %s: %lu VMSAVEs, found %lu", i,

@@ -13,6 +13,7 @@
 #include "kernel/printk.h"
 #include "kernel/string.h"
 #include "kernel/panic.h"
+#include "kernel/options.h"
 #include "mm/kmem.h"
 #include "mm/vmm.h"
 #include "drivers/timer.h"
@@ -49,12 +50,18 @@ struct vcpu *vcpu_create(struct guest *g, u32 index)
 	v->cpu = ~0u;
 	v->snap_cpu = ~0u;
 	v->asid_cpu = ~0u;
+	vmcb_clean_init(&v->clean, svm_feat.clean_bits);
+	/* hostcheck=1 also checks that every VMCB write marks its clean-bit
+	 * group, which QEMU's TCG (no VMCB caching) would never reveal. */
+	if (kopt.hostcheck)
+		v->clean_check = kzalloc(sizeof(struct vmcb));
 	return v;
 }
 
 void vcpu_free(struct vcpu *v)
 {
 	frame_free(v->vmcb_pa, 1);
+	kfree(v->clean_check);
 	kfree(v->stats);
 	kfree(v);
 }
@@ -101,7 +108,7 @@ static void vcpu_deliver_timer(struct vcpu *v)
 	vi |= VMCB_VINTR_IRQ | VMCB_VINTR_IGN_TPR | (0xfULL << VMCB_VINTR_PRIO_SHIFT) |
 	      ((u64)v->vtimer_vector << VMCB_VINTR_VECTOR_SHIFT);
 	v->vmcb->control.vintr = vi;
-	v->vmcb->control.clean &= ~VMCB_CLEAN_TPR;
+	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
 }
 
 static void account_exit_time(struct vcpu *v, u64 now)
@@ -125,7 +132,13 @@ void vcpu_run_task(void *arg)
 	struct guest *g = v->guest;
 	struct task *me = current_task();
 
-	u64 f = irq_save();
+	/* All vCPUs of a guest start together: wait until every task exists. */
+	u64 f = spin_lock_irqsave(&g->lock);
+	while (!g->go)
+		wq_wait(&g->start_wq, &g->lock);
+	spin_unlock_irqrestore(&g->lock, f);
+
+	f = irq_save();
 	v->task = me;
 	preempt_notifier_register(me, &v->pn, &vcpu_preempt_ops);
 	vcpu_load(v, this_cpu_id(), false);
@@ -152,6 +165,13 @@ void vcpu_run_task(void *arg)
 		struct svm_cpu *sc = pc->svm;
 		prepare_switch_to_guest(v);
 		svm_asid_assign(v, sc);
+		if (v->clean_check && v->clean.runs) {
+			u32 missed = vmcb_clean_changed_groups(v->clean_check, v->vmcb) & ~v->clean.dirty;
+			if (missed)
+				panic("VMCB clean bits", "vCPU %u: VMCB groups %#x written since #VMEXIT "
+				      "but not marked dirty", v->index, missed);
+		}
+		v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, cpu, v->vmcb_pa);
 		svm_clgi();
 		/* Pending host work inside the GIF=0 window: a resched request
 		 * that arrived since the check above. */
@@ -166,6 +186,9 @@ void vcpu_run_task(void *arg)
 		if (!v->first_vmrun_tsc)
 			v->first_vmrun_tsc = t;
 		svm_vmrun(v->vmcb_pa, &v->regs, sc->host_area_pa);
+		vmcb_clean_after_vmrun(&v->clean);
+		if (v->clean_check)
+			memcpy(v->clean_check, v->vmcb, sizeof(struct vmcb));
 		v->exit_tsc = rdtsc();
 		hoststate_after_vmexit(v, cpu);
 		sc->cnt.vmrun++;

@@ -36,8 +36,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 QEMU = "qemu-system-x86_64"
@@ -78,6 +79,7 @@ class QemuResult:
     qemu_error: str | None = None  # QEMU failed to start (bad option, ...)
     screendump: str | None = None  # path of the PPM written, if one was
     stopped: bool = False         # ended by a signal to qemu.py (interactive)
+    interactive: bool = False     # status 0 may also be the user quitting
 
     @property
     def crashed(self) -> bool:
@@ -96,6 +98,8 @@ class QemuResult:
             return "QEMU did not run"
         if self.exit_status < 0:
             return f"QEMU killed by signal {-self.exit_status}"
+        if self.exit_status == 0 and self.interactive:
+            return "QEMU exited with status 0 (quit, reset or triple fault)"
         if self.exit_status == 0:
             return "crashed (triple fault or reset)"
         if self.code == GRUB_FAIL_CODE:
@@ -167,6 +171,11 @@ def make_cfg_image(path: Path, script: str) -> None:
 
 # ------------------------------------------------------- command line --
 
+def _opt(path: str) -> str:
+    """A file name inside a QEMU option list (commas are doubled)."""
+    return str(path).replace(",", ",,")
+
+
 def build_cmdline(iso: str, cfg_img: str, firmware: str, smp: int, mem: str,
                   cpu: str, vars_copy: str | None, serial: list[str],
                   monitor: list[str], icount: bool, gdb: bool,
@@ -175,13 +184,13 @@ def build_cmdline(iso: str, cfg_img: str, firmware: str, smp: int, mem: str,
     cmd = [QEMU, "-M", "q35", "-cpu", cpu, "-smp", str(smp), "-m", str(mem),
            "-no-reboot", "-display", "none", "-nic", "none"]
     if firmware == "uefi":
-        cmd += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
-                "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}"]
+        cmd += ["-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={_opt(OVMF_CODE)}",
+                "-drive", f"if=pflash,format=raw,unit=1,file={_opt(vars_copy)}"]
     elif firmware != "bios":
         raise ValueError(f"firmware must be 'bios' or 'uefi', not {firmware!r}")
     cmd += ["-device", f"isa-debug-exit,iobase=0x{DEBUG_EXIT_PORT:x},iosize=0x04",
-            "-cdrom", iso,
-            "-drive", f"file={cfg_img},format=raw,if=none,id=cfg",
+            "-cdrom", iso,                  # taken as is, no option list
+            "-drive", f"file={_opt(cfg_img)},format=raw,if=none,id=cfg",
             "-device", "ide-hd,drive=cfg,bus=ide.1",
             "-boot", "d"]
     cmd += serial + monitor
@@ -285,7 +294,7 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
         log.parent.mkdir(parents=True, exist_ok=True)
         log.unlink(missing_ok=True)
         mon_sock = str(tmp / "monitor.sock")
-        logfile = f",logfile={log}" if log_path else ""
+        logfile = f",logfile={_opt(log)}" if log_path else ""
         if interactive and gdb:
             # gdb owns the terminal: serial output only, no input, no
             # monitor (use gdb's "monitor CMD"), Ctrl-C left to gdb.
@@ -332,11 +341,13 @@ def _run_interactive(cmd: list[str], log: Path, gdb: bool) -> QemuResult:
     Plain interactive runs: serial and monitor on the terminal (Ctrl-A h
     for help, Ctrl-A x quits), Ctrl-C goes to QEMU.  With gdb: QEMU runs in
     its own session with no input, so that Ctrl-C in gdb interrupts the
-    guest instead of killing QEMU; quitting gdb (or "kill") ends QEMU, and
-    so does SIGTERM/SIGHUP to this script.  QEMU's stderr is passed through
+    guest instead of killing QEMU; gdb's "kill" ends QEMU, and so do
+    SIGTERM/SIGHUP to this script and the death of its parent (Ctrl-C of
+    `make debug` once gdb has quitted).  QEMU's stderr is passed through
     less the TCG feature warnings.
     """
     start = time.monotonic()
+    parent = os.getppid()
     try:
         proc = subprocess.Popen(cmd, stderr=subprocess.PIPE,
                                 stdin=subprocess.DEVNULL if gdb else None,
@@ -344,27 +355,37 @@ def _run_interactive(cmd: list[str], log: Path, gdb: bool) -> QemuResult:
     except FileNotFoundError as e:
         return QemuResult(cmd, None, None, False, "", 0.0, qemu_error=str(e))
 
-    stopped = []
+    def forward_stderr() -> None:
+        for raw in proc.stderr:
+            line = raw.decode(errors="replace")
+            if not _is_noise(line):
+                sys.stderr.write(line.rstrip("\n") + "\r\n")
+                sys.stderr.flush()
+    threading.Thread(target=forward_stderr, daemon=True).start()
 
-    def stop(signum, frame):
+    stopped: list[int] = []
+
+    def stop(signum: int, frame=None) -> None:
         stopped.append(signum)
         proc.terminate()
     # Set only now, after the fork, so that QEMU keeps the defaults.
     saved = {sig: signal.signal(sig, handler) for sig, handler in (
         (signal.SIGINT, signal.SIG_IGN), (signal.SIGTERM, stop), (signal.SIGHUP, stop))}
     try:
-        for raw in proc.stderr:
-            line = raw.decode(errors="replace")
-            if not _is_noise(line):
-                sys.stderr.write(line.rstrip("\n") + "\r\n")
-                sys.stderr.flush()
-        status = proc.wait()
+        while True:
+            try:
+                status = proc.wait(0.5)
+                break
+            except subprocess.TimeoutExpired:
+                if os.getppid() != parent and not stopped:
+                    stop(0)
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
     text = log.read_text(errors="replace") if log.exists() else ""
     return QemuResult(cmd, status, None if stopped else decode_status(status),
-                      False, text, time.monotonic() - start, stopped=bool(stopped))
+                      False, text, time.monotonic() - start, stopped=bool(stopped),
+                      interactive=True)
 
 
 class _LogWatch:

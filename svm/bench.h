@@ -1,0 +1,128 @@
+/* svm/bench.h - the world-switch benchmarks (bench=quick|full, the KTAP
+ * suite "bench"): guest-timed microbenchmarks, the floor of a world switch
+ * (svm_vmrun_floor), a traced host path split into phases, scheduling
+ * scenarios under each host-state policy, and the scheduler's own
+ * context-switch cost (sched/sched_bench.c).  Results go to the console as
+ * a table and as one `BENCH {json}` line each; tools/wsreport turns a log
+ * into Markdown, CSV and a chart.  docs/benchmarking.md is the user's side.
+ *
+ * Nothing here is on the normal exit path: the benchmarks drive guests
+ * through the ordinary vCPU tasks, or, for the floor and the traced loop,
+ * through their own loops in svm/bench.c. */
+#ifndef SVMHV_BENCH_H
+#define SVMHV_BENCH_H
+#include "kernel/types.h"
+
+/* ---- the guest's side: svm/guests/k_bench_guest.asm ---- */
+
+#define BENCH_MAILBOX_GPA	0x80000ULL
+#define BENCH_OUT_GPA		0x200000ULL	/* samples, one slot per vCPU */
+#define BENCH_GUEST_MIB		4
+#define BENCH_MAGIC		0x314843424e455357ULL	/* "WSBENCH1" */
+#define BENCH_FLAG_RDTSCP	BIT(0)
+
+/* Written by the host before the guest starts; the guest reads it and
+ * counts itself in.  Offsets are the guest's MB_* constants. */
+struct bench_mailbox {
+	/* 0x00 */ u64 magic;
+	/* 0x08 */ u32 bench;		/* enum bench_guest_id */
+	/* 0x0c */ u32 flags;		/* BENCH_FLAG_* */
+	/* 0x10 */ u32 warmup;		/* untimed iterations first */
+	/* 0x14 */ u32 samples;		/* timed iterations, one u64 each */
+	/* 0x18 */ u64 out_gpa;		/* slot i's samples at out_gpa + i * out_stride */
+	/* 0x20 */ u64 out_stride;
+	/* 0x28 */ u64 hlt_wait;	/* TSC cycles the HLT benchmark waits for its timer */
+	/* 0x30 */ u32 timer_us;	/* HC_TIMER delay of the HLT benchmark */
+	/* 0x34 */ u32 next_slot;	/* guest: LOCK XADD, one per vCPU */
+	/* 0x38 */ u32 finished;	/* guest: vCPUs done */
+	/* 0x3c */ u32 nvcpus;		/* the last one to finish exits the guest */
+	/* 0x40 */ u32 status;		/* guest: 1 = refused the mailbox */
+	/* 0x44 */ u32 early_wakes;	/* guest: timer interrupts taken before the HLT */
+};
+_Static_assert(offsetof(struct bench_mailbox, out_gpa) == 0x18, "MB_OUT");
+_Static_assert(offsetof(struct bench_mailbox, hlt_wait) == 0x28, "MB_HLT_WAIT");
+_Static_assert(offsetof(struct bench_mailbox, next_slot) == 0x34, "MB_NEXT");
+_Static_assert(offsetof(struct bench_mailbox, status) == 0x40, "MB_STATUS");
+_Static_assert(offsetof(struct bench_mailbox, early_wakes) == 0x44, "MB_EARLY");
+
+/* Benchmark bodies in the guest's table, in its order. */
+enum bench_guest_id {
+	BG_BASELINE = 0,	/* two timestamps, no exit */
+	BG_VMMCALL,		/* HC_NOP */
+	BG_CPUID,		/* CPUID leaf 0 */
+	BG_PIO,			/* IN from port 0x3ff (COM1 scratch, emulated) */
+	BG_RDMSR,		/* RDMSR STAR (every MSR is intercepted) */
+	BG_WRMSR,		/* WRMSR STAR */
+	BG_MMIO,		/* load from GPA 0xfeb00000: NPF, emulated */
+	BG_HLT,			/* HLT woken by the virtual timer */
+	BG_YIELD,		/* HC_YIELD */
+	BG_NR
+};
+
+/* ---- results ---- */
+
+#define BENCH_MAX_ROUNDS	7
+#define BENCH_NPHASES		5
+
+/* Order statistics of one set of samples (TSC cycles). */
+struct bench_stats {
+	u64 n, min, p25, median, p75, p99, max, mean;
+};
+
+/* Host-state counters a result covers (struct hs_counters, summed over
+ * the vCPUs and rounds of the result). */
+struct bench_counters {
+	u64 vmrun, vmsave, vmload, loads_for_run, sched_in_same, sched_in_migrated;
+	u64 prepare, unused;
+};
+
+struct bench_result {
+	char bench[24];
+	char scenario[24];
+	const char *policy;		/* "vmsave", "cached", "none" */
+	u64 *samples;			/* pooled over the rounds */
+	u32 nsamples, cap;
+	struct bench_stats st;
+	u64 round_median[BENCH_MAX_ROUNDS];
+	u32 rounds;
+	u64 iterations;			/* timed iterations, all rounds */
+	u64 round_trips;		/* guest iterations the counters cover (warm-up included) */
+	bool has_counters;
+	struct bench_counters cnt;
+	u64 busy_cycles;		/* scheduling scenarios: CPUs x elapsed, all rounds */
+	u64 host_per_rt;		/* floor: host-timed cycles per round trip */
+	bool has_phases;
+	u64 phase_round[BENCH_NPHASES][BENCH_MAX_ROUNDS];	/* traced: per-round medians */
+	u64 phase[BENCH_NPHASES];	/* traced: their medians */
+	u64 ratio_x100;			/* context switches: max/min of the medians */
+	u64 early_wakes;		/* hlt_wake: interrupts the guest took before its HLT */
+	bool failed, skipped;
+	char note[96];
+};
+
+/* Sizes of one run of the suite. */
+struct bench_plan {
+	const char *name;		/* "quick" or "full" */
+	u32 rounds;
+	u32 warmup, samples, hlt_samples;
+	u32 rt_samples;			/* per vCPU, scheduling scenarios */
+	u32 migrate_every;		/* scenario migrate: exits between moves */
+	u32 ctx_windows;		/* context switches: windows per task count */
+	u64 ctx_window_ns;
+};
+
+/* Runs the suite named by `mode` ("quick" or "full"), prints the table and
+ * the BENCH lines.  Returns the number of benchmarks that failed to
+ * produce a result, or -EINVAL for an unknown mode, -ENODEV without SVM. */
+int bench_run(const char *mode);
+
+/* Shared by svm/bench.c and sched/sched_bench.c. */
+void bench_stats_compute(u64 *samples, u64 n, struct bench_stats *st);	/* sorts */
+struct bench_result *bench_result_new(const char *bench, const char *scenario, const char *policy);
+int bench_result_add(struct bench_result *r, const u64 *samples, u32 n);
+void bench_result_round(struct bench_result *r, const u64 *samples, u32 n);
+
+/* sched/sched_bench.c: yield-driven task switches on one CPU with
+ * 2, 64 and 1024 runnable tasks; adds one result per count. */
+void sched_bench_switch_cost(const struct bench_plan *plan);
+#endif
