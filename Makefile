@@ -38,6 +38,8 @@ LDFLAGS := -n -nostdlib --no-warn-rwx-segments -z max-page-size=0x1000 -z noexec
 KSRC_C   := $(filter-out kernel/asm-offsets.c,$(sort $(wildcard boot/*.c kernel/*.c mm/*.c sched/*.c svm/*.c drivers/*.c)))
 KSRC_ASM := $(sort $(wildcard boot/*.asm kernel/*.asm sched/*.asm svm/*.asm))
 KOBJ     := $(KSRC_C:%.c=$(B)/%.o) $(KSRC_ASM:%.asm=$(B)/%.o)
+include mk/font.mk
+KOBJ     += $(KEXTRA_OBJ)
 
 .PHONY: all iso run debug test host-test kernel-test bench deps clean check-tools FORCE
 all: $(B)/svmhv.elf $(B)/compile_commands.json
@@ -147,6 +149,8 @@ test: check-tools
 	@$(MAKE) --no-print-directory all iso $(HOST_BINS)
 	@$(PYTHON) tests/harness/hosttests.py $(HOST_BINS); \
 	 $(PYTHON) tests/harness/suites.py --iso $(B)/svmhv.iso; \
+	 $(PYTHON) tests/harness/screenshot.py --iso $(B)/svmhv.iso; \
+	 if [ -f tests/harness/bench_check.py ]; then $(PYTHON) tests/harness/bench_check.py --iso $(B)/svmhv.iso; fi; \
 	 $(PYTHON) tests/harness/summary.py $(B)/results
 
 bench: check-tools iso

@@ -9,6 +9,7 @@
  * Cases that depend on staying on one CPU disable preemption; every case
  * leaves the interrupt flag as it found it. */
 #include "kernel/ktest.h"
+#include "kernel/cpuinfo.h"
 #include "kernel/smp.h"
 #include "drivers/acpi.h"
 #include "drivers/lapic.h"
@@ -362,6 +363,14 @@ static void smp_tsc_frequency_plausible(struct ktest *t)
 			continue;
 		}
 		u64 diff = hz > tsc_hz ? hz - tsc_hz : tsc_hz - hz;
+		/* Under emulation a polled PIT window stretches whenever the host
+		 * deschedules the virtual CPU mid-measurement (seen 60% off on a
+		 * loaded 2-core host): report it, hold only the PM timer to it. */
+		if (refs[i].ref == TIMER_REF_PIT && cpu_info.hypervisor) {
+			ktest_note(t, "%s: %lu Hz (%lu%% from %lu Hz; not checked under a hypervisor)",
+				   timer_ref_name(refs[i].ref), hz, diff * 100 / tsc_hz, tsc_hz);
+			continue;
+		}
 		KT_EXPECT(t, diff * 100 <= tsc_hz * refs[i].pct, "%s: %lu Hz within %u%% of %lu Hz",
 			  timer_ref_name(refs[i].ref), hz, refs[i].pct, tsc_hz);
 	}

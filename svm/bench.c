@@ -47,7 +47,6 @@ extern const u8 guest_img_k_bench_guest[], guest_img_k_bench_guest_end[];
 static const struct bench_plan plans[] = {
 	{ .name = "quick", .rounds = 3, .warmup = 200, .samples = 2000, .hlt_samples = 300,
 	  .rt_samples = 1000, .migrate_every = 50, .ctx_windows = 5, .ctx_window_ns = 20000000 },
-	{ .name = "dbg", .rounds = 1, .warmup = 20, .samples = 20, .hlt_samples = 2000, .rt_samples = 10, .migrate_every = 5, .ctx_windows = 1, .ctx_window_ns = 1000000 },
 	{ .name = "full", .rounds = 7, .warmup = 1000, .samples = 10000, .hlt_samples = 2000,
 	  .rt_samples = 5000, .migrate_every = 100, .ctx_windows = 15, .ctx_window_ns = 50000000 },
 };
@@ -375,11 +374,16 @@ static void floor_task(void *arg)
 	svm_asid_assign(v, sc);
 	svm_vmsave(j->host_pa);
 	svm_clgi();
+	v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, sc->cpu, v->vmcb_pa);
 	svm_vmrun_floor(v->vmcb_pa, v->vmcb, 1, VMMCALL_LEN);
+	vmcb_clean_after_vmrun(&v->clean);
+	/* From here on only RIP changes, which no clean bit covers. */
 	v->vmcb->control.tlb_control = VMCB_TLB_CONTROL_NOTHING;
+	v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, sc->cpu, v->vmcb_pa);
 	u64 t0 = rdtsc();
 	svm_vmrun_floor(v->vmcb_pa, v->vmcb, j->exits - 1, VMMCALL_LEN);
 	u64 t1 = rdtsc();
+	vmcb_clean_after_vmrun(&v->clean);
 	svm_vmload(j->host_pa);
 	svm_stgi();
 	irq_restore(f);
@@ -451,8 +455,9 @@ static const struct preempt_ops traced_ops = { traced_sched_in, traced_sched_out
 
 /* vcpu_run_task's steps in its order, with a TSC stamp between them, so
  * the stamps cost nothing on the normal path.  It leaves out the per-exit
- * statistics (account_exit_time) and the HLT and virtual-timer steps,
- * which a null hypercall does not use. */
+ * statistics (account_exit_time), the clean-bit debug check of hostcheck=1
+ * and the HLT and virtual-timer steps, which a null hypercall does not
+ * use.  Keep it in step with svm/vcpu.c. */
 static void traced_task(void *arg)
 {
 	struct traced_job *j = arg;
@@ -479,6 +484,7 @@ static void traced_task(void *arg)
 		struct svm_cpu *sc = pc->svm;
 		prepare_switch_to_guest(v);
 		svm_asid_assign(v, sc);
+		v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, cpu, v->vmcb_pa);
 		svm_clgi();
 		if (pc->sched->need_resched || READ_ONCE(g->stop)) {
 			svm_stgi();
@@ -492,6 +498,7 @@ static void traced_task(void *arg)
 			v->first_vmrun_tsc = e->t_vmrun;
 		svm_vmrun(v->vmcb_pa, &v->regs, sc->host_area_pa);
 		e->t_back = rdtsc();
+		vmcb_clean_after_vmrun(&v->clean);
 		hoststate_after_vmexit(v, cpu);
 		sc->cnt.vmrun++;
 		v->cnt.vmrun++;
@@ -621,16 +628,8 @@ static void scenario_turns(const struct bench_plan *p, int policy)
 		result_fail(r, "guest not created");
 		return;
 	}
-	u64 T0 = rdtsc();
 	guest_start(g);
 	guest_wait(g);
-	{
-		u64 *sm = guest_samples(g);
-		for (u32 i = 0; i < 2 * p->rt_samples; i++)
-			if (sm[i] > 100000000)
-				kprintf("DBG stall slot %u idx %u: %lu ms\n", i / p->rt_samples, i % p->rt_samples, tsc_to_ns(sm[i]) / 1000000);
-		kprintf("DBG first vmrun %lu / %lu ms after start; exits %lu %lu; sched %lu %lu\n", tsc_to_ns(g->vcpus[0]->first_vmrun_tsc - T0) / 1000000, tsc_to_ns(g->vcpus[1]->first_vmrun_tsc - T0) / 1000000, g->vcpus[0]->exits, g->vcpus[1]->exits, g->vcpus[0]->cnt.sched_in_same, g->vcpus[1]->cnt.sched_in_same);
-	}
 	if (guest_finished(g, r)) {
 		bench_result_round(r, guest_samples(g), 2 * p->rt_samples);
 		add_counters(r, g);
@@ -1103,16 +1102,14 @@ static void run_round(const struct bench_plan *p, u32 round)
 		int pol = policies[k];
 		hoststate_policy = pol;
 		kprintf("bench: round %u/%u, policy %s\n", round + 1, p->rounds, hoststate_policy_name(pol));
-		u64 T = rdtsc();
-#define TT(x) do { x; kprintf("DBGT %s %lu ms\n", #x, tsc_to_ns(rdtsc() - T) / 1000000); T = rdtsc(); } while (0)
 		for (u32 b = 0; b < BG_NR; b++)
 			if (b != BG_YIELD)
-				TT(run_micro(p, (enum bench_guest_id)b, pol));
-		TT(run_traced(p, pol));
-		TT(scenario_alone(p, pol));
-		TT(scenario_turns(p, pol));
-		TT(scenario_migrate(p, pol));
-		TT(scenario_overcommit(p, pol));
+				run_micro(p, (enum bench_guest_id)b, pol);
+		run_traced(p, pol);
+		scenario_alone(p, pol);
+		scenario_turns(p, pol);
+		scenario_migrate(p, pol);
+		scenario_overcommit(p, pol);
 	}
 	hoststate_policy = kopt.hostsave;
 }
@@ -1134,14 +1131,6 @@ int bench_run(const char *mode)
 	cpu_b = ncpus_online > 2 ? 2 : 0;
 	print_header(p);
 	u64 t0 = rdtsc();
-	if (!strcmp(mode, "dbg")) {
-		for (u32 i = 0; i < 12; i++) {
-			hoststate_policy = i & 1;
-			u64 T = rdtsc();
-			scenario_turns(&plans[0], i & 1);
-			kprintf("DBGT turns %s %lu ms\n", hoststate_policy_name(i & 1), tsc_to_ns(rdtsc() - T) / 1000000);
-		}
-	} else
 	for (u32 round = 0; round < p->rounds; round++)
 		run_round(p, round);
 	sched_bench_switch_cost(p);

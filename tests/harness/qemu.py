@@ -51,6 +51,9 @@ DEBUG_EXIT_PORT = 0xF4
 # guests.  Each entry is (path inside the ISO, module string).
 DEFAULT_MODULES: list[tuple[str, str]] = [
     ("/guests/hello_real.bin", "guest name=hello mode=real mem=2"),
+    ("/guests/exits_prot.bin", "guest name=exits_prot mode=prot mem=4"),
+    ("/guests/exits_long.bin", "guest name=exits_long mode=long mem=16"),
+    ("/guests/smp_long.bin", "guest name=smp_long mode=long mem=16 vcpus=2"),
 ]
 
 # Codes the kernel writes to the debug-exit port.
