@@ -1,8 +1,8 @@
 /* drivers/timer.c - the TSC as the kernel's clock.  Its frequency comes
  * from CPUID when the CPU or the hypervisor states it, else it is measured
  * against a timer of known rate: the ACPI PM timer (3.579545 MHz, from the
- * FADT) or, without one, the PIT's channel 2 (1.193182 MHz) gated through
- * port 0x61.  Each measurement takes the median of three 20 ms rounds so
+ * FADT) or, without one, the PIT's channel 2 (1.193182 MHz), gated on
+ * through port 0x61 and read back with counter-latch commands.  Each measurement takes the median of three 20 ms rounds so
  * one preempted round (a busy host under QEMU) does not skew it.
  *
  * Called by platform_init() (timer_init) and by anyone who needs the time. */
@@ -25,15 +25,17 @@ static u64 ns_per_tsc_q32;	/* nanoseconds per cycle, 32.32 fixed point */
 #define CAL_GIVE_UP_CYCLES	(1ULL << 35)
 
 /* Port 0x61 (the "system control port B" of the PC): bit 0 gates PIT
- * channel 2, bit 1 drives the speaker from it, bit 5 reads its output. */
+ * channel 2, bit 1 drives the speaker from it. */
 #define PORT_B			0x61
 #define PORT_B_GATE2		BIT(0)
 #define PORT_B_SPEAKER		BIT(1)
-#define PORT_B_OUT2		BIT(5)
 #define PIT_CH2			0x42
 #define PIT_CMD			0x43
 /* Channel 2, low then high byte, mode 0 (interrupt on terminal count), binary. */
 #define PIT_CMD_CH2_MODE0	0xb0
+/* Channel 2, counter latch: the next two reads of port 0x42 return the
+ * count at the moment of the command. */
+#define PIT_CMD_CH2_LATCH	0x80
 
 const char *timer_ref_name(enum timer_ref ref)
 {
@@ -81,28 +83,44 @@ static u64 measure_pm_once(void)
 	return mul_div_u64(t1 - t0, PM_TIMER_HZ, elapsed);
 }
 
-/* One round against PIT channel 2 counting down from `ticks` in mode 0:
- * its output rises at terminal count.  Counting starts within one PIT
- * clock (0.84 us) of the last count byte. */
+static u16 pit_ch2_read(void)
+{
+	outb(PIT_CMD, PIT_CMD_CH2_LATCH);
+	u8 lo = inb(PIT_CH2);
+	return (u16)(lo | (inb(PIT_CH2) << 8));
+}
+
+/* One round against PIT channel 2, free-running down from 0xffff: its
+ * count is latched and read back, edge-aligned at both ends like the PM
+ * timer.  Polling the output through port 0x61 would be simpler, but
+ * under KVM that port is emulated apart from the PIT and reads late. */
 static u64 measure_pit_once(void)
 {
-	u32 ticks = (u32)(PIT_HZ * CAL_WINDOW_NS / NSEC_PER_SEC);	/* < 65536 */
+	u32 want = (u32)(PIT_HZ * CAL_WINDOW_NS / NSEC_PER_SEC);	/* < 65536 */
 	u8 saved = inb(PORT_B);
 
 	outb(PORT_B, (saved & ~PORT_B_SPEAKER) | PORT_B_GATE2);
 	outb(PIT_CMD, PIT_CMD_CH2_MODE0);
-	outb(PIT_CH2, ticks & 0xff);
-	outb(PIT_CH2, ticks >> 8);
-	u64 t0 = rdtsc(), t1;
-	while (!(inb(PORT_B) & PORT_B_OUT2)) {
-		if (rdtsc() - t0 > CAL_GIVE_UP_CYCLES) {
-			outb(PORT_B, saved);
-			return 0;
-		}
-	}
-	t1 = rdtsc();
+	outb(PIT_CH2, 0xff);
+	outb(PIT_CH2, 0xff);
+	u64 guard = rdtsc(), t0, t1;
+	u16 p0 = pit_ch2_read(), start;
+	u32 elapsed;
+	while ((start = pit_ch2_read()) == p0)
+		if (rdtsc() - guard > CAL_GIVE_UP_CYCLES)
+			goto dead;
+	t0 = rdtsc();
+	do {
+		elapsed = (u16)(start - pit_ch2_read());
+		t1 = rdtsc();
+		if (t1 - guard > CAL_GIVE_UP_CYCLES)
+			goto dead;
+	} while (elapsed < want);
 	outb(PORT_B, saved);
-	return mul_div_u64(t1 - t0, PIT_HZ, ticks);
+	return mul_div_u64(t1 - t0, PIT_HZ, elapsed);
+dead:
+	outb(PORT_B, saved);
+	return 0;
 }
 
 static u64 median3(u64 a, u64 b, u64 c)

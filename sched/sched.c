@@ -643,6 +643,11 @@ u32 sched_queued(u32 cpu)
 
 static bool try_pull(u32 self)
 {
+	/* At most one attempt per timer tick per CPU. */
+	struct sched_cpu *me = sc_of(self);
+	if (me->last_pull_tick == me->stats.ticks && me->stats.ticks)
+		return false;
+	me->last_pull_tick = me->stats.ticks;
 	u32 loads[MAX_CPUS];
 	u32 n = ncpus_online;
 	for (u32 c = 0; c < n; c++)
@@ -652,7 +657,13 @@ static bool try_pull(u32 self)
 		return false;
 	u32 from = (u32)busiest;
 	struct task *pulled = NULL;
-	double_lock(self, from);
+	/* Never queue up on a busy CPU's lock: many idle CPUs doing so form
+	 * a convoy on it (seen at -smp 16 on two host cores).  Try it once. */
+	spin_lock(&sc_of(self)->lock);
+	if (!spin_trylock(&sc_of(from)->lock)) {
+		spin_unlock(&sc_of(self)->lock);
+		return false;
+	}
 	struct runqueue *rq = &sc_of(from)->rq;
 	/* Lowest priority level first: leave urgent work where it is. */
 	for (int p = SCHED_NPRIO - 1; p >= 0 && !pulled; p--) {

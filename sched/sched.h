@@ -38,6 +38,7 @@ struct sched_cpu {
 	struct sched_cpu_stats stats;
 	struct task *prev_for_finish;	/* handed from schedule() to the next task */
 	bool prev_preempted;
+	u64 last_pull_tick;
 };
 
 struct task_params {

@@ -104,11 +104,9 @@ struct bench_result {
 struct bench_plan {
 	const char *name;		/* "quick" or "full" */
 	u32 rounds;
-	u32 warmup, samples, hlt_samples;
+	u32 warmup, samples, hlt_samples;	/* micro; samples also per task-switch count */
 	u32 rt_samples;			/* per vCPU, scheduling scenarios */
 	u32 migrate_every;		/* scenario migrate: exits between moves */
-	u32 ctx_windows;		/* context switches: windows per task count */
-	u64 ctx_window_ns;
 };
 
 /* Runs the suite named by `mode` ("quick" or "full"), prints the table and
