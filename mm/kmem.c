@@ -17,6 +17,7 @@ static spinlock_t pmm_lock = SPINLOCK_INIT("pmm");
 static struct heap heap;
 static spinlock_t heap_lock = SPINLOCK_INIT("heap");
 static u64 ram_total, max_phys;
+paddr_t boot_mbi_phys;
 
 struct range {
 	u64 base, end;
@@ -61,8 +62,9 @@ static const struct heap_ops kheap_ops = { heap_pages, heap_unpages, NULL };
 
 void mm_init(const struct boot_info *bi)
 {
-	extern u32 boot_mbi;
+	extern u32 boot_mbi;	/* in the boot section: readable only before vmm_init */
 	u64 mbi_phys = boot_mbi;
+	boot_mbi_phys = mbi_phys;
 	struct range res[4 + MB2_MAX_MODULES];
 	u32 nres = boot_reserved(bi, mbi_phys, res, ARRAY_SIZE(res));
 

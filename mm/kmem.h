@@ -8,6 +8,7 @@
 struct boot_info;
 
 void mm_init(const struct boot_info *bi);
+extern paddr_t boot_mbi_phys;	/* where the multiboot2 information lies */
 void mm_print_summary(void);
 
 int frame_alloc(u64 count, u64 align_pages, paddr_t *out);

@@ -18,7 +18,6 @@ static bool rdmsr_nx(void)
 
 extern char __kernel_phys_start[], __kernel_phys_end[];
 extern char __text_start[], __rodata_start[], __data_start[];
-extern u32 boot_mbi;
 
 static bool overlaps(paddr_t pa, u64 b, u64 e)
 {
@@ -37,7 +36,7 @@ static void frames_avoid_reserved_memory(struct ktest *t)
 			break;
 		paddr_t pa = got[n];
 		if (pa < 0x100000 || overlaps(pa, (u64)__kernel_phys_start, (u64)__kernel_phys_end) ||
-		    overlaps(pa, boot_mbi, boot_mbi + boot_info.total_size))
+		    overlaps(pa, boot_mbi_phys, boot_mbi_phys + boot_info.total_size))
 			bad++;
 		for (u32 m = 0; m < boot_info.module_count; m++)
 			if (overlaps(pa, boot_info.modules[m].start, boot_info.modules[m].end))

@@ -77,6 +77,8 @@ def guest_modules(names=None):
             first = f.readline()
         m = re.match(r";\s*svmhv-guest:\s*(.*)", first)
         settings = m.group(1).strip() if m else ""
+        if "timeout=" not in settings:
+            settings += " timeout=60000"   # a hang fails in a minute, not at the run's limit
         mods.append((f"/guests/{name}.bin", f"guest name={name} {settings}".strip()))
     return mods
 
