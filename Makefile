@@ -123,7 +123,7 @@ FIRMWARE ?= bios
 ARGS ?=
 run: check-tools iso
 	$(PYTHON) tests/harness/qemu.py --iso $(B)/svmhv.iso --smp $(SMP) --mem $(MEM) \
-		--firmware $(FIRMWARE) --interactive --args "$(ARGS)"
+		--firmware $(FIRMWARE) --interactive --args "bench=quick $(ARGS)"
 debug: check-tools iso
 	$(PYTHON) tests/harness/qemu.py --iso $(B)/svmhv.iso --smp $(SMP) --mem $(MEM) \
 		--firmware $(FIRMWARE) --interactive --gdb --args "$(ARGS)" & \

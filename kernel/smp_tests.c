@@ -275,13 +275,17 @@ static void smp_lapic_timer_ticks_on_every_cpu(struct ktest *t)
 		rate[i] = 1000;
 	}
 	smp_call_each(set_timer_rate, rate);
+	u64 t0 = time_ns();
 	for (u32 i = 0; i < ncpus_online; i++)
 		before[i] = ticks_of(cpu_table[i]);
 	wait_with_irqs(20 * NSEC_PER_MSEC);
+	u64 ms = (time_ns() - t0) / NSEC_PER_MSEC;
 	for (u32 i = 0; i < ncpus_online; i++) {
 		u64 d = ticks_of(cpu_table[i]) - before[i];
 		/* 20 at 1 kHz; a host that starves a virtual CPU delivers fewer. */
-		KT_EXPECT(t, d >= 1 && d <= 40, "CPU %u: 1..40 ticks in 20 ms at 1 kHz, found %lu", i, d);
+		KT_EXPECT(t, d >= 1 && d <= 2 * ms + 2,
+			  "CPU %u: 1..%lu ticks in %lu ms at 1 kHz, found %lu (from %lu, timer %u Hz)",
+			  i, 2 * ms + 2, ms, d, before[i], cpu_table[i]->timer_hz);
 	}
 	smp_call_each(set_timer_rate, saved);
 }

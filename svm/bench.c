@@ -1179,6 +1179,7 @@ static const struct expected expected[] = {
 	{ "vmmcall", "alone", true }, { "yield", "turns", true }, { "vmmcall", "migrate", true },
 	{ "vmmcall", "overcommit", true }, { "vmmcall", "floor", false },
 	{ "ctxsw", "tasks2", false }, { "ctxsw", "tasks64", false }, { "ctxsw", "tasks1024", false },
+	{ "ctxsw", "queue2", false }, { "ctxsw", "queue64", false }, { "ctxsw", "queue1024", false },
 };
 
 static u32 expected_count(void)

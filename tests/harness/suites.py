@@ -115,10 +115,12 @@ RUNS: list[Run] = [
     Run("bootsector", smp=1, args="", modules=guest_modules(["bootsector_plain"]),
         expect_log=[r"\[bootsector_plain\] plain boot sector", r"stopped: timeout"]),
     # The demo `make run` shows: example guests on all CPUs, statistics, counters.
-    Run("demo", smp=4, args="", modules=guest_modules(["hello_real", "exits_long", "smp_long"]),
+    Run("demo", smp=4, args="bench=quick", timeout=300,
+        modules=guest_modules(["hello_real", "exits_long", "smp_long"]),
         expect_log=BANNER + [r"4 CPUs online", r"\[hello_real\] hello",
                              r"VM-EXIT\s+Samples", r"host-state mismatches: 0",
-                             r"all 3 guest\(s\) stopped; 0 did not stop as expected"]),
+                             r"all 3 guest\(s\) stopped; 0 did not stop as expected",
+                             r"bench: \d+ results, 0 failed"]),
     # Many CPUs.
     Run("smp16-stress", smp=16, args="test=sched,hoststate hostcheck=1 stress=100000", ktap=True,
         timeout=900, expect_log=[r"16 CPUs online"]),
