@@ -457,6 +457,7 @@ static void smp_panic_stops_other_cpus(struct ktest *t)
 	kprintf("        # CPU %u panics on purpose; the others must stop\n", victim);
 	if (victim == 0)
 		smp_test_panic_here(NULL);
+	cli();
 	smp_call_on(victim, smp_test_panic_here, NULL, false);
 	for (;;)
 		cpu_relax();	/* interrupts off: only an NMI ends this */

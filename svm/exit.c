@@ -79,10 +79,17 @@ static int decode_at_rip(struct vcpu *v, struct insn *in)
 		lin &= 0xffffffffULL;
 	u8 bytes[INSN_MAX_LEN];
 	size_t n = 0;
+	u64 page = ~0ULL, page_gpa = 0;
 	for (; n < INSN_MAX_LEN; n++) {
-		u64 gpa;
-		if (guest_walk(s->cr0, s->cr4, s->efer, s->cr3, lin + n, read_phys_cb, v->guest, &gpa) ||
-		    guest_read(v->guest, gpa, &bytes[n], 1))
+		/* One page-table walk per page the instruction touches. */
+		u64 l = lin + n;
+		if ((l & ~0xfffULL) != page) {
+			if (guest_walk(s->cr0, s->cr4, s->efer, s->cr3, l & ~0xfffULL, read_phys_cb,
+				       v->guest, &page_gpa))
+				break;
+			page = l & ~0xfffULL;
+		}
+		if (guest_read(v->guest, page_gpa + (l & 0xfff), &bytes[n], 1))
 			break;
 	}
 	if (!n)

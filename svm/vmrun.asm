@@ -90,7 +90,9 @@ svm_vmrun:
 ; The floor of a world switch, for benchmarks: VMRUN, #VMEXIT, advance RIP
 ; by a fixed length, VMRUN again, `count` times, with no C in between and
 ; no guest register traffic.  The guest must run an instruction of
-; `insn_len` bytes that exits on every execution (e.g. VMMCALL in a loop).
+; `insn_len` bytes that exits on every execution (e.g. VMMCALL in a loop),
+; and must not touch r12-r15, which hold the loop's state across VMRUN; its
+; other registers are whatever the host left in them.
 ; u64 svm_vmrun_floor(paddr_t vmcb_pa, struct vmcb *vmcb, u64 count, u64 insn_len)
 global svm_vmrun_floor
 svm_vmrun_floor:
