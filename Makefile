@@ -30,7 +30,7 @@ KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -m
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
 	-fno-strict-aliasing -fcf-protection=none \
 	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
-	-I. -DSVMHV_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
+	-I. -I$(B)/gen $(EXTRA_CFLAGS)
 KNFLAGS := -f elf64 -g -F dwarf -I.
 LDFLAGS := -n -nostdlib --no-warn-rwx-segments -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
@@ -43,6 +43,14 @@ KOBJ     += $(KEXTRA_OBJ)
 
 .PHONY: all iso run debug test host-test kernel-test bench deps clean check-tools FORCE
 all: $(B)/svmhv.elf $(B)/compile_commands.json
+
+# The version string, rewritten only when `git describe` changes, so the
+# files that print it are rebuilt exactly then.
+$(B)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@echo '#define SVMHV_VERSION "$(VERSION)"' | cmp -s - $@ || \
+		echo '#define SVMHV_VERSION "$(VERSION)"' > $@
+$(B)/kernel/main.o $(B)/svm/bench.o: $(B)/gen/version.h
 
 # Offsets used by assembly, generated from the C structures (asm-offsets).
 $(B)/asm-offsets.inc: kernel/asm-offsets.c $(wildcard kernel/*.h svm/*.h sched/*.h)

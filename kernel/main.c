@@ -3,6 +3,7 @@
  * (boot information, command line, missing CPU features) reports it and
  * refuses cleanly with exit code 2. */
 #include "kernel/types.h"
+#include "version.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"

@@ -17,6 +17,7 @@
  * Samples are pooled over the rounds; the console gets a table and one
  * `BENCH {json}` line per result, after one `BENCHMETA {json}` line that
  * names the machine. */
+#include "version.h"
 #include "svm/bench.h"
 #include "svm/svm.h"
 #include "kernel/boot.h"
