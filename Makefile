@@ -41,7 +41,7 @@ KOBJ     := $(KSRC_C:%.c=$(B)/%.o) $(KSRC_ASM:%.asm=$(B)/%.o)
 include mk/font.mk
 KOBJ     += $(KEXTRA_OBJ)
 
-.PHONY: all iso run debug test host-test kernel-test bench deps clean check-tools FORCE
+.PHONY: all iso run debug test host-test kernel-test bench soak deps clean check-tools FORCE
 all: $(B)/svmhv.elf $(B)/compile_commands.json
 
 # The version string, rewritten only when `git describe` changes, so the
@@ -160,6 +160,15 @@ test: check-tools
 	 $(PYTHON) tests/harness/screenshot.py --iso $(B)/svmhv.iso; \
 	 if [ -f tests/harness/bench_check.py ]; then $(PYTHON) tests/harness/bench_check.py --iso $(B)/svmhv.iso; fi; \
 	 $(PYTHON) tests/harness/summary.py $(B)/results
+
+# The host-state stress for longer: SOAK world switches per policy (all
+# three), -smp 4, hostcheck on.  `make soak SOAK=5000000`.
+SOAK ?= 2000000
+soak: check-tools iso
+	@mkdir -p $(B)/results
+	$(PYTHON) tests/harness/qemu.py --iso $(B)/svmhv.iso --smp $(SMP) --mem $(MEM) \
+		--firmware $(FIRMWARE) --no-modules --timeout 7200 --log $(B)/results/soak.log \
+		--args "test=hoststate hostcheck=1 stress=$(SOAK) $(ARGS)"
 
 bench: check-tools iso
 	$(PYTHON) tests/harness/bench.py --iso $(B)/svmhv.iso $(if $(ICOUNT),--icount)
