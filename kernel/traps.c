@@ -125,6 +125,8 @@ void trap_dispatch(struct trap_frame *tf)
 		pr_warn("unexpected interrupt vector %lu on CPU %u\n", tf->vector, c->cpu_id);
 	}
 	c->irq_depth--;
-	if (trap_exit_hook && c->irq_depth == 0)
+	/* Only device and IPI vectors may lead to a reschedule: never an NMI
+	 * (it can arrive anywhere, even inside the scheduler) or an exception. */
+	if (trap_exit_hook && c->irq_depth == 0 && tf->vector >= 32)
 		trap_exit_hook(tf);
 }

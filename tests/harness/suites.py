@@ -129,6 +129,8 @@ RUNS: list[Run] = [
     # Refusals and failures the harness must see as such.
     Run("nosvm", cpu="qemu64,-svm", args="", expect_code=2,
         expect_log=[r"SVM \(AMD-V.*\) is absent", r"refusing to start guests"]),
+    Run("smppanic", smp=4, args="test=smppanic", expect_code=3,
+        expect_log=[r"3 of 3 other CPU\(s\) stopped"]),
     Run("fault", args="test=fault", expect_code=3,
         expect_log=[r"EXCEPTION #PF", r"backtrace", r"ktest_fault_trigger\+0x", r"ktest_run\+0x"]),
     Run("badopt", args="test=boot bogus_option=1 smp=abc", ktap=True,
