@@ -6,6 +6,7 @@
  * checked against the scheduler's own counts; and the negative control that
  * skips restoring FS and must be caught. */
 #include "kernel/ktest.h"
+#include "kernel/rand.h"
 #include "kernel/cpu.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
@@ -13,16 +14,6 @@
 #include "sched/sched.h"
 #include "sched/task_check.h"
 #include "drivers/timer.h"
-
-/* A small xorshift generator per task. */
-static u64 rnd(u64 *s)
-{
-	u64 x = *s;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
 
 static volatile u64 check_failures;
 static volatile u64 checks_done;

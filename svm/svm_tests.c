@@ -11,6 +11,7 @@
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/ktest.h"
+#include "kernel/rand.h"
 #include "kernel/mb2.h"
 #include "kernel/options.h"
 #include "kernel/percpu.h"
@@ -34,15 +35,6 @@ static struct guest *make_guest(const char *settings, const u8 *img, size_t len)
 	if (guest_cfg_parse(settings, &cfg))
 		return NULL;
 	return guest_create(&cfg, img, len);
-}
-
-static u64 rnd(u64 *s)
-{
-	u64 x = *s;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
 }
 
 /* ---------------- svm ---------------- */
