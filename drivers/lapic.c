@@ -246,6 +246,31 @@ void lapic_timer_oneshot_ns(u64 ns)
 	this_cpu()->timer_hz = 0;
 }
 
+bool lapic_timer_tsc_deadline(void)
+{
+	return cpu_info.has_tsc_deadline;
+}
+
+void lapic_timer_at_tsc(u64 tsc)
+{
+	if (!lapic_ready || !lapic_timer_hz)
+		return;
+	if (lapic_timer_tsc_deadline()) {
+		/* Intel SDM vol. 3, "TSC-Deadline Mode": the LVT mode is set
+		 * first; a write of 0 would disarm, so a due time becomes 1. */
+		lapic_write(LAPIC_LVT_TIMER, VEC_LAPIC_TIMER | LVT_TIMER_TSC_DEADLINE);
+		wrmsr(MSR_TSC_DEADLINE, tsc ? tsc : 1);
+		return;
+	}
+	u64 now = rdtsc();
+	u64 ns = tsc > now ? tsc_to_ns(tsc - now) : 0;
+	u64 count = MAX(mul_div_u64(ns, lapic_timer_hz, NSEC_PER_SEC), 1);
+	/* The divider stays at 16 from lapic_timer_periodic(), which every
+	 * CPU runs once when it enters the scheduler. */
+	lapic_write(LAPIC_LVT_TIMER, VEC_LAPIC_TIMER);
+	lapic_write(LAPIC_TIMER_INIT, (u32)MIN(count, 0xffffffffULL));
+}
+
 void lapic_timer_stop(void)
 {
 	if (lapic_ready) {

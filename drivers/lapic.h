@@ -50,6 +50,9 @@
 #define LVT_DM_NMI		(4u << 8)
 #define LVT_MASKED		BIT(16)
 #define LVT_TIMER_PERIODIC	BIT(17)
+#define LVT_TIMER_TSC_DEADLINE	BIT(18)	/* mode 10b: fires when the TSC reaches IA32_TSC_DEADLINE */
+
+#define MSR_TSC_DEADLINE	0x6e0
 
 /* ICR bits (low word; in x2APIC the destination is bits 63:32) */
 #define ICR_VECTOR		GENMASK(7, 0)
@@ -89,5 +92,11 @@ void lapic_timer_calibrate(void);
 void lapic_timer_periodic(u32 hz);	/* VEC_LAPIC_TIMER hz times a second */
 void lapic_timer_oneshot_ns(u64 ns);	/* VEC_LAPIC_TIMER once, after ns */
 void lapic_timer_stop(void);
+/* One interrupt on VEC_LAPIC_TIMER when the TSC reaches `tsc` (at once if
+ * it has): through IA32_TSC_DEADLINE when the CPU has TSC-deadline mode,
+ * else as a one-shot count.  This is how the scheduler drives time. */
+void lapic_timer_at_tsc(u64 tsc);
+/* Whether lapic_timer_at_tsc uses TSC-deadline mode. */
+bool lapic_timer_tsc_deadline(void);
 
 #endif

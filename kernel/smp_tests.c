@@ -298,6 +298,8 @@ static void smp_lapic_timer_oneshot_delay(struct ktest *t)
 	bool irqs_were = irqs_enabled();
 	struct percpu *c = this_cpu();
 	u32 saved = c->timer_hz;
+	if (sched_running())
+		sched_timer_hold(true);		/* the scheduler leaves the timer to us */
 	lapic_timer_stop();
 	wait_with_irqs(100 * NSEC_PER_USEC);	/* a tick still pending from before */
 
@@ -330,6 +332,8 @@ static void smp_lapic_timer_oneshot_delay(struct ktest *t)
 		  "the 5 ms one-shot after at least 4 ms, found %lu us", ns / 1000);
 	KT_EXPECT(t, strays <= 1, "at most one stray tick, found %u", strays);
 	lapic_timer_periodic(saved);
+	if (sched_running())
+		sched_timer_hold(false);
 	preempt_enable();
 }
 

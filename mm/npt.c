@@ -197,6 +197,24 @@ u64 npt_leaf(const struct npt *n, u64 gpa, unsigned int *level)
 	return 0;
 }
 
+int npt_set_present(struct npt *n, u64 gpa, bool present)
+{
+	if (!n || !n->root || gpa >= NPT_GPA_LIMIT)
+		return -EINVAL;
+	u64 *t = n->root;
+	for (unsigned int l = 4; l >= 2; l--) {
+		u64 e = t[index_at(gpa, l)];
+		if (!(e & PTE_P) || is_leaf(e, l))
+			return -ENOENT;
+		t = table_va(n, e & PTE_ADDR);
+	}
+	u64 *e = &t[index_at(gpa, 1)];
+	if (!(*e & PTE_ADDR))
+		return -ENOENT;
+	*e = present ? (*e | PTE_P) : (*e & ~PTE_P);
+	return 0;
+}
+
 int npt_translate(const struct npt *n, u64 gpa, paddr_t *hpa, unsigned int *level)
 {
 	unsigned int l = 0;

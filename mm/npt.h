@@ -74,6 +74,13 @@ int npt_translate(const struct npt *n, u64 gpa, paddr_t *hpa, unsigned int *leve
  * dumps; *level as for npt_translate. */
 u64 npt_leaf(const struct npt *n, u64 gpa, unsigned int *level);
 
+/* Withdraws (present = false) or gives back one 4 KiB page of guest
+ * memory, keeping its address and permissions: a page the host takes back
+ * for a while (today the tests, to make an exit happen mid-delivery).  A
+ * 2 MiB page is not split: -ENOENT, as when gpa has no 4 KiB leaf.  After
+ * a withdrawal the caller flushes the guest's TLB. */
+int npt_set_present(struct npt *n, u64 gpa, bool present);
+
 /* Returns every table, the root last, to free_table; *n is empty after. */
 void npt_destroy(struct npt *n, void (*free_table)(void *ctx, paddr_t pa));
 

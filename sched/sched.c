@@ -447,6 +447,52 @@ void task_wake(struct task *t)
 		check_preempt(cpu, t);
 }
 
+/* ---- time ----
+ * Each CPU's LAPIC timer is one-shot (TSC-deadline mode where the CPU has
+ * it), armed for the earliest of: the next scheduler tick (SCHED_HZ, for
+ * time slices and load balancing), the first sleeper's deadline, and an
+ * event a vCPU asked for.  So a task sleeping 20 us wakes after 20 us, not
+ * at the next tick.  Armed on its own CPU with the run-queue lock held. */
+
+static void timer_rearm_locked(struct sched_cpu *sc)
+{
+	if (sc->timer_hold)
+		return;
+	u64 at = sc->tick_tsc;
+	if (!list_empty(&sc->sleepers)) {
+		struct task *t = list_entry(sc->sleepers.next, struct task, sleep_link);
+		if (t->wake_tsc < at)
+			at = t->wake_tsc;
+	}
+	if (sc->event_tsc && sc->event_tsc < at)
+		at = sc->event_tsc;
+	sc->timer_at = at;
+	lapic_timer_at_tsc(at);
+}
+
+void sched_timer_request(u64 tsc)
+{
+	struct sched_cpu *sc = this_cpu()->sched;
+	if (tsc >= READ_ONCE(sc->timer_at))
+		return;
+	spin_lock(&sc->lock);
+	if (!sc->event_tsc || tsc < sc->event_tsc)
+		sc->event_tsc = tsc;
+	timer_rearm_locked(sc);
+	spin_unlock(&sc->lock);
+}
+
+void sched_timer_hold(bool hold)
+{
+	u64 f = irq_save();
+	struct sched_cpu *sc = this_cpu()->sched;
+	spin_lock(&sc->lock);
+	sc->timer_hold = hold;
+	timer_rearm_locked(sc);
+	spin_unlock(&sc->lock);
+	irq_restore(f);
+}
+
 static void sleepers_insert(struct sched_cpu *sc, struct task *t)
 {
 	list_for_each(it, &sc->sleepers) {
@@ -468,11 +514,44 @@ void sched_sleep_until_tsc(u64 deadline)
 	spin_lock(&sc->lock);
 	t->wake_tsc = deadline;
 	sleepers_insert(sc, t);
+	if (deadline < sc->timer_at)
+		timer_rearm_locked(sc);
 	t->state = TASK_BLOCKED;
 	t->stats.blocks++;
 	spin_unlock(&sc->lock);
 	schedule();
 	irq_restore(f);
+}
+
+bool sched_block_unless(bool (*ready)(void *arg), void *arg, u64 deadline)
+{
+	u64 f = irq_save();
+	struct percpu *pc = this_cpu();
+	struct sched_cpu *sc = pc->sched;
+	struct task *t = pc->current;
+	spin_lock(&sc->lock);
+	t->state = TASK_BLOCKED;
+	if (deadline) {
+		t->wake_tsc = deadline;
+		sleepers_insert(sc, t);
+		if (deadline < sc->timer_at)
+			timer_rearm_locked(sc);
+	}
+	spin_unlock(&sc->lock);
+	if (ready(arg)) {
+		/* Undo, unless a waker already did (it marks us RUNNING). */
+		spin_lock(&sc->lock);
+		if (list_linked(&t->sleep_link))
+			list_del(&t->sleep_link);
+		t->state = TASK_RUNNING;
+		spin_unlock(&sc->lock);
+		irq_restore(f);
+		return true;
+	}
+	t->stats.blocks++;
+	schedule();
+	irq_restore(f);
+	return false;
 }
 
 void sched_sleep_ns(u64 ns)
@@ -695,10 +774,18 @@ static void sched_tick(struct trap_frame *tf)
 	struct percpu *pc = this_cpu();
 	struct sched_cpu *sc = pc->sched;
 	lapic_eoi();
-	sc->stats.ticks++;
-	pc->timer_ticks++;
 	u64 now = rdtsc();
 	spin_lock(&sc->lock);
+	/* The interrupt may be a sleeper's or a vCPU's event rather than a
+	 * tick: slices and statistics move on ticks only. */
+	bool tick = now >= sc->tick_tsc;
+	if (tick) {
+		sc->stats.ticks++;
+		pc->timer_ticks++;
+		sc->tick_tsc = now + ns_to_tsc(NSEC_PER_SEC / SCHED_HZ);
+	}
+	if (sc->event_tsc && sc->event_tsc <= now)
+		sc->event_tsc = 0;
 	bool woke = false;
 	while (!list_empty(&sc->sleepers)) {
 		struct task *t = list_entry(sc->sleepers.next, struct task, sleep_link);
@@ -706,9 +793,13 @@ static void sched_tick(struct trap_frame *tf)
 			break;
 		list_del(&t->sleep_link);
 		if (t->state == TASK_BLOCKED) {
-			t->state = TASK_RUNNABLE;
-			rq_enqueue(&sc->rq, &t->rq);
-			woke = true;
+			if (pc->current == t) {
+				t->state = TASK_RUNNING;	/* not switched out yet */
+			} else {
+				t->state = TASK_RUNNABLE;
+				rq_enqueue(&sc->rq, &t->rq);
+				woke = true;
+			}
 		}
 	}
 	struct task *cur = pc->current;
@@ -716,12 +807,13 @@ static void sched_tick(struct trap_frame *tf)
 		if (sc->rq.nr)
 			sc->need_resched = true;
 	} else {
-		if (cur->slice_ticks && --cur->slice_ticks == 0 && sc->rq.nr)
+		if (tick && cur->slice_ticks && --cur->slice_ticks == 0 && sc->rq.nr)
 			sc->need_resched = true;
 		int hp = rq_highest_prio(&sc->rq);
 		if (woke && hp >= 0 && (u32)hp < cur->rq.prio)
 			sc->need_resched = true;
 	}
+	timer_rearm_locked(sc);
 	spin_unlock(&sc->lock);
 }
 

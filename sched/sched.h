@@ -39,6 +39,11 @@ struct sched_cpu {
 	struct task *prev_for_finish;	/* handed from schedule() to the next task */
 	bool prev_preempted;
 	u64 last_pull_tick;
+	/* One-shot time (see "time" in sched.c); on this CPU, lock held. */
+	u64 tick_tsc;		/* TSC of the next scheduler tick */
+	u64 timer_at;		/* TSC the LAPIC timer is armed for */
+	u64 event_tsc;		/* an earlier interrupt asked by sched_timer_request, 0 none */
+	bool timer_hold;	/* test-only: a test owns the LAPIC timer */
 };
 
 struct task_params {
@@ -69,6 +74,19 @@ void sched_yield(void);
 void sched_sleep_ns(u64 ns);
 void sched_sleep_until_tsc(u64 tsc);
 void task_wake(struct task *t);
+/* Blocks the current task until task_wake() or, with a non-zero deadline,
+ * until the TSC reaches it - unless ready(arg) holds once the task is
+ * marked blocked.  So a wake-up that comes between the caller's last look
+ * and the block is never lost: the waker makes ready() true, then calls
+ * task_wake().  Returns true when ready() held and the task did not block. */
+bool sched_block_unless(bool (*ready)(void *arg), void *arg, u64 deadline);
+/* Makes this CPU take a timer interrupt no later than `tsc` (interrupts
+ * off): a running guest is thereby made to exit when its own timer is due.
+ * Costs nothing when the timer is already armed earlier. */
+void sched_timer_request(u64 tsc);
+/* Test-only: while held, the scheduler leaves this CPU's LAPIC timer alone
+ * (a test programs it itself); releasing re-arms it. */
+void sched_timer_hold(bool hold);
 int sched_set_affinity(struct task *t, const cpumask_t *m);
 int sched_migrate(struct task *t, u32 cpu);	/* move it to cpu (affinity permitting) */
 void sched_set_prio(struct task *t, u32 prio);

@@ -56,6 +56,7 @@ enum bench_guest_id {
 	BG_MMIO,		/* load from GPA 0xfeb00000: NPF, emulated */
 	BG_HLT,			/* HLT woken by the virtual timer */
 	BG_YIELD,		/* HC_YIELD */
+	BG_TIMER,		/* a 20 us guest timer, HLT at once: how late it wakes */
 	BG_NR
 };
 

@@ -97,13 +97,24 @@ static int decode_at_rip(struct vcpu *v, struct insn *in)
 	return insn_decode(bytes, n, bits, in);
 }
 
+/* Every RIP advance over an instruction svmhv emulated goes through here.
+ * The instruction has now retired, so an interrupt shadow it sat in (the
+ * exit reports one after STI or MOV SS) is over: left set, it would hold
+ * off interrupts for one more guest instruction, as `sti; hlt; cli` would
+ * then show by never taking the interrupt that ended the HLT. */
+static inline void advance_rip(struct vcpu *v, u64 rip)
+{
+	v->vmcb->save.rip = rip;
+	v->vmcb->control.int_shadow &= ~VMCB_INT_SHADOW;
+}
+
 /* Moves RIP past the intercepted instruction: NRIP when the CPU saves it,
  * else by decoding the instruction (QEMU's TCG has no NRIP save). */
 static int skip_insn(struct vcpu *v)
 {
 	struct vmcb *vm = v->vmcb;
 	if (svm_nrip_valid(vm)) {
-		vm->save.rip = vm->control.nrip;
+		advance_rip(v, vm->control.nrip);
 		return 0;
 	}
 	struct insn in;
@@ -118,7 +129,7 @@ static int skip_insn(struct vcpu *v)
 		rip &= 0xffff;
 	else if (cs_mode_bits(&vm->save) == 32)
 		rip &= 0xffffffffULL;
-	vm->save.rip = rip;
+	advance_rip(v, rip);
 	return 0;
 }
 
@@ -297,7 +308,10 @@ static int handle_vmmcall(struct vcpu *v)
 	case HC_TIMER: {
 		u64 us = arg(v, v->regs.rbx), vec = arg(v, v->regs.rcx);
 		if (us == 0) {
+			/* Cancelling also withdraws an expiry the guest has not
+			 * taken yet (docs/hypercalls.md). */
 			v->vtimer_deadline = 0;
+			v->virq_pending = false;
 		} else if (vec < 32 || vec > 255 || us > 60000000ULL) {
 			ret = -EINVAL;
 		} else {
@@ -359,7 +373,7 @@ static int handle_ioio(struct vcpu *v)
 		else if (!(port > COM1_BASE && port < COM1_BASE + 8))
 			g->io_dropped++;
 	}
-	vm->save.rip = vm->control.exitinfo2;	/* the next RIP, always given for IOIO */
+	advance_rip(v, vm->control.exitinfo2);	/* the next RIP, always given for IOIO */
 	return 0;
 }
 
@@ -500,7 +514,7 @@ static int handle_mmio(struct vcpu *v, u64 gpa)
 	u64 rip = v->vmcb->save.rip + in.len;
 	if (cs_mode_bits(&v->vmcb->save) != 64)
 		rip &= 0xffffffffULL;
-	v->vmcb->save.rip = rip;
+	advance_rip(v, rip);
 	return 0;
 }
 
@@ -509,6 +523,11 @@ static int handle_npf(struct vcpu *v)
 	u64 gpa = v->vmcb->control.exitinfo2, err = v->vmcb->control.exitinfo1;
 	if (gpa >= MMIO_BENCH_GPA && gpa < MMIO_BENCH_GPA + 4096)
 		return handle_mmio(v, gpa);
+	/* A page of its RAM the host had withdrawn: give it back and let the
+	 * access (or the event delivery it was part of) happen again. */
+	if (gpa < v->guest->ram_size && !npt_leaf(&v->guest->npt, gpa, NULL) &&
+	    !npt_set_present(&v->guest->npt, gpa & ~0xfffULL, true))
+		return 0;
 	guest_request_stop(v->guest, STOP_NPF, "%s outside its RAM at GPA %#lx (RIP %#lx, error %#lx)",
 			   err & SVM_NPF_FETCH ? "instruction fetch" : err & SVM_NPF_WRITE ? "write" : "read",
 			   gpa, v->vmcb->save.rip, err);

@@ -82,10 +82,25 @@ struct vcpu {
 	struct hs_snapshot snap;	/* `cached`: the per-task host fields */
 	u32 snap_cpu;			/* CPU the snapshot was taken on, ~0 none */
 	struct hs_counters cnt;
-	/* Virtual timer (HC_TIMER): a one-shot interrupt, delivered through V_IRQ. */
+	/* Virtual timer (HC_TIMER): a one-shot interrupt on vtimer_vector. */
 	u64 vtimer_deadline;		/* TSC, 0 = off */
 	u8 vtimer_vector;
+	/* The pending virtual interrupt, offered to the guest through V_IRQ
+	 * (V_IGN_TPR) whenever it is not in an interrupt shadow. */
+	bool virq_pending;
+	bool virq_in_vmcb;		/* V_IRQ was set for the last VMRUN */
+	u8 virq_vector;
+	u64 pending_event;		/* EVENTINJ to make at the next entry (cut short by an exit), 0 none */
 	bool halted;
+	struct vcpu_event_stats {
+		u64 virq_delivered;	/* V_IRQs the guest took */
+		u64 virq_withheld;	/* entries in an interrupt shadow with an interrupt pending */
+		u64 events_requeued;	/* EXITINTINFO events injected again */
+		u64 halt_blocks;	/* times the vCPU task blocked in HLT */
+		u64 timer_fired;	/* HC_TIMER expiries */
+		u64 timer_late_total;	/* TSC from the deadline to raising the interrupt */
+		u64 timer_late_max;
+	} ev;
 	u64 exits;
 	u64 exit_tsc;			/* TSC at the last #VMEXIT */
 	u64 last_exit_code;
@@ -127,6 +142,7 @@ struct guest {
 	u32 results_pass, results_fail, results_skip;
 	struct guest_result results[GUEST_MAX_RESULTS];
 	u32 nresults;
+	u32 arrived;		/* vCPU tasks at the start barrier */
 	const char *image_kind;
 	struct task **tasks;
 	struct wait_queue start_wq;	/* vCPUs wait here until all exist */
@@ -169,6 +185,12 @@ void vcpu_free(struct vcpu *v);
 void vcpu_run_task(void *arg);		/* a vCPU task's body */
 void guest_request_stop(struct guest *g, enum guest_stop_reason why, const char *fmt, ...) __printf(3, 4);
 void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_err, u32 err);
+/* Makes the vCPU notice a change at once: woken when it blocks in HLT,
+ * made to exit when it runs on another CPU.  Caller holds g->lock. */
+void vcpu_kick(struct vcpu *v);
+/* Test-only negative controls (svm/vcpu_tests.c): offer a pending
+ * interrupt even in an interrupt shadow; drop events cut short by an exit. */
+extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
 
 /* svm/exit.c */
 int svm_handle_exit(struct vcpu *v);	/* 0 = resume, else the guest stops */

@@ -16,6 +16,8 @@
 #include "kernel/options.h"
 #include "mm/kmem.h"
 #include "mm/vmm.h"
+#include "kernel/smp.h"
+#include "kernel/desc.h"
 #include "drivers/timer.h"
 
 static void vcpu_sched_in(struct preempt_notifier *pn, u32 cpu, bool migrated)
@@ -71,44 +73,121 @@ void vcpu_inject_exception(struct vcpu *v, u8 vector, bool has_err, u32 err)
 	v->vmcb->control.eventinj = has_err ? vmcb_event_excp_err(vector, err) : vmcb_event_excp(vector);
 }
 
-/* HLT: the vCPU task blocks (its CPU is free) until its virtual timer is
- * due, the guest is stopped, or its time runs out.  Sleeps are capped so a
- * stop request is seen within 10 ms. */
+bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
+
+void vcpu_kick(struct vcpu *v)
+{
+	struct task *t = v->task;
+	if (!t)
+		return;
+	task_wake(t);
+	u32 cpu = READ_ONCE(v->cpu);
+	if (cpu != ~0u && cpu != this_cpu_id())
+		ipi_send(cpu, VEC_IPI_RESCHED);	/* an exit, if it is in the guest there */
+}
+
+/* A due virtual timer raises the vCPU's pending interrupt.  How late that
+ * happens is what a guest sees as its timer's latency (make bench). */
+static void vcpu_timer_poll(struct vcpu *v, u64 now)
+{
+	if (now < v->vtimer_deadline)
+		return;
+	u64 late = now - v->vtimer_deadline;
+	v->ev.timer_fired++;
+	v->ev.timer_late_total += late;
+	if (late > v->ev.timer_late_max)
+		v->ev.timer_late_max = late;
+	v->vtimer_deadline = 0;
+	v->virq_pending = true;
+	v->virq_vector = v->vtimer_vector;
+}
+
+/* Whether a halted vCPU must run again.  A real CPU leaves HLT for an
+ * interrupt only when RFLAGS.IF lets it in; with IF=0 only a stop (here:
+ * the guest stopped or out of time) ends the halt. */
+static bool vcpu_halt_over(void *arg)
+{
+	struct vcpu *v = arg;
+	struct guest *g = v->guest;
+	if (READ_ONCE(g->stop))
+		return true;
+	u64 now = rdtsc();
+	if (g->deadline_tsc && now >= g->deadline_tsc)
+		return true;
+	if (!(v->vmcb->save.rflags & RFLAGS_IF))
+		return false;
+	if (v->vtimer_deadline)
+		vcpu_timer_poll(v, now);
+	return v->virq_pending;
+}
+
+/* HLT: the vCPU task blocks (its CPU is free for others) until the halt is
+ * over; the host timer is armed for the guest's timer or its time limit,
+ * and a stop wakes it through vcpu_kick(). */
 static void vcpu_halt(struct vcpu *v)
 {
 	struct guest *g = v->guest;
-	u64 cap = ns_to_tsc(10000000);
-	while (!READ_ONCE(g->stop)) {
-		u64 now = rdtsc();
-		if (v->vtimer_deadline && now >= v->vtimer_deadline)
-			break;
-		if (v->vmcb->control.vintr & VMCB_VINTR_IRQ)
-			break;		/* an interrupt is already pending */
-		if (g->deadline_tsc && now >= g->deadline_tsc)
-			break;
-		u64 until = now + cap;
-		if (v->vtimer_deadline && v->vtimer_deadline < until)
+	while (!vcpu_halt_over(v)) {
+		u64 until = g->deadline_tsc;
+		if (v->vtimer_deadline && (v->vmcb->save.rflags & RFLAGS_IF) &&
+		    (!until || v->vtimer_deadline < until))
 			until = v->vtimer_deadline;
-		if (g->deadline_tsc && g->deadline_tsc < until)
-			until = g->deadline_tsc;
-		sched_sleep_until_tsc(until);
+		v->ev.halt_blocks++;
+		sched_block_unless(vcpu_halt_over, v, until);
 	}
 	v->halted = false;
 }
 
-/* A due virtual timer becomes a virtual interrupt the CPU delivers as soon
- * as the guest's IF allows (V_IRQ with V_IGN_TPR). */
-static void vcpu_deliver_timer(struct vcpu *v)
+/* Right before VMRUN: offer the pending interrupt through V_IRQ unless the
+ * guest sits in an interrupt shadow (after STI or MOV SS, reported by the
+ * last exit and not ended by svmhv stepping over an instruction).  In a
+ * shadow the CPU must not take it, and an emulator's VMRUN that ignores the
+ * shadow would deliver it between STI and HLT; the next exit offers it. */
+static inline void vcpu_offer_interrupts(struct vcpu *v)
 {
-	if (!v->vtimer_deadline || rdtsc() < v->vtimer_deadline)
+	struct vmcb_control *c = &v->vmcb->control;
+	bool shadow = (c->int_shadow & VMCB_INT_SHADOW) && !vcpu_debug_ignore_shadow;
+	if (v->pending_event && !(c->eventinj & VMCB_EVENT_VALID) &&
+	    (!shadow || vmcb_event_type(v->pending_event) == VMCB_EVENT_TYPE_EXCP)) {
+		c->eventinj = v->pending_event;
+		v->pending_event = 0;
+	}
+	bool want = v->virq_pending && !shadow;
+	if (v->virq_pending && shadow)
+		v->ev.virq_withheld++;
+	if (want == v->virq_in_vmcb)
 		return;
-	v->vtimer_deadline = 0;
-	u64 vi = v->vmcb->control.vintr;
-	vi &= ~(VMCB_VINTR_VECTOR | VMCB_VINTR_PRIO);
-	vi |= VMCB_VINTR_IRQ | VMCB_VINTR_IGN_TPR | (0xfULL << VMCB_VINTR_PRIO_SHIFT) |
-	      ((u64)v->vtimer_vector << VMCB_VINTR_VECTOR_SHIFT);
-	v->vmcb->control.vintr = vi;
+	u64 vi = c->vintr & ~(VMCB_VINTR_IRQ | VMCB_VINTR_VECTOR | VMCB_VINTR_PRIO | VMCB_VINTR_IGN_TPR);
+	if (want)
+		vi |= VMCB_VINTR_IRQ | VMCB_VINTR_IGN_TPR | (0xfULL << VMCB_VINTR_PRIO_SHIFT) |
+		      ((u64)v->virq_vector << VMCB_VINTR_VECTOR_SHIFT);
+	c->vintr = vi;
+	v->virq_in_vmcb = want;
 	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
+}
+
+/* Right after #VMEXIT: a V_IRQ the CPU cleared was taken by the guest; an
+ * event whose delivery the exit cut short is injected again - unless it is
+ * the virtual interrupt and V_IRQ still holds it (QEMU leaves V_IRQ set
+ * when the delivery faults), which offers it again by itself. */
+static inline void vcpu_collect_events(struct vcpu *v)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+	if (v->virq_in_vmcb && !(c->vintr & VMCB_VINTR_IRQ)) {
+		v->virq_in_vmcb = false;
+		v->virq_pending = false;
+		v->ev.virq_delivered++;
+	}
+	if (__builtin_expect(c->exitintinfo & VMCB_EVENT_VALID, 0) && !vcpu_debug_drop_exitintinfo) {
+		u64 ev = vmcb_event_requeue(c->exitintinfo);
+		if (ev && vmcb_event_type(ev) == VMCB_EVENT_TYPE_INTR && (c->vintr & VMCB_VINTR_IRQ) &&
+		    vmcb_event_vector(ev) == (u8)(c->vintr >> VMCB_VINTR_VECTOR_SHIFT))
+			ev = 0;
+		if (ev) {
+			v->pending_event = ev;
+			v->ev.events_requeued++;
+		}
+	}
 }
 
 static void account_exit_time(struct vcpu *v, u64 now)
@@ -132,14 +211,19 @@ void vcpu_run_task(void *arg)
 	struct guest *g = v->guest;
 	struct task *me = current_task();
 
-	/* All vCPUs of a guest start together: wait until every task exists. */
+	/* All vCPUs of a guest start together: each waits at a barrier that
+	 * the last one to arrive (or guest_start, whichever is later) opens.
+	 * So a vCPU never runs ahead while a sibling is not yet runnable. */
 	u64 f = spin_lock_irqsave(&g->lock);
-	while (!g->go)
+	bool last = ++g->arrived == g->nvcpus;
+	v->task = me;
+	while (!g->stop && (!g->go || g->arrived < g->nvcpus))
 		wq_wait(&g->start_wq, &g->lock);
 	spin_unlock_irqrestore(&g->lock, f);
+	if (last)
+		wq_wake_all(&g->start_wq);
 
 	f = irq_save();
-	v->task = me;
 	preempt_notifier_register(me, &v->pn, &vcpu_preempt_ops);
 	vcpu_load(v, this_cpu_id(), false);
 	irq_restore(f);
@@ -149,9 +233,12 @@ void vcpu_run_task(void *arg)
 			guest_request_stop(g, STOP_TIMEOUT, "timeout of %lu ms reached", g->cfg.timeout_ms);
 			break;
 		}
-		if (v->halted)
+		if (v->halted) {
 			vcpu_halt(v);
-		vcpu_deliver_timer(v);
+			continue;	/* the halt may have ended in a stop or the timeout */
+		}
+		if (v->vtimer_deadline)
+			vcpu_timer_poll(v, rdtsc());
 
 		cli();
 		struct percpu *pc = this_cpu();
@@ -171,6 +258,9 @@ void vcpu_run_task(void *arg)
 				panic("VMCB clean bits", "vCPU %u: VMCB groups %#x written since #VMEXIT "
 				      "but not marked dirty", v->index, missed);
 		}
+		vcpu_offer_interrupts(v);
+		if (v->vtimer_deadline)
+			sched_timer_request(v->vtimer_deadline);	/* exit when it is due */
 		v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, cpu, v->vmcb_pa);
 		svm_clgi();
 		/* Pending host work inside the GIF=0 window: a resched request
@@ -196,6 +286,7 @@ void vcpu_run_task(void *arg)
 		v->exits++;
 		v->last_exit_code = v->vmcb->control.exitcode;
 		v->vmcb->control.tlb_control = VMCB_TLB_CONTROL_NOTHING;
+		vcpu_collect_events(v);
 		svm_stgi();	/* a pending physical interrupt is taken here */
 
 		if (svm_handle_exit(v))
@@ -206,6 +297,9 @@ void vcpu_run_task(void *arg)
 	preempt_notifier_unregister(me, &v->pn);
 	vcpu_put(v);
 	irq_restore(f);
+	f = spin_lock_irqsave(&g->lock);
+	v->task = NULL;		/* no more kicks: the task is about to go */
+	spin_unlock_irqrestore(&g->lock, f);
 }
 
 void guest_request_stop(struct guest *g, enum guest_stop_reason why, const char *fmt, ...)
@@ -217,6 +311,10 @@ void guest_request_stop(struct guest *g, enum guest_stop_reason why, const char 
 		kvsnprintf(g->stop_detail, sizeof(g->stop_detail), fmt, ap);
 		va_end(ap);
 		__atomic_store_n(&g->stop, why, __ATOMIC_RELEASE);
+		/* Halted vCPUs wake and running ones exit to see it. */
+		for (u32 i = 0; i < g->nvcpus; i++)
+			if (g->vcpus[i])
+				vcpu_kick(g->vcpus[i]);
 	}
 	spin_unlock_irqrestore(&g->lock, f);
 }

@@ -280,6 +280,34 @@ static inline u32 vmcb_event_errcode(u64 ev)
 	return (u32)(ev >> VMCB_EVENT_ERRCODE_SHIFT);
 }
 
+/* What to inject again after an exit whose EXITINTINFO reports an event
+ * the exit cut short (APM vol. 2, "Event Injection": EXITINTINFO), or 0.
+ *  - INTn (type SOFT), INT3 (#BP) and INTO (#OF) are raised again when the
+ *    instruction, at which RIP still points, runs again: not injected.
+ *  - An "exception" with a vector of 32 or more, or 2, is what an emulator
+ *    may report for an interrupt or NMI it was delivering; VMRUN refuses
+ *    such an EVENTINJ (type 3 with vector 2 or 32-255), so it is given back
+ *    its real type.
+ *  - Reserved bits 30:12 are dropped. */
+static inline u64 vmcb_event_requeue(u64 exitintinfo)
+{
+	if (!(exitintinfo & VMCB_EVENT_VALID))
+		return 0;
+	unsigned int type = vmcb_event_type(exitintinfo);
+	u8 vec = vmcb_event_vector(exitintinfo);
+	if (type == VMCB_EVENT_TYPE_SOFT ||
+	    (type == VMCB_EVENT_TYPE_EXCP && (vec == 3 || vec == 4)))
+		return 0;
+	if (type == VMCB_EVENT_TYPE_EXCP && vec >= 32)
+		return vmcb_event_intr(vec);
+	if (type == VMCB_EVENT_TYPE_EXCP && vec == 2)
+		return vmcb_event_nmi();
+	if (type != VMCB_EVENT_TYPE_INTR && type != VMCB_EVENT_TYPE_NMI && type != VMCB_EVENT_TYPE_EXCP)
+		return 0;	/* reserved types: nothing sane to re-inject */
+	return exitintinfo & (VMCB_EVENT_VECTOR | VMCB_EVENT_TYPE | VMCB_EVENT_EV | VMCB_EVENT_VALID |
+			      VMCB_EVENT_ERRCODE);
+}
+
 /* ------------------------------------------------------------------------
  * Segment registers in the save area (APM vol. 2, "Segment State in the
  * VMCB").  The attribute is the descriptor's access byte and flags nibble,

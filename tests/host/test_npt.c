@@ -316,6 +316,27 @@ static void expect_overlap(u64 gpa, paddr_t hpa, u64 len)
 	assert_int_equal(F.used, used);
 }
 
+/* A withdrawn 4 KiB page reads as unmapped and comes back with the same
+ * address and permissions; 2 MiB pages and holes are refused. */
+static void test_set_present(void **state)
+{
+	expect_map(0, 0x5000, 3 * SZ_4K, NPT_W);
+	expect_map(4 * MiB, 0x100000000ULL, SZ_2M, NPT_W);
+	assert_int_equal(npt_set_present(&N, SZ_4K, false), 0);
+	expect_unmapped(SZ_4K + 0x123);
+	expect_tr(0, 0x5000, NPT_LEVEL_4K);		/* its neighbours stay */
+	expect_tr(2 * SZ_4K, 0x7000, NPT_LEVEL_4K);
+	assert_int_equal(npt_set_present(&N, SZ_4K, true), 0);
+	expect_tr(SZ_4K + 0x123, 0x6123, NPT_LEVEL_4K);
+	assert_true(npt_leaf(&N, SZ_4K, NULL) & NPT_W);
+	assert_int_equal(npt_set_present(&N, 4 * MiB, false), -ENOENT);	/* 2 MiB: not split */
+	expect_tr(4 * MiB, 0x100000000ULL, NPT_LEVEL_2M);
+	assert_int_equal(npt_set_present(&N, 8 * SZ_4K, true), -ENOENT);	/* never mapped */
+	expect_unmapped(8 * SZ_4K);
+	assert_int_equal(npt_set_present(&N, 64 * GiB, true), -ENOENT);
+	assert_int_equal(npt_set_present(NULL, 0, true), -EINVAL);
+}
+
 static void test_overlap_refused(void **state)
 {
 	expect_map(4 * MiB, 0x100000000ULL, 4 * MiB, NPT_W);	/* two 2 MiB pages */
@@ -497,6 +518,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flags_and_u_bit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overlap_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_present, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_2m_over_emptied_page_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_frees_all, setup, teardown),

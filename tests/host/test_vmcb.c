@@ -345,6 +345,31 @@ static void test_attr_from_desc(void **state)
 	assert_false(a & VMCB_ATTR_AVL);
 }
 
+/* EXITINTINFO -> what is injected again after the exit. */
+static void test_event_requeue(void **state)
+{
+	assert_int_equal(vmcb_event_requeue(0), 0);
+	assert_int_equal(vmcb_event_requeue(0x30), 0);			/* not valid */
+	assert_int_equal(vmcb_event_requeue(vmcb_event_intr(0x30)), vmcb_event_intr(0x30));
+	assert_int_equal(vmcb_event_requeue(vmcb_event_nmi()), vmcb_event_nmi());
+	/* #PF with its error code, kept whole. */
+	u64 pf = vmcb_event_excp_err(14, 0x1234);
+	assert_int_equal(vmcb_event_requeue(pf), pf);
+	assert_int_equal(vmcb_event_errcode(vmcb_event_requeue(pf)), 0x1234);
+	/* INTn, INT3 and INTO happen again when the instruction runs again. */
+	assert_int_equal(vmcb_event_requeue(vmcb_event(0x80, VMCB_EVENT_TYPE_SOFT, false, 0)), 0);
+	assert_int_equal(vmcb_event_requeue(vmcb_event_excp(3)), 0);
+	assert_int_equal(vmcb_event_requeue(vmcb_event_excp(4)), 0);
+	/* An interrupt or NMI reported as an "exception" gets its type back:
+	 * VMRUN would refuse type 3 with vector 2 or 32-255. */
+	assert_int_equal(vmcb_event_requeue(vmcb_event_excp(0x30)), vmcb_event_intr(0x30));
+	assert_int_equal(vmcb_event_requeue(vmcb_event_excp(2)), vmcb_event_nmi());
+	/* Reserved bits 30:12 dropped; reserved types refused. */
+	assert_int_equal(vmcb_event_requeue(vmcb_event_intr(0x41) | BIT(20)), vmcb_event_intr(0x41));
+	assert_int_equal(vmcb_event_requeue(vmcb_event(0x41, 1, false, 0)), 0);
+	assert_int_equal(vmcb_event_requeue(vmcb_event(0x41, 7, false, 0)), 0);
+}
+
 static void test_exitinfo_decoders(void **state)
 {
 	(void)state;
@@ -436,6 +461,7 @@ int main(void)
 		cmocka_unit_test(test_eventinj_encoding),
 		cmocka_unit_test(test_attr_from_desc),
 		cmocka_unit_test(test_exitinfo_decoders),
+		cmocka_unit_test(test_event_requeue),
 		cmocka_unit_test(test_vmcb_dump_prints_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,306 @@
+/* svm/vcpu_tests.c - KTAP suite `vcpu`: how the virtual CPU takes
+ * interrupts, case by case, with the guest svm/guests/k_irq.asm.  The host
+ * builds some cases by hand (RIP at a HLT with an interrupt shadow and an
+ * interrupt pending; a page of the stack withdrawn so an event's delivery
+ * exits halfway) and reads the guest's results from its RAM afterwards.
+ * Each protection has a negative control that turns it off and shows the
+ * failure it prevents - or says, as a skip, that this CPU does not show it
+ * (real hardware honours the shadow at VMRUN itself). */
+#include "svm/svm.h"
+#include "kernel/cpu.h"
+#include "kernel/ktest.h"
+#include "kernel/printk.h"
+#include "kernel/string.h"
+#include "drivers/timer.h"
+
+extern const u8 guest_img_k_irq[], guest_img_k_irq_end[];
+
+/* k_irq.asm's fixed layout and result words. */
+#define K_IRQ_SHADOW_HLT	0x7c10
+#define K_IRQ_LOST_EVENT	0x7c30
+#define K_IRQ_ISR		0x7c60
+#define K_IRQ_STACK_PAGE	0x6000
+#define RES_COUNT		0x600
+#define RES_RET			0x604
+#define RES_FAIL		0x608
+#define RES_BADIP		0x60c
+#define RES_ITER		0x610
+#define TIMER_VEC		0x30
+#define CASE_TIMER_DUE		2
+#define CASE_HLT_LOOP		3
+#define CASE_CLI_HLT		4
+
+static struct guest *irq_guest(u32 timeout_ms)
+{
+	char s[96];
+	ksnprintf(s, sizeof(s), "guest name=irq mem=1 timeout=%u", timeout_ms);
+	struct guest_cfg cfg;
+	if (guest_cfg_parse(s, &cfg))
+		return NULL;
+	struct guest *g = guest_create(&cfg, guest_img_k_irq,
+				       (size_t)(guest_img_k_irq_end - guest_img_k_irq));
+	if (g) {
+		u16 *ivt = (u16 *)(void *)g->ram;
+		ivt[TIMER_VEC * 2] = K_IRQ_ISR;
+		ivt[TIMER_VEC * 2 + 1] = 0;
+	}
+	return g;
+}
+
+static u32 res(struct guest *g, u32 off)
+{
+	return *(volatile u32 *)(void *)(g->ram + off);
+}
+
+/* The vCPU starts at `rip` with IF=1 and TIMER_VEC pending. */
+static void start_pending_at(struct guest *g, u64 rip)
+{
+	struct vcpu *v = g->vcpus[0];
+	v->vmcb->save.rip = rip;
+	v->vmcb->save.rflags = 0x202;
+	v->vmcb->save.rsp = 0x7000;
+	v->virq_pending = true;
+	v->virq_vector = TIMER_VEC;
+}
+
+static void run(struct guest *g)
+{
+	guest_start(g);
+	guest_wait(g);
+}
+
+static bool exited_ok(const struct guest *g)
+{
+	return g->stop == STOP_HYPERCALL && g->exit_status == 0;
+}
+
+/* RIP at a HLT, the exit said "interrupt shadow", an interrupt pending:
+ * the interrupt must come after the HLT, exactly once. */
+static void shadow_holds_interrupt_until_after_hlt(struct ktest *t)
+{
+	struct guest *g = irq_guest(5000);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return;
+	start_pending_at(g, K_IRQ_SHADOW_HLT);
+	g->vcpus[0]->vmcb->control.int_shadow = VMCB_INT_SHADOW;
+	run(g);
+	struct vcpu *v = g->vcpus[0];
+	ktest_note(t, "stopped: %s; handler runs %u, returned to %#x; withheld %lu, delivered %lu",
+		   guest_stop_name(g->stop), res(g, RES_COUNT), res(g, RES_RET) & 0xffff,
+		   v->ev.virq_withheld, v->ev.virq_delivered);
+	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", guest_stop_name(g->stop),
+		  g->stop_detail);
+	KT_EXPECT(t, res(g, RES_COUNT) == 1, "one handler run, found %u", res(g, RES_COUNT));
+	KT_EXPECT(t, (res(g, RES_RET) & 0xffff) == K_IRQ_SHADOW_HLT + 1,
+		  "the handler returns behind the HLT (%#x), found %#x", K_IRQ_SHADOW_HLT + 1,
+		  res(g, RES_RET) & 0xffff);
+	KT_EXPECT(t, v->ev.virq_withheld >= 1, "the interrupt was held back in the shadow");
+	guest_destroy(g);
+}
+
+/* Negative control: offer the interrupt in the shadow anyway.  A VMRUN
+ * that ignores the shadow (QEMU's) delivers it before the HLT, which then
+ * sleeps until the guest's timeout. */
+static void shadow_control_offering_in_shadow_is_caught(struct ktest *t)
+{
+	struct guest *g = irq_guest(300);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return;
+	start_pending_at(g, K_IRQ_SHADOW_HLT);
+	g->vcpus[0]->vmcb->control.int_shadow = VMCB_INT_SHADOW;
+	vcpu_debug_ignore_shadow = true;
+	run(g);
+	vcpu_debug_ignore_shadow = false;
+	u32 ret = res(g, RES_RET) & 0xffff;
+	ktest_note(t, "without the hold-back: stopped %s, handler runs %u, returned to %#x",
+		   guest_stop_name(g->stop), res(g, RES_COUNT), ret);
+	bool fine = exited_ok(g) && res(g, RES_COUNT) == 1 && ret == K_IRQ_SHADOW_HLT + 1;
+	guest_destroy(g);
+	if (fine)
+		KT_SKIP(t, "this CPU holds the interrupt in the shadow at VMRUN itself: nothing to catch");
+	KT_EXPECT(t, ret == K_IRQ_SHADOW_HLT, "caught: the interrupt came before the HLT (%#x), found %#x",
+		  K_IRQ_SHADOW_HLT, ret);
+}
+
+/* Every exit svmhv steps the guest over ends the shadow the exit reported:
+ * built by hand and handled directly, one exit kind at a time. */
+static void stepping_over_an_instruction_ends_the_shadow(struct ktest *t)
+{
+	static const struct {
+		const char *name;
+		u64 code;
+		u8 bytes[3];
+		u8 len;
+	} kinds[] = {
+		{ "HLT", SVM_EXIT_HLT, { 0xf4 }, 1 },
+		{ "CPUID", SVM_EXIT_CPUID, { 0x0f, 0xa2 }, 2 },
+		{ "RDMSR", SVM_EXIT_MSR, { 0x0f, 0x32 }, 2 },
+		{ "VMMCALL", SVM_EXIT_VMMCALL, { 0x0f, 0x01, 0xd9 }, 3 },
+		{ "IN", SVM_EXIT_IOIO, { 0xec }, 1 },
+	};
+	struct guest *g = irq_guest(1000);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return;
+	struct vcpu *v = g->vcpus[0];
+	const u64 rip = 0x8000;
+	for (u32 i = 0; i < ARRAY_SIZE(kinds); i++) {
+		memcpy(g->ram + rip, kinds[i].bytes, kinds[i].len);
+		struct vmcb_control *c = &v->vmcb->control;
+		v->vmcb->save.rip = rip;
+		v->vmcb->save.rax = 0;			/* CPUID leaf 0, HC_NOP */
+		v->regs.rcx = MSR_STAR;
+		v->regs.rdx = 0x3ff;
+		c->exitcode = kinds[i].code;
+		c->exitinfo1 = kinds[i].code == SVM_EXIT_IOIO ?
+			(SVM_IOIO_IN | SVM_IOIO_SZ8 | SVM_IOIO_A16 | (0x3ffULL << 16)) : 0;
+		c->exitinfo2 = rip + kinds[i].len;	/* IOIO's next RIP */
+		c->nrip = rip + kinds[i].len;
+		c->int_shadow = VMCB_INT_SHADOW;
+		int r = svm_handle_exit(v);
+		KT_EXPECT(t, r == 0, "%s handled, found %d", kinds[i].name, r);
+		KT_EXPECT(t, v->vmcb->save.rip == rip + kinds[i].len, "%s: RIP %#lx, found %#lx",
+			  kinds[i].name, rip + kinds[i].len, v->vmcb->save.rip);
+		KT_EXPECT(t, !(c->int_shadow & VMCB_INT_SHADOW), "%s: the shadow is over", kinds[i].name);
+		v->halted = false;
+	}
+	guest_destroy(g);
+}
+
+/* The timer is due before `sti; hlt; cli`: taken once, behind the HLT. */
+static void due_timer_wakes_sti_hlt_once(struct ktest *t)
+{
+	struct guest *g = irq_guest(10000);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return;
+	g->vcpus[0]->regs.rbx = CASE_TIMER_DUE;
+	run(g);
+	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", guest_stop_name(g->stop),
+		  g->stop_detail);
+	KT_EXPECT(t, res(g, RES_COUNT) == 1, "one handler run, found %u", res(g, RES_COUNT));
+	KT_EXPECT(t, res(g, RES_BADIP) == 0, "it returned behind the HLT");
+	guest_destroy(g);
+}
+
+/* 10,000 rounds of `arm 20 us; sti; hlt; cli`, each woken exactly once. */
+static void hlt_loop_wakes_exactly_once(struct ktest *t)
+{
+	struct guest *g = irq_guest(120000);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return;
+	struct vcpu *v = g->vcpus[0];
+	v->regs.rbx = CASE_HLT_LOOP;
+	u64 t0 = rdtsc();
+	run(g);
+	u64 ms = tsc_to_ns(rdtsc() - t0) / 1000000;
+	u64 late_us = v->ev.timer_fired ? tsc_to_ns(v->ev.timer_late_total / v->ev.timer_fired) / 1000 : 0;
+	ktest_note(t, "%u rounds in %lu ms; %lu HLT blocks, %lu exits; timer raised %lu us late on "
+		   "average (max %lu us)", res(g, RES_ITER), ms, v->ev.halt_blocks, v->exits, late_us,
+		   tsc_to_ns(v->ev.timer_late_max) / 1000);
+	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", guest_stop_name(g->stop),
+		  g->stop_detail);
+	KT_EXPECT(t, res(g, RES_ITER) == 10000, "10000 rounds, found %u", res(g, RES_ITER));
+	KT_EXPECT(t, res(g, RES_FAIL) == 0, "every round woken exactly once: %u were not",
+		  res(g, RES_FAIL));
+	KT_EXPECT(t, res(g, RES_BADIP) == 0, "every handler returned behind the HLT: %u did not",
+		  res(g, RES_BADIP));
+	guest_destroy(g);
+}
+
+/* `cli; arm; hlt`: halted until the timeout, blocked, with almost no exits. */
+static void cli_hlt_stays_halted(struct ktest *t)
+{
+	const u32 timeout_ms = 300;
+	struct guest *g = irq_guest(timeout_ms);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return;
+	struct vcpu *v = g->vcpus[0];
+	v->regs.rbx = CASE_CLI_HLT;
+	u64 t0 = rdtsc();
+	run(g);
+	u64 ms = tsc_to_ns(rdtsc() - t0) / 1000000;
+	ktest_note(t, "stopped after %lu ms: %s; %lu exits, %lu HLT blocks, handler runs %u", ms,
+		   guest_stop_name(g->stop), v->exits, v->ev.halt_blocks, res(g, RES_COUNT));
+	KT_EXPECT(t, g->stop == STOP_TIMEOUT, "stopped by its timeout, found %s (%s)",
+		  guest_stop_name(g->stop), g->stop_detail);
+	KT_EXPECT(t, ms >= timeout_ms, "halted for the whole %u ms, found %lu", timeout_ms, ms);
+	KT_EXPECT(t, res(g, RES_COUNT) == 0, "no interrupt with IF=0, found %u", res(g, RES_COUNT));
+	KT_EXPECT(t, v->exits < 10, "fewer than 10 exits, found %lu", v->exits);
+	KT_EXPECT(t, v->ev.halt_blocks <= 3, "the vCPU task blocked, found %lu blocks",
+		  v->ev.halt_blocks);
+	guest_destroy(g);
+}
+
+/* An interrupt whose delivery exits halfway (its stack page withdrawn from
+ * the nested page tables) must still arrive exactly once.  `how` picks the
+ * way it was offered: injected through EVENTINJ (then only EXITINTINFO
+ * brings it back) or pending in V_IRQ (the CPU clears V_IRQ as it takes
+ * the interrupt and reports it in EXITINTINFO; QEMU leaves V_IRQ set). */
+enum lost_how { LOST_EVENTINJ, LOST_VIRQ };
+
+static u32 run_lost_event(struct ktest *t, enum lost_how how, bool drop, u64 *requeued)
+{
+	struct guest *g = irq_guest(5000);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return ~0u;
+	int r = npt_set_present(&g->npt, K_IRQ_STACK_PAGE, false);
+	KT_EXPECT(t, r == 0, "the stack page withdrawn, found %d", r);
+	start_pending_at(g, K_IRQ_LOST_EVENT);
+	if (how == LOST_EVENTINJ) {
+		g->vcpus[0]->virq_pending = false;
+		g->vcpus[0]->vmcb->control.eventinj = vmcb_event_intr(TIMER_VEC);
+	}
+	vcpu_debug_drop_exitintinfo = drop;
+	run(g);
+	vcpu_debug_drop_exitintinfo = false;
+	u32 n = res(g, RES_COUNT);
+	*requeued = g->vcpus[0]->ev.events_requeued;
+	ktest_note(t, "%s%s: stopped %s; handler runs %u; events injected again %lu",
+		   how == LOST_EVENTINJ ? "EVENTINJ" : "V_IRQ", drop ? ", dropping EXITINTINFO" : "",
+		   guest_stop_name(g->stop), n, *requeued);
+	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", guest_stop_name(g->stop),
+		  g->stop_detail);
+	guest_destroy(g);
+	return n;
+}
+
+static void event_cut_short_is_injected_again(struct ktest *t)
+{
+	u64 rq;
+	u32 n = run_lost_event(t, LOST_EVENTINJ, false, &rq);
+	KT_EXPECT(t, n == 1, "the interrupt arrives exactly once, found %u", n);
+	KT_EXPECT(t, rq >= 1, "through EXITINTINFO, found %lu re-injections", rq);
+}
+
+static void event_control_dropping_it_is_caught(struct ktest *t)
+{
+	u64 rq;
+	u32 n = run_lost_event(t, LOST_EVENTINJ, true, &rq);
+	if (n == 1)
+		KT_SKIP(t, "this CPU delivered the interrupt again by itself: nothing to catch");
+	KT_EXPECT(t, n == 0, "caught: the interrupt is lost, found %u handler runs", n);
+}
+
+static void virq_cut_short_arrives_once(struct ktest *t)
+{
+	u64 rq;
+	u32 n = run_lost_event(t, LOST_VIRQ, false, &rq);
+	KT_EXPECT(t, n == 1, "the interrupt arrives exactly once, found %u", n);
+}
+
+KTEST_SUITE(vcpu, "vcpu", KTEST_NEEDS_SVM,
+	KTEST_CASE(shadow_holds_interrupt_until_after_hlt),
+	KTEST_CASE(shadow_control_offering_in_shadow_is_caught),
+	KTEST_CASE(stepping_over_an_instruction_ends_the_shadow),
+	KTEST_CASE(due_timer_wakes_sti_hlt_once),
+	KTEST_CASE(hlt_loop_wakes_exactly_once),
+	KTEST_CASE(cli_hlt_stays_halted),
+	KTEST_CASE(event_cut_short_is_injected_again),
+	KTEST_CASE(event_control_dropping_it_is_caught),
+	KTEST_CASE(virq_cut_short_arrives_once));
