@@ -331,7 +331,7 @@ static void host_worker(void *arg)
 	while (!READ_ONCE(host_stop)) {
 		u64 f = irq_save();
 		struct host_mismatch m;
-		u32 bad = task_check_host_state(me, cpu_table[me->cpu], &m);
+		u32 bad = hoststate_check_task(me, cpu_table[me->cpu], &m);
 		irq_restore(f);
 		__atomic_add_fetch(&host_checks, 1, __ATOMIC_RELAXED);
 		if (bad)
