@@ -326,6 +326,7 @@ static void migrated_k_times_k_plus_one_vmsaves(struct ktest *t)
 #define STRESS_HOST_TASKS 8
 
 static volatile bool host_stop;
+static bool stress_flip_policy;	/* switch vmsave/cached at random, vCPUs loaded */
 static volatile u64 host_checks, host_bad;
 
 static void host_worker(void *arg)
@@ -424,6 +425,8 @@ static void stress_run(struct ktest *t, int policy, u64 target, struct stress_re
 				sched_migrate(vt, (u32)(rnd(&seed) % ncpus_online));
 			}
 		}
+		if (stress_flip_policy)
+			hoststate_policy = rnd(&seed) % 2 ? HOSTSAVE_VMSAVE : HOSTSAVE_CACHED;
 		sched_sleep_ns(2000000);
 	}
 	for (u32 i = 0; i < ng; i++)
@@ -523,6 +526,27 @@ static void stress_seedbug_is_caught(struct ktest *t)
 			  host_group_names[per_task[i]]);
 }
 
+/* hoststate_policy switched between vmsave and cached every 2 ms while
+ * vCPUs are loaded: each load keeps the policy it latched, so the
+ * snapshot written is always one taken for that load (or
+ * prepare_switch_to_guest panics), and nothing goes wrong. */
+static void policy_change_while_loaded(struct ktest *t)
+{
+	if (!kopt.hostcheck)
+		KT_SKIP(t, "needs hostcheck=1");
+	struct stress_result r = { 0 };
+	hoststate_diff_check = true;
+	stress_flip_policy = true;
+	stress_run(t, HOSTSAVE_CACHED, stress_target() / 10, &r);
+	stress_flip_policy = false;
+	ktest_note(t, "%lu world switches, %lu snapshot retakes after a policy change, %lu mismatches",
+		   r.sum.vmrun, r.sum.snap_retakes, r.mismatches);
+	KT_EXPECT(t, r.mismatches == 0, "zero host-state mismatches, found %lu", r.mismatches);
+	KT_EXPECT(t, r.sum.diff_mismatches == 0, "zero differential mismatches, found %lu",
+		  r.sum.diff_mismatches);
+	KT_EXPECT(t, r.host_bad == 0, "host tasks intact: %lu mismatches", r.host_bad);
+}
+
 /* ---- the snapshot's generation ---- */
 
 /* Two task-local blocks per guest for its vCPU 0, which moves its FS base
@@ -600,6 +624,7 @@ KTEST_SUITE(hoststate, "hoststate", KTEST_NEEDS_SVM,
 	KTEST_CASE(stress_vmsave_policy_clean),
 	KTEST_CASE(stress_cached_policy_clean),
 	KTEST_CASE(stress_seedbug_is_caught),
+	KTEST_CASE(policy_change_while_loaded),
 	KTEST_CASE(own_state_change_gets_fresh_snapshot),
 	KTEST_CASE(stale_snapshot_caught_without_generation));
 
