@@ -46,6 +46,7 @@ void boot_continue(void)
 	if (svm_err)
 		kprintf("svm: not usable: %s\n", svm_unusable_reason);
 	hoststate_policy = kopt.hostsave;
+	hoststate_fault = kopt.hostfault;
 	hoststate_diff_check = kopt.hostcheck;
 	if (!svm_err)
 		hoststate_print_policy();

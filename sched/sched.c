@@ -15,6 +15,7 @@
  * sched_in after entering one, both with the physical CPU and interrupts off.
  */
 #include "sched/sched.h"
+#include "sched/task_check.h"
 #include "kernel/cpu.h"
 #include "kernel/desc.h"
 #include "kernel/panic.h"
@@ -119,6 +120,37 @@ static void load_task_state(struct percpu *pc, struct task *next)
 	} else if (read_ldtr()) {
 		load_ldtr(0);
 	}
+}
+
+void task_set_fs_base(u64 base)
+{
+	u64 f = irq_save();
+	struct task *t = current_task();
+	t->fs_base = base;
+	wrmsr(MSR_FS_BASE, base);
+	t->hs_gen++;
+	irq_restore(f);
+}
+
+void task_set_kernel_gs_base(u64 value)
+{
+	u64 f = irq_save();
+	struct task *t = current_task();
+	t->kernel_gs_base = value;
+	wrmsr(MSR_KERNEL_GS_BASE, value);
+	t->hs_gen++;
+	irq_restore(f);
+}
+
+void task_set_ldt(u64 *ldt, u32 entries)
+{
+	u64 f = irq_save();
+	struct task *t = current_task();
+	t->ldt = ldt;
+	t->ldt_entries = ldt ? entries : 0;
+	load_task_state(this_cpu(), t);
+	t->hs_gen++;
+	irq_restore(f);
 }
 
 static void notify_out(struct task *t, u32 cpu, bool preempted)
@@ -928,6 +960,7 @@ void sched_init(void)
 	struct task *main_task = adopt_current_context("main", bsp_stack_base, PRIO_DEFAULT);
 	pc->current = main_task;
 	load_task_state(pc, main_task);
+	task_check_record_boot(NULL);
 
 	struct task_params ip = { .name = "idle/0", .entry = idle_entry, .prio = PRIO_IDLE,
 				  .cpu = 0, .detached = true };

@@ -71,6 +71,14 @@ int task_join_keep(struct task *t, u64 *runs, u64 *migrations);
 
 void schedule(void);			/* pick the next task (current stays runnable if RUNNING) */
 void sched_yield(void);
+/* The current task changes its own host state: the task, the CPU and the
+ * task's hs_gen together, with interrupts off.  The FS base must point at
+ * a struct task_local whose self pointer is that base and whose task is
+ * the caller; a new LDT (kmalloc'ed, or NULL) becomes the task's and is
+ * freed with it. */
+void task_set_fs_base(u64 base);
+void task_set_kernel_gs_base(u64 value);
+void task_set_ldt(u64 *ldt, u32 entries);
 void sched_sleep_ns(u64 ns);
 void sched_sleep_until_tsc(u64 tsc);
 void task_wake(struct task *t);

@@ -27,7 +27,7 @@ static void check_self(void)
 	u64 f = irq_save();
 	struct task *t = current_task();
 	struct host_mismatch m;
-	u32 bad = task_check_host_state(t, cpu_table[t->cpu], &m);
+	u32 bad = task_check_host_state(t, cpu_table[t->cpu], NULL, &m);
 	if (bad) {
 		__atomic_add_fetch(&check_failures, bad, __ATOMIC_RELAXED);
 		if (!__atomic_exchange_n(&first_reported, 1, __ATOMIC_RELAXED))

@@ -88,6 +88,10 @@ struct task {
 	/* LDT of its own, or none (ldt == NULL: LDTR is null while it runs). */
 	u64 *ldt;
 	u32 ldt_entries;
+	/* Bumped whenever the task changes its own FS base, KernelGsBase or
+	 * LDT (task_set_*() in sched.c): copies of that state, such as svm's
+	 * cached host-state snapshot, are stale when it differs. */
+	u64 hs_gen;
 
 	struct list_node notifiers;
 	struct task_local *tls;

@@ -256,9 +256,12 @@ int guest_start(struct guest *g)
 		u32 cpu = (first_cpu + g->id + i) % ncpus_online;
 		while (!cpumask_test(&m, cpu))
 			cpu = (cpu + 1) % ncpus_online;
+		/* Even vCPUs own an LDT, odd ones run with a null LDTR: the
+		 * host-state checks see both kinds, and a vCPU of one kind
+		 * getting the other's LDTR. */
 		struct task_params p = { .name = name, .entry = vcpu_run_task, .arg = g->vcpus[i],
 					 .prio = PRIO_DEFAULT, .cpu = (s32)cpu, .affinity = &m,
-					 .with_ldt = true };
+					 .with_ldt = i % 2 == 0 };
 		g->tasks[i] = task_create(&p);
 		if (!g->tasks[i]) {
 			guest_request_stop(g, STOP_ERROR, "could not create the task of vCPU %u", i);

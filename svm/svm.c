@@ -68,6 +68,7 @@ static void svm_cpu_enable(void *arg)
 	/* A first VMSAVE gives the area every field, the common ones
 	 * (STAR, SYSENTER...) included. */
 	svm_vmsave(sc->host_area_pa);
+	hoststate_cpu_init(sc);
 	sc->enabled = true;
 	pc->svm = sc;
 }
@@ -116,6 +117,7 @@ int svm_init(void)
 		svm_unusable_reason = "SVM could not be enabled on every CPU";
 		return -ENODEV;
 	}
+	hoststate_record_boot(svm_this_cpu());
 	svm_usable = true;
 	svm_unusable_reason = NULL;
 	kprintf("svm: enabled on %u CPUs: EFER.SVME, VM_HSAVE_PA and a host save area per CPU; "

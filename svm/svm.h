@@ -31,6 +31,9 @@ struct hs_counters {
 	u64 diff_mismatches;	/* differential check after prepare_switch_to_guest */
 	u64 puts;		/* vcpu_put */
 	u64 unused_loads;	/* loads that ended with no VMRUN (the guest stopped) */
+	u64 snap_retakes;	/* `cached` VMSAVEs outside load-for-run and migration:
+				 * the task's hs_gen moved, or the policy changed */
+	u64 faults;		/* hostfault= corruptions written */
 };
 
 /* The per-task part of the VMSAVE state, cached by the `cached` policy. */
@@ -51,6 +54,11 @@ struct svm_cpu {
 	u32 next_asid, asid_generation;
 	struct hs_counters cnt;
 	bool enabled;
+	/* hostfault=: one field of host_area corrupted for the current load,
+	 * and what to put back at vcpu_put. */
+	u32 fault_tick;
+	bool fault_active;
+	struct vmcb_save fault_undo;
 };
 
 struct guest;
@@ -81,6 +89,12 @@ struct vcpu {
 	struct vmcb *clean_check;	/* copy at #VMEXIT for the debug check, or NULL */
 	struct hs_snapshot snap;	/* `cached`: the per-task host fields */
 	u32 snap_cpu;			/* CPU the snapshot was taken on, ~0 none */
+	int snap_policy;		/* the policy it was taken under */
+	u64 snap_load;			/* the load (load_seq) it serves */
+	u64 snap_gen;			/* the task's hs_gen when taken */
+	u64 load_seq;			/* vcpu_load calls so far */
+	int load_policy;		/* hoststate_policy latched by vcpu_load */
+	u64 loaded_gen;			/* task hs_gen when guest_state_loaded was set */
 	struct hs_counters cnt;
 	/* Virtual timer (HC_TIMER): a one-shot interrupt on vtimer_vector. */
 	u64 vtimer_deadline;		/* TSC, 0 = off */
@@ -171,6 +185,12 @@ void vcpu_put(struct vcpu *v);
 void prepare_switch_to_guest(struct vcpu *v);
 void hoststate_after_vmexit(struct vcpu *v, u32 cpu);	/* checks, with GIF=0 */
 void hoststate_print_policy(void);
+void hoststate_cpu_init(struct svm_cpu *sc);	/* svm.c, each CPU as SVM is enabled */
+void hoststate_record_boot(struct svm_cpu *sc);	/* svm.c, once on the boot CPU */
+struct host_mismatch;
+/* The full check (hidden parts by VMSAVE) of task t's state on CPU pc,
+ * the CPU it runs on, with interrupts off: for host tasks in tests. */
+u32 hoststate_check_task(const struct task *t, struct percpu *pc, struct host_mismatch *m);
 void hoststate_print_counters(void);
 void hoststate_counters_total(struct hs_counters *cpu_sum);
 void hoststate_reset_counters(void);
@@ -178,6 +198,17 @@ extern bool hoststate_diff_check;
 extern u64 hoststate_mismatch_total;
 const char *hoststate_policy_name(int policy);
 extern int hoststate_policy;
+/* hostfault=: 0, or 1 + the enum host_group to corrupt under `cached`. */
+extern int hoststate_fault;
+/* Tests only: ignore the task's hs_gen (the negative control of the
+ * generation), and a function called after every host-state check, with
+ * GIF=0, on the vCPU's task. */
+extern bool hoststate_ignore_generation;
+extern void (*hoststate_exit_hook)(struct vcpu *v);
+/* Mismatches by enum host_group, and the group of the first one reported
+ * since hoststate_reset_counters() (-1 none). */
+extern u64 hoststate_group_mismatches[];
+extern volatile int hoststate_first_group;
 
 /* svm/vcpu.c */
 struct vcpu *vcpu_create(struct guest *g, u32 index);

@@ -6,7 +6,11 @@
  *               expect= and every result it reported itself (dynamic);
  *   hoststate - the host-state policies: exact VMSAVE counts, the stress
  *               with vCPU and host tasks under vmsave and cached (zero
- *               mismatches) and under seedbug (mismatches must be caught). */
+ *               mismatches) and under seedbug (mismatches must be caught),
+ *               the snapshot's generation (a task changing its own FS and
+ *               KernelGsBase while loaded);
+ *   hostfault - one negative control per field VMLOAD restores: a short
+ *               stress with that field corrupted must be caught and named. */
 #include "svm/svm.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
@@ -322,6 +326,7 @@ static void migrated_k_times_k_plus_one_vmsaves(struct ktest *t)
 #define STRESS_HOST_TASKS 8
 
 static volatile bool host_stop;
+static bool stress_flip_policy;	/* switch vmsave/cached at random, vCPUs loaded */
 static volatile u64 host_checks, host_bad;
 
 static void host_worker(void *arg)
@@ -331,7 +336,7 @@ static void host_worker(void *arg)
 	while (!READ_ONCE(host_stop)) {
 		u64 f = irq_save();
 		struct host_mismatch m;
-		u32 bad = task_check_host_state(me, cpu_table[me->cpu], &m);
+		u32 bad = hoststate_check_task(me, cpu_table[me->cpu], &m);
 		irq_restore(f);
 		__atomic_add_fetch(&host_checks, 1, __ATOMIC_RELAXED);
 		if (bad)
@@ -374,6 +379,17 @@ static void stress_run(struct ktest *t, int policy, u64 target, struct stress_re
 	KT_EXPECT(t, ng == STRESS_GUESTS, "%u guests created, found %u", STRESS_GUESTS, ng);
 	if (ng != STRESS_GUESTS)
 		return;
+	/* A TR and an LDTR of their own (real mode cannot load them, nor
+	 * use them), unlike the host's in selector, attributes (a 16-bit busy
+	 * TSS), limit and base: the guest writes every other field itself. */
+	for (u32 i = 0; i < ng; i++)
+		for (u32 k = 0; k < gs[i]->nvcpus; k++) {
+			struct vmcb_save *sv = &gs[i]->vcpus[k]->vmcb->save;
+			sv->tr = (struct vmcb_seg){ .selector = 0x38, .attrib = 0x83, .limit = 0x2067,
+						    .base = 0x7e5800 + 0x100 * k };
+			sv->ldtr = (struct vmcb_seg){ .selector = 0x30, .attrib = 0x82, .limit = 0x3f,
+						      .base = 0x7e5a00 + 0x100 * k };
+		}
 	for (u32 i = 0; i < STRESS_HOST_TASKS; i++) {
 		struct task_params p = { .name = "host-worker", .entry = host_worker, .arg = (void *)(u64)i,
 					 .prio = PRIO_DEFAULT, .cpu = (s32)(i % ncpus_online), .with_ldt = true };
@@ -409,6 +425,8 @@ static void stress_run(struct ktest *t, int policy, u64 target, struct stress_re
 				sched_migrate(vt, (u32)(rnd(&seed) % ncpus_online));
 			}
 		}
+		if (stress_flip_policy)
+			hoststate_policy = rnd(&seed) % 2 ? HOSTSAVE_VMSAVE : HOSTSAVE_CACHED;
 		sched_sleep_ns(2000000);
 	}
 	for (u32 i = 0; i < ng; i++)
@@ -456,9 +474,11 @@ static void stress_clean_policy(struct ktest *t, int policy)
 	if (ncpus_online > 1)
 		KT_EXPECT(t, r.sum.sched_in_migrated > 0, "vCPU tasks migrated");
 	if (policy == HOSTSAVE_CACHED)
-		KT_EXPECT(t, r.sum.host_vmsave == r.sum.loads_for_run + r.sum.sched_in_migrated,
-			  "cached: VMSAVE only at load and after migration: %lu = %lu + %lu",
-			  r.sum.host_vmsave, r.sum.loads_for_run, r.sum.sched_in_migrated);
+		KT_EXPECT(t, r.sum.host_vmsave == r.sum.loads_for_run + r.sum.sched_in_migrated +
+			  r.sum.snap_retakes,
+			  "cached: VMSAVE only at load, after migration and on a retake: %lu = %lu + %lu + %lu",
+			  r.sum.host_vmsave, r.sum.loads_for_run, r.sum.sched_in_migrated,
+			  r.sum.snap_retakes);
 	else
 		KT_EXPECT(t, r.sum.host_vmsave == r.sum.prepare_calls,
 			  "vmsave: one VMSAVE per load: %lu = %lu", r.sum.host_vmsave, r.sum.prepare_calls);
@@ -474,6 +494,18 @@ static void stress_cached_policy_clean(struct ktest *t)
 	stress_clean_policy(t, HOSTSAVE_CACHED);
 }
 
+/* Exits with a mismatch, by field, as a KTAP note. */
+static void note_groups(struct ktest *t)
+{
+	char buf[256];
+	u32 n = 0;
+	buf[0] = 0;
+	for (u32 g = 0; g < HG_COUNT && n < sizeof(buf); g++)
+		n += ksnprintf(buf + n, sizeof(buf) - n, " %s=%lu", host_group_names[g],
+			       hoststate_group_mismatches[g]);
+	ktest_note(t, "mismatching exits by field:%s", buf);
+}
+
 /* The negative control: the proposal's offset-0 snapshot must be caught. */
 static void stress_seedbug_is_caught(struct ktest *t)
 {
@@ -485,6 +517,104 @@ static void stress_seedbug_is_caught(struct ktest *t)
 	KT_EXPECT(t, r.mismatches > 0, "the offset-0 snapshot must produce host-state mismatches");
 	KT_EXPECT(t, r.sum.diff_mismatches > 0, "and differential mismatches");
 	KT_EXPECT(t, r.host_bad == 0, "repaired in time: host tasks saw %lu mismatches", r.host_bad);
+	note_groups(t);
+	/* Another vCPU task's per-task fields; TR is per CPU and every VMSAVE
+	 * on a CPU captures the same one, so it cannot go wrong here. */
+	static const enum host_group per_task[] = { HG_FS, HG_KERNEL_GS_BASE, HG_LDTR };
+	for (u32 i = 0; i < ARRAY_SIZE(per_task); i++)
+		KT_EXPECT(t, hoststate_group_mismatches[per_task[i]] > 0, "seedbug: %s mismatches caught",
+			  host_group_names[per_task[i]]);
+}
+
+/* hoststate_policy switched between vmsave and cached every 2 ms while
+ * vCPUs are loaded: each load keeps the policy it latched, so the
+ * snapshot written is always one taken for that load (or
+ * prepare_switch_to_guest panics), and nothing goes wrong. */
+static void policy_change_while_loaded(struct ktest *t)
+{
+	if (!kopt.hostcheck)
+		KT_SKIP(t, "needs hostcheck=1");
+	struct stress_result r = { 0 };
+	hoststate_diff_check = true;
+	stress_flip_policy = true;
+	stress_run(t, HOSTSAVE_CACHED, stress_target() / 10, &r);
+	stress_flip_policy = false;
+	ktest_note(t, "%lu world switches, %lu snapshot retakes after a policy change, %lu mismatches",
+		   r.sum.vmrun, r.sum.snap_retakes, r.mismatches);
+	KT_EXPECT(t, r.mismatches == 0, "zero host-state mismatches, found %lu", r.mismatches);
+	KT_EXPECT(t, r.sum.diff_mismatches == 0, "zero differential mismatches, found %lu",
+		  r.sum.diff_mismatches);
+	KT_EXPECT(t, r.host_bad == 0, "host tasks intact: %lu mismatches", r.host_bad);
+}
+
+/* ---- the snapshot's generation ---- */
+
+/* Two task-local blocks per guest for its vCPU 0, which moves its FS base
+ * between them, and changes its KernelGsBase, every 50th exit: from the
+ * exit path, while loaded. */
+static struct task_local gen_local[STRESS_GUESTS][2];
+static u64 gen_changes;
+
+static void change_own_host_state(struct vcpu *v)
+{
+	if (v->index != 0 || v->cnt.vmrun % 50 != 0)
+		return;
+	u32 k = (u32)(v->cnt.vmrun / 50) % 2;
+	struct task_local *tl = &gen_local[v->guest->id % STRESS_GUESTS][k];
+	tl->self = tl;
+	tl->task = v->task;
+	tl->magic = TASK_LOCAL_MAGIC;
+	task_set_fs_base((u64)tl);
+	task_set_kernel_gs_base(0xffffca0000000000ULL | ((u64)v->task->id << 12) | (k << 4));
+	__atomic_add_fetch(&gen_changes, 1, __ATOMIC_RELAXED);
+}
+
+static void generation_run(struct ktest *t, bool ignore, struct stress_result *r)
+{
+	gen_changes = 0;
+	hoststate_diff_check = true;
+	hoststate_ignore_generation = ignore;
+	hoststate_exit_hook = change_own_host_state;
+	stress_run(t, HOSTSAVE_CACHED, stress_target() / 10, r);
+	hoststate_exit_hook = NULL;
+	hoststate_ignore_generation = false;
+	ktest_note(t, "%s: %lu own-state changes while loaded, %lu snapshot retakes, %lu mismatches",
+		   ignore ? "generation ignored" : "generation checked", gen_changes, r->sum.snap_retakes,
+		   r->mismatches);
+	note_groups(t);
+}
+
+static void own_state_change_gets_fresh_snapshot(struct ktest *t)
+{
+	if (!kopt.hostcheck)
+		KT_SKIP(t, "needs hostcheck=1");
+	struct stress_result r = { 0 };
+	generation_run(t, false, &r);
+	KT_EXPECT(t, gen_changes > 0, "vCPU tasks changed their own FS and KernelGsBase");
+	KT_EXPECT(t, r.sum.snap_retakes > 0, "the snapshot retaken after a change, found %lu retakes",
+		  r.sum.snap_retakes);
+	KT_EXPECT(t, r.mismatches == 0, "zero host-state mismatches, found %lu", r.mismatches);
+	KT_EXPECT(t, r.sum.diff_mismatches == 0, "zero differential mismatches, found %lu",
+		  r.sum.diff_mismatches);
+	KT_EXPECT(t, r.host_bad == 0, "host tasks intact: %lu mismatches", r.host_bad);
+}
+
+/* The negative control: without the generation check the stale snapshot
+ * gives the task back its old FS base and KernelGsBase after #VMEXIT. */
+static void stale_snapshot_caught_without_generation(struct ktest *t)
+{
+	if (!kopt.hostcheck)
+		KT_SKIP(t, "needs hostcheck=1");
+	struct stress_result r = { 0 };
+	generation_run(t, true, &r);
+	KT_EXPECT(t, gen_changes > 0, "vCPU tasks changed their own FS and KernelGsBase");
+	KT_EXPECT(t, r.sum.snap_retakes == 0, "no retakes with the generation ignored, found %lu",
+		  r.sum.snap_retakes);
+	KT_EXPECT(t, r.mismatches > 0, "the stale snapshot must be caught");
+	KT_EXPECT(t, hoststate_first_group == HG_FS || hoststate_first_group == HG_KERNEL_GS_BASE,
+		  "first report names fs or kernel_gs_base, found %s",
+		  hoststate_first_group >= 0 ? host_group_names[hoststate_first_group] : "none");
+	KT_EXPECT(t, r.host_bad == 0, "repaired in time: host tasks saw %lu mismatches", r.host_bad);
 }
 
 KTEST_SUITE(hoststate, "hoststate", KTEST_NEEDS_SVM,
@@ -493,4 +623,90 @@ KTEST_SUITE(hoststate, "hoststate", KTEST_NEEDS_SVM,
 	KTEST_CASE(migrated_k_times_k_plus_one_vmsaves),
 	KTEST_CASE(stress_vmsave_policy_clean),
 	KTEST_CASE(stress_cached_policy_clean),
-	KTEST_CASE(stress_seedbug_is_caught));
+	KTEST_CASE(stress_seedbug_is_caught),
+	KTEST_CASE(policy_change_while_loaded),
+	KTEST_CASE(own_state_change_gets_fresh_snapshot),
+	KTEST_CASE(stale_snapshot_caught_without_generation));
+
+/* ---------------- hostfault ---------------- */
+
+#define HOSTFAULT_SWITCHES 5000
+
+static void no_fault_no_mismatch(struct ktest *t)
+{
+	if (!kopt.hostcheck)
+		KT_SKIP(t, "needs hostcheck=1");
+	static const int policies[] = { HOSTSAVE_VMSAVE, HOSTSAVE_CACHED };
+	for (u32 i = 0; i < ARRAY_SIZE(policies); i++) {
+		struct stress_result r = { 0 };
+		hoststate_fault = 0;
+		hoststate_diff_check = true;
+		stress_run(t, policies[i], HOSTFAULT_SWITCHES, &r);
+		hoststate_fault = kopt.hostfault;
+		ktest_note(t, "no fault, %s: %lu world switches, %lu mismatches", hoststate_policy_name(policies[i]),
+			   r.sum.vmrun, r.mismatches);
+		KT_EXPECT(t, r.sum.vmrun >= HOSTFAULT_SWITCHES, "%u world switches, found %lu",
+			  HOSTFAULT_SWITCHES, r.sum.vmrun);
+		KT_EXPECT(t, r.mismatches == 0, "%s: zero mismatches, found %lu",
+			  hoststate_policy_name(policies[i]), r.mismatches);
+		KT_EXPECT(t, r.host_bad == 0, "host tasks intact: %lu", r.host_bad);
+	}
+}
+
+/* hostfault=FIELD at run time, a short stress under `cached`: the check
+ * counts mismatches, in that field only, and its first report names it. */
+static void hostfault_field(struct ktest *t, enum host_group g)
+{
+	if (!kopt.hostcheck)
+		KT_SKIP(t, "needs hostcheck=1");
+	struct stress_result r = { 0 };
+	hoststate_fault = (int)g + 1;
+	hoststate_diff_check = true;
+	stress_run(t, HOSTSAVE_CACHED, HOSTFAULT_SWITCHES, &r);
+	hoststate_fault = kopt.hostfault;
+	int first = hoststate_first_group;
+	const char *fname = first >= 0 ? host_group_names[first] : "none";
+	ktest_note(t, "hostfault=%s: %lu corruptions, %lu mismatches, first report names %s",
+		   host_group_names[g], r.sum.faults, r.mismatches, fname);
+	note_groups(t);
+	KT_EXPECT(t, r.sum.faults > 0, "the field was corrupted on some loads, found %lu", r.sum.faults);
+	KT_EXPECT(t, r.mismatches > 0, "hostfault=%s must be caught", host_group_names[g]);
+	KT_EXPECT(t, first == (int)g, "the first report names %s, found %s", host_group_names[g], fname);
+	for (u32 o = 0; o < HG_COUNT; o++)
+		if (o != g)
+			KT_EXPECT(t, hoststate_group_mismatches[o] == 0, "only %s is wrong: %s %lu",
+				  host_group_names[g], host_group_names[o], hoststate_group_mismatches[o]);
+	KT_EXPECT(t, r.sum.diff_mismatches == 0, "the snapshot itself stays right, found %lu",
+		  r.sum.diff_mismatches);
+	KT_EXPECT(t, r.host_bad == 0, "repaired in time: host tasks saw %lu mismatches", r.host_bad);
+}
+
+#define HOSTFAULT_CASE(field, group) \
+	static void hostfault_##field(struct ktest *t) { hostfault_field(t, group); }
+HOSTFAULT_CASE(fs, HG_FS)
+HOSTFAULT_CASE(gs, HG_GS)
+HOSTFAULT_CASE(tr, HG_TR)
+HOSTFAULT_CASE(ldtr, HG_LDTR)
+HOSTFAULT_CASE(kernel_gs_base, HG_KERNEL_GS_BASE)
+HOSTFAULT_CASE(star, HG_STAR)
+HOSTFAULT_CASE(lstar, HG_LSTAR)
+HOSTFAULT_CASE(cstar, HG_CSTAR)
+HOSTFAULT_CASE(sfmask, HG_SFMASK)
+HOSTFAULT_CASE(sysenter_cs, HG_SYSENTER_CS)
+HOSTFAULT_CASE(sysenter_esp, HG_SYSENTER_ESP)
+HOSTFAULT_CASE(sysenter_eip, HG_SYSENTER_EIP)
+
+KTEST_SUITE(hostfault, "hostfault", KTEST_NEEDS_SVM,
+	KTEST_CASE(no_fault_no_mismatch),
+	KTEST_CASE(hostfault_fs),
+	KTEST_CASE(hostfault_gs),
+	KTEST_CASE(hostfault_tr),
+	KTEST_CASE(hostfault_ldtr),
+	KTEST_CASE(hostfault_kernel_gs_base),
+	KTEST_CASE(hostfault_star),
+	KTEST_CASE(hostfault_lstar),
+	KTEST_CASE(hostfault_cstar),
+	KTEST_CASE(hostfault_sfmask),
+	KTEST_CASE(hostfault_sysenter_cs),
+	KTEST_CASE(hostfault_sysenter_esp),
+	KTEST_CASE(hostfault_sysenter_eip));

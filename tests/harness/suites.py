@@ -100,10 +100,16 @@ RUNS: list[Run] = [
         expect_log=[r"4 CPUs online"]),
     # The host-state policies: exact counts and the 200,000-switch stress under
     # vmsave, cached and seedbug (the negative control must be caught).
-    Run("hoststate-smp4", smp=4, args="test=hoststate hostcheck=1", ktap=True, timeout=600,
+    # Then hostfault: each field VMLOAD restores corrupted in turn (a 5,000-switch
+    # stress each), caught and named; and no fault, no mismatch.
+    Run("hoststate-smp4", smp=4, args="test=hoststate,hostfault hostcheck=1", ktap=True,
+        timeout=600,
         expect_log=[r"stress under 'vmsave': \d+ world switches",
                     r"stress under 'cached': \d+ world switches",
-                    r"hoststate: MISMATCH on CPU"]),
+                    r"hoststate: MISMATCH on CPU"] +
+                   [r"hoststate: MISMATCH on CPU .*: %s\.?\S* expected" % f for f in
+                    ("fs", "gs", "tr", "ldtr", "kernel_gs_base", "star", "lstar", "cstar",
+                     "sfmask", "sysenter_cs", "sysenter_esp", "sysenter_eip")]),
     # Every guest image under both firmwares: exits, modes, hostile guests.
     Run("guests-bios", smp=4, args="test=guests hostcheck=1", modules=ALL_GUESTS, ktap=True,
         timeout=300, expect_log=[r"\[hello_real\] hello from a real-mode guest",

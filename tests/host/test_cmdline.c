@@ -2,9 +2,11 @@
  * (kernel/cmdline.c): option types, every kind of mistake and its message,
  * the tokenizer, number and CPU-list parsing. */
 #include "tests/host/host_support.h"
+#include <stdio.h>
 #include <string.h>
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
+#include "sched/task_check.h"
 
 /* A table like the kernel's own, reset before every test. */
 static bool verbose, nested;
@@ -168,6 +170,32 @@ static void test_enum(void **state)
 	assert_int_equal(parse("console=VGA"), 1);	/* choices match exactly */
 	assert_int_equal(console, 2);
 	assert_true(host_log_contains("cmdline: console=VGA: expected one of serial, vga, both, keeping both"));
+}
+
+/* hostfault=: the kernel's own choices (the field names of the host-state
+ * check), one per field VMLOAD restores; a bad one is named and ignored. */
+static void test_hostfault_choices(void **state)
+{
+	static const char *const choices[] = { "none", HOST_GROUP_NAMES, NULL };
+	static const char *const fields[] = { "fs", "gs", "tr", "ldtr", "kernel_gs_base", "star",
+		"lstar", "cstar", "sfmask", "sysenter_cs", "sysenter_esp", "sysenter_eip" };
+	int fault = 0;
+	const struct opt_desc o[] = { { .key = "hostfault", .type = OPT_ENUM, .value = &fault,
+					.choices = choices, .help = "negative control" } };
+	char line[64];
+
+	assert_int_equal(sizeof(fields) / sizeof(fields[0]), HG_COUNT);
+	for (int i = 0; i < HG_COUNT; i++) {
+		snprintf(line, sizeof(line), "hostfault=%s", fields[i]);
+		assert_int_equal(cmdline_parse(line, o, 1), 0);
+		assert_int_equal(fault, i + 1);
+	}
+	assert_int_equal(cmdline_parse("hostfault=none", o, 1), 0);
+	assert_int_equal(fault, 0);
+	assert_int_equal(cmdline_parse("hostfault=ldt", o, 1), 1);
+	assert_int_equal(fault, 0);
+	assert_true(host_log_contains("cmdline: hostfault=ldt: expected one of none, fs, gs, tr, ldtr"));
+	assert_true(host_log_contains("keeping none"));
 }
 
 static void test_string_limits(void **state)
@@ -373,6 +401,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_empty_input, setup),
+		cmocka_unit_test_setup(test_hostfault_choices, setup),
 		cmocka_unit_test_setup(test_all_types, setup),
 		cmocka_unit_test_setup(test_bool_forms, setup),
 		cmocka_unit_test_setup(test_numbers, setup),
