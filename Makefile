@@ -39,6 +39,7 @@ KSRC_C   := $(filter-out kernel/asm-offsets.c,$(sort $(wildcard boot/*.c kernel/
 KSRC_ASM := $(sort $(wildcard boot/*.asm kernel/*.asm sched/*.asm svm/*.asm))
 KOBJ     := $(KSRC_C:%.c=$(B)/%.o) $(KSRC_ASM:%.asm=$(B)/%.o)
 include mk/font.mk
+.DEFAULT_GOAL := all
 KOBJ     += $(KEXTRA_OBJ)
 
 .PHONY: all iso run debug test host-test kernel-test bench soak deps clean check-tools FORCE
