@@ -105,6 +105,9 @@ struct vcpu {
 	bool virq_in_vmcb;		/* V_IRQ was set for the last VMRUN */
 	u8 virq_vector;
 	u64 pending_event;		/* EVENTINJ to make at the next entry (cut short by an exit), 0 none */
+	bool entry_shadow;		/* the last entry resumed in an interrupt shadow, at entry_rip */
+	bool shadow_carried;		/* ... and the exit after it had to carry the shadow over */
+	u64 entry_rip;
 	bool halted;
 	struct vcpu_event_stats {
 		u64 virq_delivered;	/* V_IRQs the guest took */

@@ -152,6 +152,9 @@ static inline void vcpu_offer_interrupts(struct vcpu *v)
 		c->eventinj = v->pending_event;
 		v->pending_event = 0;
 	}
+	v->entry_shadow = shadow;
+	if (shadow)
+		v->entry_rip = v->vmcb->save.rip;
 	bool want = v->virq_pending && !shadow;
 	if (v->virq_pending && shadow)
 		v->ev.virq_withheld++;
@@ -173,6 +176,22 @@ static inline void vcpu_offer_interrupts(struct vcpu *v)
 static inline void vcpu_collect_events(struct vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
+	/* Entered in a shadow, and back at once with no instruction retired (an
+	 * interrupt that was pending at VMRUN): the guest is still in the
+	 * shadow.  A VMRUN that drops the shadow (QEMU's) reports none here,
+	 * so carry it over - once, so that a loop that retires instructions
+	 * without moving RIP cannot hold an interrupt off for long. */
+	if (__builtin_expect(v->entry_shadow, 0)) {
+		u64 code = c->exitcode;
+		bool async = code == SVM_EXIT_INTR || code == SVM_EXIT_NMI || code == SVM_EXIT_SMI;
+		if (async && !(c->int_shadow & VMCB_INT_SHADOW) && v->vmcb->save.rip == v->entry_rip &&
+		    !v->shadow_carried) {
+			c->int_shadow |= VMCB_INT_SHADOW;
+			v->shadow_carried = true;
+		} else {
+			v->shadow_carried = false;
+		}
+	}
 	if (v->virq_in_vmcb && !(c->vintr & VMCB_VINTR_IRQ)) {
 		v->virq_in_vmcb = false;
 		v->virq_pending = false;
