@@ -18,3 +18,4 @@ GUEST k_stress
 GUEST k_yield
 GUEST k_spin
 GUEST k_bench_guest
+GUEST k_fpu

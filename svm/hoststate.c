@@ -111,6 +111,7 @@ void vcpu_put(struct vcpu *v)
 	if (!v->guest_state_loaded)
 		v->cnt.unused_loads++;
 	v->guest_state_loaded = false;
+	gstate_put(v);
 	v->cnt.puts++;
 }
 
@@ -148,6 +149,7 @@ void prepare_switch_to_guest(struct vcpu *v)
 		if (hoststate_diff_check)
 			diff_check(v, sc);
 	}
+	gstate_load(v, sc);
 	v->guest_state_loaded = true;
 }
 

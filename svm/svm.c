@@ -68,6 +68,7 @@ static void svm_cpu_enable(void *arg)
 	/* A first VMSAVE gives the area every field, the common ones
 	 * (STAR, SYSENTER...) included. */
 	svm_vmsave(sc->host_area_pa);
+	gstate_cpu_init(sc);
 	sc->enabled = true;
 	pc->svm = sc;
 }

@@ -14,6 +14,7 @@
 #include "svm/guest_cfg.h"
 #include "svm/vmcb_clean.h"
 #include "svm/features.h"
+#include "svm/gstate.h"
 #include "sched/task.h"
 #include "sched/sched.h"
 #include "mm/npt.h"
@@ -50,6 +51,7 @@ struct svm_cpu {
 	paddr_t scratch_pa;
 	u32 next_asid, asid_generation;
 	struct hs_counters cnt;
+	struct gstate_cpu gs;		/* whose FPU/DR0-3 state the registers hold (gstate.c) */
 	bool enabled;
 };
 
@@ -82,6 +84,7 @@ struct vcpu {
 	struct hs_snapshot snap;	/* `cached`: the per-task host fields */
 	u32 snap_cpu;			/* CPU the snapshot was taken on, ~0 none */
 	struct hs_counters cnt;
+	struct vcpu_gstate gs;		/* FPU/SSE/AVX, XCR0, DR0-3 (svm/gstate.c) */
 	/* Virtual timer (HC_TIMER): a one-shot interrupt, delivered through V_IRQ. */
 	u64 vtimer_deadline;		/* TSC, 0 = off */
 	u8 vtimer_vector;
