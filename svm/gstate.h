@@ -40,6 +40,7 @@ struct gstate_cpu {
 };
 
 extern volatile int gstate_mode;
+extern volatile bool gstate_debug_trust_owner;	/* test only: ignore migrations */
 const char *gstate_mode_name(int mode);
 void gstate_set_mode(int mode);		/* only while no vCPU runs */
 
