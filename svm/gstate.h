@@ -12,7 +12,7 @@ struct svm_cpu;
 enum gstate_mode {
 	GSTATE_LAZY = 0,	/* kept in the CPU across exits; saved at sched-out, restored
 				 * at sched-in only when another vCPU used the CPU since */
-	GSTATE_EAGER = 1,	/* XRSTOR before and XSAVE after every VMRUN (benchmark only) */
+	GSTATE_EAGER = 1,	/* XSAVE and XRSTOR for every VMRUN (benchmark only) */
 	GSTATE_OFF = 2,		/* nothing switched: negative control for the tests only */
 };
 
@@ -50,8 +50,7 @@ void gstate_cpu_init(struct svm_cpu *sc);	/* on that CPU */
 
 void gstate_load(struct vcpu *v, struct svm_cpu *sc);	/* prepare_switch_to_guest, IF=0 */
 void gstate_put(struct vcpu *v);			/* vcpu_put, IF=0 */
-void gstate_eager_enter(struct vcpu *v, struct svm_cpu *sc);	/* around VMRUN, eager only */
-void gstate_eager_exit(struct vcpu *v, struct svm_cpu *sc);
+void gstate_eager_switch(struct vcpu *v, struct svm_cpu *sc);	/* before VMRUN, eager only */
 
 /* XSETBV by the guest: -1 when done (advance RIP), else the vector to
  * inject (6 = #UD, 13 = #GP(0)). */

@@ -151,6 +151,19 @@ static void ymm_own_across_10000_yields(struct ktest *t)
 			  i, lazy_result.ymm_bad[i]);
 }
 
+/* The benchmark's eager mode must be as correct as the default. */
+static void eager_mode_isolated(struct ktest *t)
+{
+	struct isolate_result r;
+	gstate_set_mode(GSTATE_EAGER);
+	run_isolate(t, &r);
+	gstate_set_mode(GSTATE_LAZY);
+	for (u32 i = 0; i < 2; i++)
+		KT_EXPECT(t, r.xmm_bad[i] + r.ymm_bad[i] + r.x87_bad[i] == 0,
+			  "vCPU %u: XMM/YMM/x87 its own under eager switching, %lu bad", i,
+			  r.xmm_bad[i] + r.ymm_bad[i] + r.x87_bad[i]);
+}
+
 /* The negative control: the same guests with nothing switched must see
  * each other's values in every kind of register they check. */
 static void switching_off_is_caught(struct ktest *t)
@@ -449,6 +462,7 @@ static void dr_leak_caught_when_off(struct ktest *t)
 KTEST_SUITE(gstate, "gstate", KTEST_NEEDS_SVM | KTEST_EXPLICIT,
 	KTEST_CASE(xmm_x87_own_across_10000_yields),
 	KTEST_CASE(ymm_own_across_10000_yields),
+	KTEST_CASE(eager_mode_isolated),
 	KTEST_CASE(switching_off_is_caught),
 	KTEST_CASE(migrated_vcpu_reloads),
 	KTEST_CASE(ignoring_migration_is_caught),

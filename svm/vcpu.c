@@ -189,7 +189,7 @@ void vcpu_run_task(void *arg)
 		}
 		sti();		/* held off by GIF=0 until VMRUN; then they exit */
 		if (gstate_mode == GSTATE_EAGER)
-			gstate_eager_enter(v, sc);	/* benchmark only: lazy is in prepare/put */
+			gstate_eager_switch(v, sc);	/* benchmark only: lazy is in prepare/put */
 		u64 t = rdtsc();
 		account_exit_time(v, t);
 		if (!v->first_vmrun_tsc)
@@ -200,8 +200,6 @@ void vcpu_run_task(void *arg)
 			memcpy(v->clean_check, v->vmcb, sizeof(struct vmcb));
 		v->exit_tsc = rdtsc();
 		hoststate_after_vmexit(v, cpu);
-		if (gstate_mode == GSTATE_EAGER)
-			gstate_eager_exit(v, sc);
 		sc->cnt.vmrun++;
 		v->cnt.vmrun++;
 		v->exits++;
