@@ -11,6 +11,7 @@
 #include "kernel/printk.h"
 #include "kernel/cpu.h"
 #include "kernel/smp.h"
+#include "kernel/xstate.h"
 #include "sched/sched.h"
 #include "svm/svm.h"
 #include "svm/bench.h"
@@ -41,6 +42,7 @@ void boot_continue(void)
 	sched_init();		/* before the APs: they enter its idle loop */
 	smp_init();
 	sched_wait_for_cpus();
+	xstate_init();		/* CR4.OSXSAVE and XCR0 on every CPU, before any guest */
 
 	int svm_err = svm_init();
 	if (svm_err)

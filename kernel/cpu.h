@@ -44,6 +44,20 @@
 #define CR4_PAE        BIT(5)
 #define CR4_PGE        BIT(7)
 #define CR4_FSGSBASE   BIT(16)
+#define CR4_OSXSAVE    BIT(18)	/* XSETBV/XGETBV and XCR0 usable (APM vol. 2, 3.1.3) */
+
+/* XCR0: the state components XSAVE/XRSTOR manage and the CPU lets
+ * software use (APM vol. 2, 11.5.2). */
+#define XCR0_X87       BIT(0)
+#define XCR0_SSE       BIT(1)
+#define XCR0_YMM       BIT(2)	/* AVX: the upper halves of YMM0-15 */
+#define XCR0_BNDREGS   BIT(3)	/* MPX: never on AMD, never enabled here */
+#define XCR0_BNDCSR    BIT(4)
+#define XCR0_OPMASK    BIT(5)	/* AVX-512: k0-k7 */
+#define XCR0_ZMM_HI256 BIT(6)	/* AVX-512: upper 256 bits of ZMM0-15 */
+#define XCR0_HI16_ZMM  BIT(7)	/* AVX-512: ZMM16-31 */
+#define XCR0_PKRU      BIT(9)
+#define XCR0_AVX512    (XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM)
 
 #define RFLAGS_IF  BIT(9)
 
@@ -78,6 +92,45 @@ static inline u64 read_cr4(void) { u64 v; __asm__ __volatile__("mov %%cr4, %0" :
 static inline void write_cr0(u64 v) { __asm__ __volatile__("mov %0, %%cr0" :: "r"(v) : "memory"); }
 static inline void write_cr3(u64 v) { __asm__ __volatile__("mov %0, %%cr3" :: "r"(v) : "memory"); }
 static inline void write_cr4(u64 v) { __asm__ __volatile__("mov %0, %%cr4" :: "r"(v) : "memory"); }
+
+/* XCR0 and the XSAVE family.  The kernel is built -mgeneral-regs-only,
+ * so these are its only way to touch x87/SSE/AVX state: always whole
+ * save areas through explicit memory operands.  `mask` is the requested-
+ * feature bitmap (EDX:EAX), further limited by XCR0 (APM vol. 2, 11.5). */
+static inline u64 xgetbv(u32 xcr)
+{
+	u32 lo, hi;
+	__asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(xcr));
+	return ((u64)hi << 32) | lo;
+}
+static inline void xsetbv(u32 xcr, u64 v)
+{
+	__asm__ __volatile__("xsetbv" :: "c"(xcr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
+}
+static inline void xsave(void *area, u64 mask)
+{
+	__asm__ __volatile__("xsave64 (%0)" :: "r"(area), "a"((u32)mask), "d"((u32)(mask >> 32))
+			     : "memory");
+}
+static inline void xrstor(const void *area, u64 mask)
+{
+	__asm__ __volatile__("xrstor64 (%0)" :: "r"(area), "a"((u32)mask), "d"((u32)(mask >> 32))
+			     : "memory");
+}
+static inline void fxsave(void *area) { __asm__ __volatile__("fxsave64 (%0)" :: "r"(area) : "memory"); }
+static inline void fxrstor(const void *area) { __asm__ __volatile__("fxrstor64 (%0)" :: "r"(area) : "memory"); }
+
+/* Debug registers.  DR0-DR3 are the four breakpoint addresses. */
+#define DR7_FIXED1 0x400ULL
+static inline u64 read_dr0(void) { u64 v; __asm__ __volatile__("mov %%dr0, %0" : "=r"(v)); return v; }
+static inline u64 read_dr1(void) { u64 v; __asm__ __volatile__("mov %%dr1, %0" : "=r"(v)); return v; }
+static inline u64 read_dr2(void) { u64 v; __asm__ __volatile__("mov %%dr2, %0" : "=r"(v)); return v; }
+static inline u64 read_dr3(void) { u64 v; __asm__ __volatile__("mov %%dr3, %0" : "=r"(v)); return v; }
+static inline u64 read_dr7(void) { u64 v; __asm__ __volatile__("mov %%dr7, %0" : "=r"(v)); return v; }
+static inline void write_dr0(u64 v) { __asm__ __volatile__("mov %0, %%dr0" :: "r"(v)); }
+static inline void write_dr1(u64 v) { __asm__ __volatile__("mov %0, %%dr1" :: "r"(v)); }
+static inline void write_dr2(u64 v) { __asm__ __volatile__("mov %0, %%dr2" :: "r"(v)); }
+static inline void write_dr3(u64 v) { __asm__ __volatile__("mov %0, %%dr3" :: "r"(v)); }
 
 static inline u64 read_rflags(void)
 {

@@ -335,9 +335,9 @@ static void run_on_cpu(u32 cpu, void (*fn)(void *), void *arg)
 
 /* ---------------- micro: one body, one vCPU alone ---------------- */
 
-static void run_micro(const struct bench_plan *p, enum bench_guest_id body, int policy)
+static void run_micro_as(const struct bench_plan *p, enum bench_guest_id body, const char *label)
 {
-	struct bench_result *r = bench_result_new(body_names[body], "micro", hoststate_policy_name(policy));
+	struct bench_result *r = bench_result_new(body_names[body], "micro", label);
 	if (!r)
 		return;
 	bool slow = body == BG_HLT || body == BG_TIMER;
@@ -357,6 +357,11 @@ static void run_micro(const struct bench_plan *p, enum bench_guest_id body, int 
 		r->round_trips += warm + n;
 	}
 	guest_destroy(g);
+}
+
+static void run_micro(const struct bench_plan *p, enum bench_guest_id body, int policy)
+{
+	run_micro_as(p, body, hoststate_policy_name(policy));
 }
 
 /* ---------------- the floor ---------------- */
@@ -631,9 +636,9 @@ static void scenario_alone(const struct bench_plan *p, int policy)
 
 /* (b) two vCPUs pinned to one CPU taking turns with HC_YIELD: a sample is
  * one vCPU's yield until it runs again, the other's turn included. */
-static void scenario_turns(const struct bench_plan *p, int policy)
+static void scenario_turns_as(const struct bench_plan *p, const char *label)
 {
-	struct bench_result *r = bench_result_new("yield", "turns", hoststate_policy_name(policy));
+	struct bench_result *r = bench_result_new("yield", "turns", label);
 	if (!r)
 		return;
 	struct guest *g = bench_guest("bench-turns", BG_YIELD, 2, cpu_a, cpu_a, 0, p->rt_samples);
@@ -650,6 +655,11 @@ static void scenario_turns(const struct bench_plan *p, int policy)
 		r->busy_cycles += guest_span(g);
 	}
 	guest_destroy(g);
+}
+
+static void scenario_turns(const struct bench_plan *p, int policy)
+{
+	scenario_turns_as(p, hoststate_policy_name(policy));
 }
 
 /* (c) one vCPU moved between two CPUs every `migrate_every` exits by this
@@ -1114,6 +1124,29 @@ static void results_finish(void)
 	}
 }
 
+/* Guest FPU/XCR0/DR0-3 switching (svm/gstate.c): the default, lazy with a
+ * per-CPU owner, against eager XRSTOR/XSAVE around every VMRUN, under the
+ * cached host-state policy; results under policy "fpu-lazy"/"fpu-eager".
+ * An exit handled in the kernel costs lazy nothing; a vCPU switch costs it
+ * one save and (another vCPU having used the CPU) one restore. */
+static const int fpu_modes[] = { GSTATE_LAZY, GSTATE_EAGER };
+static const char *const fpu_labels[] = { "fpu-lazy", "fpu-eager" };	/* results keep the pointer */
+
+static void run_fpu_modes(const struct bench_plan *p, u32 round)
+{
+	hoststate_policy = HOSTSAVE_CACHED;
+	for (u32 k = 0; k < ARRAY_SIZE(fpu_modes); k++) {
+		const char *label = fpu_labels[k];
+		kprintf("bench: round %u/%u, guest FPU switching %s\n", round + 1, p->rounds,
+			gstate_mode_name(fpu_modes[k]));
+		gstate_set_mode(fpu_modes[k]);
+		run_micro_as(p, BG_VMMCALL, label);
+		run_micro_as(p, BG_CPUID, label);
+		scenario_turns_as(p, label);
+	}
+	gstate_set_mode(GSTATE_LAZY);
+}
+
 static void run_round(const struct bench_plan *p, u32 round)
 {
 	u64 host_per_rt = 0;
@@ -1134,6 +1167,7 @@ static void run_round(const struct bench_plan *p, u32 round)
 		scenario_migrate(p, pol);
 		scenario_overcommit(p, pol);
 	}
+	run_fpu_modes(p, round);
 	hoststate_policy = kopt.hostsave;
 }
 

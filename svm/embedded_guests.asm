@@ -19,3 +19,4 @@ GUEST k_yield
 GUEST k_spin
 GUEST k_bench_guest
 GUEST k_irq
+GUEST k_fpu

@@ -223,6 +223,8 @@ static int handle_cpuid(struct vcpu *v)
 		} else if (leaf == 0x8000000A) {
 			a = b = c = d = 0;
 		}
+		if (leaf == 1 || leaf == 0xd)
+			gstate_cpuid(v, leaf, sub, &a, &b, &c, &d);
 	}
 	s->rax = a;
 	v->regs.rbx = b;
@@ -534,6 +536,19 @@ static int handle_npf(struct vcpu *v)
 	return 1;
 }
 
+/* XCR0 is the vCPU's own (svm/gstate.c); a refused value faults in the
+ * guest as it would on the CPU. */
+static int handle_xsetbv(struct vcpu *v)
+{
+	u64 val = (v->vmcb->save.rax & 0xffffffffULL) | (v->regs.rdx << 32);
+	int vec = gstate_xsetbv(v, (u32)v->regs.rcx, val);
+	if (vec >= 0) {
+		vcpu_inject_exception(v, (u8)vec, vec == 13, 0);
+		return 0;
+	}
+	return skip_insn(v) ? 1 : 0;
+}
+
 /* The pause filter counted a spin loop: let the vCPU it waits for run.
  * RIP stays: the PAUSE runs again, against a fresh count. */
 static int handle_pause(struct vcpu *v)
@@ -561,6 +576,7 @@ static const exit_handler_t exit_handlers[SVM_EXIT_NR_INDEXED] = {
 	[SVM_EXIT_CLGI]     = handle_ud,
 	[SVM_EXIT_SKINIT]   = handle_ud,
 	[SVM_EXIT_INVLPGA]  = handle_ud,
+	[SVM_EXIT_XSETBV]   = handle_xsetbv,
 };
 
 int svm_handle_exit(struct vcpu *v)

@@ -84,7 +84,7 @@ static void vmcb_init(struct vcpu *v, struct guest *g, u64 entry)
 			SVM_INTERCEPT1_IOIO_PROT | SVM_INTERCEPT1_MSR_PROT | SVM_INTERCEPT1_SHUTDOWN;
 	c->intercept2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL | SVM_INTERCEPT2_VMLOAD |
 			SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
-			SVM_INTERCEPT2_SKINIT;
+			SVM_INTERCEPT2_SKINIT | SVM_INTERCEPT2_XSETBV;
 	svm_features_vmcb_init(c);
 	c->iopm_base_pa = svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;

@@ -212,6 +212,7 @@ void vcpu_put(struct vcpu *v)
 	if (!v->guest_state_loaded)
 		v->cnt.unused_loads++;
 	v->guest_state_loaded = false;
+	gstate_put(v);
 	v->cnt.puts++;
 	fault_undo(svm_this_cpu());
 }
@@ -300,6 +301,7 @@ void prepare_switch_to_guest(struct vcpu *v)
 		    ++sc->fault_tick % 4 == 0)
 			fault_inject(sc, (enum host_group)(hoststate_fault - 1));
 	}
+	gstate_load(v, sc);
 	v->guest_state_loaded = true;
 	v->loaded_gen = gen;
 }

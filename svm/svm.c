@@ -69,6 +69,7 @@ static void svm_cpu_enable(void *arg)
 	 * (STAR, SYSENTER...) included. */
 	svm_vmsave(sc->host_area_pa);
 	hoststate_cpu_init(sc);
+	gstate_cpu_init(sc);
 	sc->enabled = true;
 	pc->svm = sc;
 }

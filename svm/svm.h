@@ -14,6 +14,7 @@
 #include "svm/guest_cfg.h"
 #include "svm/vmcb_clean.h"
 #include "svm/features.h"
+#include "svm/gstate.h"
 #include "sched/task.h"
 #include "sched/sched.h"
 #include "mm/npt.h"
@@ -53,6 +54,7 @@ struct svm_cpu {
 	paddr_t scratch_pa;
 	u32 next_asid, asid_generation;
 	struct hs_counters cnt;
+	struct gstate_cpu gs;		/* whose FPU/DR0-3 state the registers hold (gstate.c) */
 	bool enabled;
 	/* hostfault=: one field of host_area corrupted for the current load,
 	 * and what to put back at vcpu_put. */
@@ -96,6 +98,7 @@ struct vcpu {
 	int load_policy;		/* hoststate_policy latched by vcpu_load */
 	u64 loaded_gen;			/* task hs_gen when guest_state_loaded was set */
 	struct hs_counters cnt;
+	struct vcpu_gstate gs;		/* FPU/SSE/AVX, XCR0, DR0-3 (svm/gstate.c) */
 	/* Virtual timer (HC_TIMER): a one-shot interrupt on vtimer_vector. */
 	u64 vtimer_deadline;		/* TSC, 0 = off */
 	u8 vtimer_vector;

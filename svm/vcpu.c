@@ -52,6 +52,12 @@ struct vcpu *vcpu_create(struct guest *g, u32 index)
 	v->cpu = ~0u;
 	v->snap_cpu = ~0u;
 	v->asid_cpu = ~0u;
+	if (gstate_vcpu_init(v)) {
+		frame_free(pa, 1);
+		kfree(v->stats);
+		kfree(v);
+		return NULL;
+	}
 	vmcb_clean_init(&v->clean, svm_feat.clean_bits);
 	/* hostcheck=1 also checks that every VMCB write marks its clean-bit
 	 * group, which QEMU's TCG (no VMCB caching) would never reveal. */
@@ -63,6 +69,7 @@ struct vcpu *vcpu_create(struct guest *g, u32 index)
 void vcpu_free(struct vcpu *v)
 {
 	frame_free(v->vmcb_pa, 1);
+	gstate_vcpu_free(v);
 	kfree(v->clean_check);
 	kfree(v->stats);
 	kfree(v);
@@ -290,6 +297,8 @@ void vcpu_run_task(void *arg)
 			continue;
 		}
 		sti();		/* held off by GIF=0 until VMRUN; then they exit */
+		if (gstate_mode == GSTATE_EAGER)
+			gstate_eager_switch(v, sc);	/* benchmark only: lazy is in prepare/put */
 		u64 t = rdtsc();
 		account_exit_time(v, t);
 		if (!v->first_vmrun_tsc)

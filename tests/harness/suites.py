@@ -110,6 +110,12 @@ RUNS: list[Run] = [
                    [r"hoststate: MISMATCH on CPU .*: %s\.?\S* expected" % f for f in
                     ("fs", "gs", "tr", "ldtr", "kernel_gs_base", "star", "lstar", "cstar",
                      "sfmask", "sysenter_cs", "sysenter_esp", "sysenter_eip")]),
+    # Guest FPU/SSE/AVX state, XCR0 and DR0-3 (svm/gstate.c): two vCPUs on one
+    # CPU, 10,000 yields each, and the negative controls with switching off.
+    Run("gstate", smp=2, args="test=gstate", ktap=True, timeout=600,
+        expect_log=[r"xstate: XSAVE on every CPU",
+                    r"switching_off_is_caught: mode 'off' vCPU \d: 10000 yields, iterations with "
+                    r"XMM/MXCSR wrong [1-9]"]),
     # Every guest image under both firmwares: exits, modes, hostile guests.
     Run("guests-bios", smp=4, args="test=guests hostcheck=1", modules=ALL_GUESTS, ktap=True,
         timeout=300, expect_log=[r"\[hello_real\] hello from a real-mode guest",
