@@ -402,6 +402,7 @@ static void floor_task(void *arg)
 	vmcb_clean_after_vmrun(&v->clean);
 	svm_vmload(j->host_pa);
 	svm_stgi();
+	gstate_cpu_clobbered(sc);
 	irq_restore(f);
 	preempt_enable();
 	j->host_cycles = t1 - t0;

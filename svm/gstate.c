@@ -129,6 +129,11 @@ static void save_regs(struct vcpu *v)
 	v->gs.cnt.saves++;
 }
 
+void gstate_cpu_clobbered(struct svm_cpu *sc)
+{
+	sc->gs.owner = 0;
+}
+
 void gstate_load(struct vcpu *v, struct svm_cpu *sc)
 {
 	if (gstate_mode != GSTATE_LAZY)

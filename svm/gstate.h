@@ -47,6 +47,10 @@ void gstate_set_mode(int mode);		/* only while no vCPU runs */
 int gstate_vcpu_init(struct vcpu *v);
 void gstate_vcpu_free(struct vcpu *v);
 void gstate_cpu_init(struct svm_cpu *sc);	/* on that CPU */
+/* A guest ran on this CPU outside the run loop (the floor benchmark, a
+ * hand-run test): its registers now hold nobody's state, so the next vCPU
+ * loaded here restores its own even if it owned them before. */
+void gstate_cpu_clobbered(struct svm_cpu *sc);
 
 void gstate_load(struct vcpu *v, struct svm_cpu *sc);	/* prepare_switch_to_guest, IF=0 */
 void gstate_put(struct vcpu *v);			/* vcpu_put, IF=0 */

@@ -102,6 +102,7 @@ static void vmrun_keeps_off_the_vmsave_area(struct ktest *t)
 	svm_clgi();
 	svm_vmrun(v->vmcb_pa, &v->regs, sc->host_area_pa);
 	svm_stgi();
+	gstate_cpu_clobbered(sc);
 	u64 code = v->vmcb->control.exitcode;
 	bool same = !memcmp(before, sc->host_area, 4096);
 	u32 written = 0, overlap = 0;
