@@ -619,6 +619,11 @@ void wq_wait(struct wait_queue *wq, spinlock_t *lock)
 	irq_restore(f);
 }
 
+/* The waiter is woken before the queue's lock is dropped: whoever then
+ * finds the queue empty knows every waiter is runnable, not merely taken
+ * off the list by a waker on another CPU that has yet to wake it (the start
+ * barrier of a guest's vCPUs relies on that).  Lock order: queue, then run
+ * queue; nothing takes a wait-queue lock with a run-queue lock held. */
 bool wq_wake_one(struct wait_queue *wq)
 {
 	u64 f = spin_lock_irqsave(&wq->lock);
@@ -627,10 +632,9 @@ bool wq_wake_one(struct wait_queue *wq)
 	if (n) {
 		list_del(n);
 		t = list_entry(n, struct task, wait_link);
+		task_wake(t);
 	}
 	spin_unlock_irqrestore(&wq->lock, f);
-	if (t)
-		task_wake(t);
 	return t != NULL;
 }
 
