@@ -42,7 +42,7 @@ include mk/font.mk
 .DEFAULT_GOAL := all
 KOBJ     += $(KEXTRA_OBJ)
 
-.PHONY: all iso run debug test host-test kernel-test bench soak deps clean check-tools FORCE
+.PHONY: all iso run debug test host-test kernel-test bench soak kut kut-reference deps clean check-tools FORCE
 all: $(B)/svmhv.elf $(B)/compile_commands.json
 
 # The version string, rewritten only when `git describe` changes, so the
@@ -173,6 +173,21 @@ soak: check-tools iso
 
 bench: check-tools iso
 	$(PYTHON) tests/harness/bench.py --iso $(B)/svmhv.iso $(if $(ICOUNT),--icount)
+
+# ---- kvm-unit-tests (an external suite, never copied in; docs/kvm-unit-tests.md) ----
+# KUT_DIR: its source.  Default: the snapshot beside this repository, else the
+# shared one (CI clones the repository elsewhere).  Absent: a skip, said so.
+KUT_DIR ?= $(firstword $(wildcard $(abspath $(dir $(firstword $(MAKEFILE_LIST)))../shared/third_party/kvm-unit-tests) \
+	/work/shared/third_party/kvm-unit-tests))
+KUT_FLAGS = $(if $(KUT_DIR),--kut-dir $(KUT_DIR))
+# Builds it into build/kvm-unit-tests when missing or stale.
+kut:
+	@$(PYTHON) tests/harness/kut.py build $(KUT_FLAGS) || [ $$? = 77 ]
+# Every test of tests/kut/tests.txt directly under QEMU TCG (no svmhv), about
+# 4 minutes: not part of `make test`.  KUT_ONLY=NAME,PATTERN picks some.
+kut-reference:
+	@mkdir -p $(B)/results
+	$(PYTHON) tests/harness/kut_reference.py $(KUT_FLAGS) $(if $(KUT_ONLY),--only $(KUT_ONLY))
 
 # ---- set-up ----
 DEPS := qemu-system-x86 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools nasm ovmf \

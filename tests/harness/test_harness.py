@@ -2,7 +2,8 @@
 """Unit tests of the harness itself (no QEMU needed).
 
 Owns: checks of the KTAP and cmocka parsers, the TAP writer/reader and the
-GRUB script generator.  Not called by make; run by hand after changing the
+GRUB script generator, and of the
+kvm-unit-tests list reader and verdicts (kut.py).  Not called by make; run by hand after changing the
 harness:
     python3 tests/harness/test_harness.py
 """
@@ -17,6 +18,7 @@ sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hosttests   # noqa: E402
 import ktap        # noqa: E402
+import kut         # noqa: E402
 import qemu        # noqa: E402
 import suites      # noqa: E402
 import summary     # noqa: E402
@@ -172,6 +174,39 @@ class GrubTest(unittest.TestCase):
         self.assertEqual(qemu.decode_status(7), 3)
         self.assertIsNone(qemu.decode_status(0))
         self.assertIsNone(qemu.decode_status(-9))
+
+
+class KutTest(unittest.TestCase):
+    def test_list_file_parses(self):
+        tests = kut.load_tests()
+        names = [t.name for t in tests]
+        for n in ("msr", "apic-xapic", "apic-x2apic", "ioapic", "smptest3", "vmexit_cpuid"):
+            self.assertIn(n, names)
+        ioapic = tests[names.index("ioapic")]
+        self.assertEqual((ioapic.smp, ioapic.devices), (4, ["pc-testdev"]))
+
+    def test_parse_keys(self):
+        t = kut.parse_tests('x vmexit.flat smp=2 args=ipi qemu="-machine pit=off" cpu=+x2apic\n')[0]
+        self.assertEqual((t.smp, t.args, t.qemu), (2, "ipi", ["-machine", "pit=off"]))
+        self.assertEqual(t.cpu_model(), "EPYC,+x2apic")
+        with self.assertRaises(ValueError):
+            kut.parse_tests("x x.flat bogus=1\n")
+
+    def test_verdicts(self):
+        log = "PASS: a\nFAIL: b\nSKIP: c\nSUMMARY: 3 tests, 1 unexpected failures, 1 skipped\n"
+        v = kut.verdict(log, 3)
+        self.assertEqual((v.verdict, v.passed, v.failed, v.skipped), ("FAIL", 1, 1, 1))
+        self.assertEqual(kut.verdict("PASS: a\nSUMMARY: 1 tests\n", 1).verdict, "PASS")
+        self.assertEqual(kut.verdict("SKIP: no x2apic\nSUMMARY: 1 tests, 1 skipped\n", 77).verdict,
+                         "SKIP")
+        self.assertIn("triple", kut.verdict("PASS: a\n", 0).reason)
+        self.assertEqual(kut.verdict("PASS: a\n", None, timed_out=True).verdict, "FAIL")
+
+    def test_vmexit_verdicts(self):
+        v = kut.verdict("enabling apic\ncpuid 229\n", 1)
+        self.assertEqual((v.verdict, v.cycles), ("PASS", {"cpuid": 229}))
+        v = kut.verdict("tscdeadline (skipped)\n", 1)
+        self.assertEqual((v.verdict, v.skipped), ("SKIP", 1))
 
 
 if __name__ == "__main__":
