@@ -265,9 +265,14 @@ void lapic_timer_at_tsc(u64 tsc)
 	u64 now = rdtsc();
 	u64 ns = tsc > now ? tsc_to_ns(tsc - now) : 0;
 	u64 count = MAX(mul_div_u64(ns, lapic_timer_hz, NSEC_PER_SEC), 1);
-	/* The divider stays at 16 from lapic_timer_periodic(), which every
-	 * CPU runs once when it enters the scheduler. */
-	lapic_write(LAPIC_LVT_TIMER, VEC_LAPIC_TIMER);
+	/* Periodic, not one-shot, although every caller re-arms it at each
+	 * interrupt: if an expiry goes missing the count runs out again and
+	 * fires once more, instead of leaving the CPU halted for good.  (Seen
+	 * under QEMU 7.2 TCG: a halted CPU, IF=1, the timer's vector pending in
+	 * IRR, never woken by a one-shot expiry.)  The divider stays at 16 from
+	 * lapic_timer_periodic(), which every CPU runs when it enters the
+	 * scheduler. */
+	lapic_write(LAPIC_LVT_TIMER, VEC_LAPIC_TIMER | LVT_TIMER_PERIODIC);
 	lapic_write(LAPIC_TIMER_INIT, (u32)MIN(count, 0xffffffffULL));
 }
 
