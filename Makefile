@@ -35,7 +35,7 @@ KNFLAGS := -f elf64 -g -F dwarf -I.
 LDFLAGS := -n -nostdlib --no-warn-rwx-segments -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
 # Every kernel source, by directory.
-KSRC_C   := $(filter-out kernel/asm-offsets.c,$(sort $(wildcard boot/*.c kernel/*.c mm/*.c sched/*.c svm/*.c drivers/*.c)))
+KSRC_C   := $(filter-out kernel/asm-offsets.c,$(sort $(wildcard boot/*.c lib/*.c kernel/*.c mm/*.c sched/*.c svm/*.c drivers/*.c bench/*.c)))
 KSRC_ASM := $(sort $(wildcard boot/*.asm kernel/*.asm sched/*.asm svm/*.asm))
 KOBJ     := $(KSRC_C:%.c=$(B)/%.o) $(KSRC_ASM:%.asm=$(B)/%.o)
 include mk/font.mk
@@ -54,7 +54,7 @@ $(B)/gen/version.h: FORCE
 $(B)/kernel/main.o $(B)/svm/bench.o: $(B)/gen/version.h
 
 # Offsets used by assembly, generated from the C structures (asm-offsets).
-$(B)/asm-offsets.inc: kernel/asm-offsets.c $(wildcard kernel/*.h svm/*.h sched/*.h)
+$(B)/asm-offsets.inc: kernel/asm-offsets.c $(wildcard lib/*.h hw/*.h kernel/*.h svm/*.h sched/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -S -o $(B)/asm-offsets.s $<
 	$(PYTHON) tools/asm_offsets.py $(B)/asm-offsets.s > $@

@@ -16,7 +16,7 @@
 #ifndef SVMHV_ACPI_TABLES_H
 #define SVMHV_ACPI_TABLES_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* ---- hardware layouts ---- */
 

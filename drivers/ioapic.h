@@ -7,7 +7,7 @@
  * redirection table is the register pair 0x10 + 2n (low) and 0x11 + 2n. */
 #ifndef SVMHV_IOAPIC_H
 #define SVMHV_IOAPIC_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define IOAPIC_REGSEL		0x00
 #define IOAPIC_WIN		0x10

@@ -8,6 +8,7 @@
  * AP start-up path (lapic_init) and by kernel/smp.c (IPIs). */
 #include "drivers/lapic.h"
 #include "drivers/timer.h"
+#include "lib/muldiv.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/desc.h"

@@ -12,7 +12,7 @@
  * the mode; lapic_init() then runs on every CPU, the boot CPU included. */
 #ifndef SVMHV_LAPIC_H
 #define SVMHV_LAPIC_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* MSR_APIC_BASE (0x1b) bits */
 #define APIC_BASE_BSP		BIT(8)

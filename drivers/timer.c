@@ -7,6 +7,7 @@
  *
  * Called by platform_init() (timer_init) and by anyone who needs the time. */
 #include "drivers/timer.h"
+#include "lib/muldiv.h"
 #include "drivers/acpi.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"

@@ -58,7 +58,7 @@
 #define MB2_MAX_MODULES  32
 
 #ifndef __ASSEMBLER__
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Wire layouts.  The parser reads fields at these offsets through byte
  * copies, so a misaligned entry size cannot fault or trip UBSan; the

@@ -17,7 +17,7 @@
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/trap.h"
 #include "mm/kmem.h"
 #include "mm/pte.h"

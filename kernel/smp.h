@@ -7,7 +7,7 @@
  * every CPU that answered, cpu_id being the dense index. */
 #ifndef SVMHV_SMP_H
 #define SVMHV_SMP_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* ACPI tables, the 8259s masked, the boot CPU's local APIC, every I/O
  * APIC entry masked, the TSC and LAPIC timer rates, the IPI handlers and

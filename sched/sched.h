@@ -5,7 +5,7 @@
  * Nothing here knows about SVM. */
 #ifndef SVMHV_SCHED_H
 #define SVMHV_SCHED_H
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "kernel/spinlock.h"
 #include "sched/task.h"
 

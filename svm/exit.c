@@ -8,7 +8,7 @@
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "drivers/timer.h"
 
 #define HC_NOP		0

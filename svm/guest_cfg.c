@@ -7,7 +7,7 @@
 #include "svm/guest_cfg.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 /* ---------------------------------------------------------------------
  * Module strings

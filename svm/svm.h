@@ -7,7 +7,7 @@
  * exit code) and svm/hoststate.c; guest set-up in svm/guest.c. */
 #ifndef SVMHV_SVM_H
 #define SVMHV_SVM_H
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "kernel/spinlock.h"
 #include "svm/vmcb.h"
 #include "svm/exitcodes.h"

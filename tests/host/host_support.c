@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "kernel/printk.h"
+#include "lib/printf.h"
 #include "tests/host/host_support.h"
 
 int log_level_max = LOG_DEBUG;
