@@ -59,6 +59,12 @@ $(B)/asm-offsets.inc: kernel/asm-offsets.c $(wildcard lib/*.h hw/*.h kernel/*.h 
 	$(CC) $(KCFLAGS) -S -o $(B)/asm-offsets.s $<
 	$(PYTHON) tools/asm_offsets.py $(B)/asm-offsets.s > $@
 
+# The hypercall ABI for assembly guests, generated from its one C definition.
+ABI_INC := $(B)/gen/svmhv_hypercall.inc
+$(ABI_INC): hw/svmhv_hypercall.h tools/gen_abi_inc.py
+	@mkdir -p $(@D)
+	$(PYTHON) tools/gen_abi_inc.py $< > $@.tmp && mv $@.tmp $@
+
 # V=1 shows full commands.
 ifeq ($(V),1)
 Q :=
@@ -104,16 +110,16 @@ $(B)/compile_commands.json: $(KSRC_C) Makefile tools/compile_commands.py
 # ---- guest images (flat binaries and ELF files built with nasm) ----
 GUEST_SRC := $(sort $(wildcard tests/guests/*.asm))
 GUEST_BIN := $(GUEST_SRC:tests/guests/%.asm=$(B)/guests/%.bin)
-$(B)/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc)
+$(B)/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc) $(ABI_INC) tools/build_guest.py
 	@mkdir -p $(@D)
-	$(PYTHON) tools/build_guest.py $< $@
+	$(PYTHON) tools/build_guest.py -I $(B)/gen $< $@
 
 # Guests the kernel carries for its own suites (svm/embedded_guests.asm).
 KGUEST_SRC := $(sort $(wildcard svm/guests/*.asm))
 KGUEST_BIN := $(KGUEST_SRC:svm/guests/%.asm=$(B)/guests/%.bin)
-$(B)/guests/%.bin: svm/guests/%.asm
+$(B)/guests/%.bin: svm/guests/%.asm $(wildcard tests/guests/*.inc) $(ABI_INC) tools/build_guest.py
 	@mkdir -p $(@D)
-	$(PYTHON) tools/build_guest.py $< $@
+	$(PYTHON) tools/build_guest.py -I $(B)/gen $< $@
 $(B)/svm/embedded_guests.o: $(KGUEST_BIN)
 
 # ---- ISO ----

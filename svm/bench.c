@@ -36,6 +36,7 @@
 #include "mm/kmem.h"
 #include "mm/vmm.h"
 #include "drivers/timer.h"
+#include "hw/svmhv_hypercall.h"
 #include "lib/muldiv.h"
 
 /* svm/vmrun.asm: VMRUN / #VMEXIT / RIP += insn_len, `count` times. */
@@ -43,9 +44,6 @@ void svm_vmrun_floor(paddr_t vmcb_pa, struct vmcb *vmcb, u64 count, u64 insn_len
 
 extern const u8 guest_img_k_bench_guest[], guest_img_k_bench_guest_end[];
 
-#define HC_NOP		0
-#define HC_EXIT		2
-#define VMMCALL_LEN	3
 #define BENCH_TIMER_US	1
 #define BENCH_WAKE_US	20	/* timer_wake: the guest timer whose lateness is measured */
 
@@ -243,13 +241,13 @@ static void floor_task(void *arg)
 	svm_vmsave(j->host_pa);
 	svm_clgi();
 	v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, sc->cpu, v->vmcb_pa);
-	svm_vmrun_floor(v->vmcb_pa, v->vmcb, 1, VMMCALL_LEN);
+	svm_vmrun_floor(v->vmcb_pa, v->vmcb, 1, HC_VMMCALL_LEN);
 	vmcb_clean_after_vmrun(&v->clean);
 	/* From here on only RIP changes, which no clean bit covers. */
 	v->vmcb->control.tlb_control = VMCB_TLB_CONTROL_NOTHING;
 	v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, sc->cpu, v->vmcb_pa);
 	u64 t0 = rdtsc();
-	svm_vmrun_floor(v->vmcb_pa, v->vmcb, j->exits - 1, VMMCALL_LEN);
+	svm_vmrun_floor(v->vmcb_pa, v->vmcb, j->exits - 1, HC_VMMCALL_LEN);
 	u64 t1 = rdtsc();
 	vmcb_clean_after_vmrun(&v->clean);
 	svm_vmload(j->host_pa);

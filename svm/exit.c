@@ -2,7 +2,7 @@
  * indexed by exit code, with VMEXIT_INVALID and NPF handled before any
  * indexing.  An exit with no handler dumps the VMCB and stops that guest
  * only.  Handlers return 0 to resume the guest, non-zero when it stops.
- * The hypercall ABI is docs/hypercalls.md. */
+ * The hypercall ABI is hw/svmhv_hypercall.h (docs/hypercalls.md explains it). */
 #include "svm/svm.h"
 #include "svm/decode.h"
 #include "kernel/cpu.h"
@@ -10,15 +10,7 @@
 #include "kernel/printk.h"
 #include "lib/string.h"
 #include "drivers/timer.h"
-
-#define HC_NOP		0
-#define HC_CONSOLE_WRITE 1
-#define HC_EXIT		2
-#define HC_TEST_RESULT	3
-#define HC_INFO		4
-#define HC_TIMER	5
-#define HC_YIELD	6
-#define HC_BENCH_REPORT	7
+#include "hw/svmhv_hypercall.h"
 
 #define COM1_BASE	0x3f8
 #define COM1_LSR	(COM1_BASE + 5)
@@ -204,12 +196,12 @@ static int handle_cpuid(struct vcpu *v)
 	struct vmcb_save *s = &v->vmcb->save;
 	u32 leaf = (u32)s->rax, sub = (u32)v->regs.rcx;
 	u32 a = 0, b = 0, c = 0, d = 0;
-	if (leaf >= 0x40000000 && leaf < 0x40000100) {
-		if (leaf == 0x40000000) {
-			a = 0x40000001;
-			memcpy(&b, "svmh", 4);
-			memcpy(&c, "vsvm", 4);
-			memcpy(&d, "hvsv", 4);
+	if (leaf >= SVMHV_CPUID_LEAF && leaf < SVMHV_CPUID_END) {
+		if (leaf == SVMHV_CPUID_LEAF) {
+			a = SVMHV_CPUID_MAX;
+			b = SVMHV_SIG_EBX;
+			c = SVMHV_SIG_ECX;
+			d = SVMHV_SIG_EDX;
 		}
 	} else if ((leaf < 0x80000000 && leaf <= cpu_info.max_leaf) ||
 		   (leaf >= 0x80000000 && leaf <= cpu_info.max_ext_leaf)) {
@@ -237,9 +229,9 @@ static int hc_test_result(struct vcpu *v)
 {
 	struct guest *g = v->guest;
 	u64 result = arg(v, v->regs.rbx), name_gpa = arg(v, v->regs.rcx), value = arg(v, v->regs.rdx);
-	char name[65];
+	char name[HC_TEST_NAME_MAX + 1];
 	memset(name, 0, sizeof(name));
-	for (u32 i = 0; i < 64; i++) {
+	for (u32 i = 0; i < HC_TEST_NAME_MAX; i++) {
 		if (guest_read(g, name_gpa + i, &name[i], 1)) {
 			if (!i)
 				return -EFAULT;
@@ -250,19 +242,19 @@ static int hc_test_result(struct vcpu *v)
 		if ((u8)name[i] < 0x20 || (u8)name[i] > 0x7e)
 			name[i] = '?';
 	}
-	const char *word = result == 0 ? "ok" : result == 2 ? "skip" : "not ok";
+	const char *word = result == HC_TR_PASS ? "ok" : result == HC_TR_SKIP ? "skip" : "not ok";
 	guest_console_flush(g);
 	kprintf("guest %s: %s %s (value %#lx)\n", g->cfg.name, word, name, value);
 	u64 f = spin_lock_irqsave(&g->lock);
 	if (g->nresults < GUEST_MAX_RESULTS) {
 		struct guest_result *gr = &g->results[g->nresults++];
 		memcpy(gr->name, name, sizeof(gr->name));
-		gr->result = (u8)(result > 2 ? 1 : result);
+		gr->result = (u8)(result > HC_TR_SKIP ? HC_TR_FAIL : result);
 		gr->value = value;
 	}
-	if (result == 0)
+	if (result == HC_TR_PASS)
 		g->results_pass++;
-	else if (result == 2)
+	else if (result == HC_TR_SKIP)
 		g->results_skip++;
 	else
 		g->results_fail++;
@@ -282,7 +274,7 @@ static int handle_vmmcall(struct vcpu *v)
 		break;
 	case HC_CONSOLE_WRITE: {
 		u64 gpa = arg(v, v->regs.rbx), len = arg(v, v->regs.rcx);
-		if (len > 4096 || gpa >= g->ram_size || len > g->ram_size - gpa) {
+		if (len > HC_CONSOLE_MAX || gpa >= g->ram_size || len > g->ram_size - gpa) {
 			ret = -EFAULT;
 			break;
 		}
@@ -314,7 +306,7 @@ static int handle_vmmcall(struct vcpu *v)
 			 * taken yet (docs/hypercalls.md). */
 			v->vtimer_deadline = 0;
 			v->virq_pending = false;
-		} else if (vec < 32 || vec > 255 || us > 60000000ULL) {
+		} else if (vec < HC_TIMER_VEC_MIN || vec > HC_TIMER_VEC_MAX || us > HC_TIMER_US_MAX) {
 			ret = -EINVAL;
 		} else {
 			v->vtimer_vector = (u8)vec;
