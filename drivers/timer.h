@@ -14,7 +14,6 @@
 #define NSEC_PER_USEC	1000ULL
 
 #define PM_TIMER_HZ	3579545ULL	/* ACPI 6.5, 4.8.3.3: the PM timer's fixed rate */
-#define PIT_HZ		1193182ULL	/* the 8254's input clock */
 
 extern u64 tsc_hz;		/* TSC ticks per second, identical on every CPU */
 

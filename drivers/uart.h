@@ -2,7 +2,6 @@
 #ifndef SVMHV_UART_H
 #define SVMHV_UART_H
 #include "lib/types.h"
-#define COM1_PORT 0x3f8
 bool uart_init(u16 port);
 void uart_putc(char c);
 void uart_write(const char *s, size_t n);

@@ -11,10 +11,12 @@
 #include "lib/string.h"
 #include "drivers/timer.h"
 #include "hw/svmhv_hypercall.h"
+#include "hw/lapic.h"
+#include "hw/uart16550.h"
 
-#define COM1_BASE	0x3f8
-#define COM1_LSR	(COM1_BASE + 5)
-#define COM1_SCR	(COM1_BASE + 7)
+#define COM1_BASE	UART_COM1_BASE
+#define COM1_LSR	(COM1_BASE + UART_LSR)
+#define COM1_SCR	(COM1_BASE + UART_SCR)
 
 /* The MMIO page a guest may touch for benchmarks: accesses fault (NPF)
  * and are emulated here. */
@@ -345,10 +347,10 @@ static int handle_ioio(struct vcpu *v)
 	} else if (in) {
 		u64 val = mask;		/* nothing there: all ones */
 		if (port == COM1_LSR)
-			val = 0x60;	/* transmitter empty */
+			val = UART_LSR_THRE | UART_LSR_TEMT;	/* transmitter empty */
 		else if (port == COM1_SCR)
 			val = g->io_scratch;
-		else if (port >= COM1_BASE && port < COM1_BASE + 8)
+		else if (port >= COM1_BASE && port < COM1_BASE + UART_NR_PORTS)
 			val = 0;
 		else
 			g->io_unhandled_reads++;
@@ -364,7 +366,7 @@ static int handle_ioio(struct vcpu *v)
 			con_putc(g, (char)val);
 		else if (port == COM1_SCR)
 			g->io_scratch = (u8)val;
-		else if (!(port > COM1_BASE && port < COM1_BASE + 8))
+		else if (!(port > COM1_BASE && port < COM1_BASE + UART_NR_PORTS))
 			g->io_dropped++;
 	}
 	advance_rip(v, vm->control.exitinfo2);	/* the next RIP, always given for IOIO */
@@ -388,7 +390,7 @@ static bool msr_read_allowed(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_SYSENTER_EIP:   *val = s->sysenter_eip; return true;
 	case MSR_PAT:            *val = s->g_pat; return true;
 	case 0x10:               *val = rdtsc() + v->vmcb->control.tsc_offset; return true;
-	case MSR_APIC_BASE:      *val = 0xfee00900ULL; return true;
+	case MSR_APIC_BASE:      *val = LAPIC_DEFAULT_BASE | APIC_BASE_EN | APIC_BASE_BSP; return true;
 	default:                 return false;
 	}
 }
