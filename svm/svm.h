@@ -244,9 +244,11 @@ void guest_destroy(struct guest *g);
 void guest_report(struct guest *g);
 const char *guest_stop_name(u32 reason);
 bool guest_met_expectation(const struct guest *g);
-/* Guests from the boot modules: created (bad ones reported and skipped),
- * then all started together, waited for, and reported with statistics. */
-u32 guests_create_from_modules(struct guest **gs, u32 max);
+/* Guests from the boot modules the caller hands in (kernel/boot.c, from
+ * the loader's list): created (bad ones reported and skipped), then all
+ * started together, waited for, and reported with statistics. */
+struct mb2_module;
+u32 guests_create_from_modules(const struct mb2_module *mods, u32 nmods, struct guest **gs, u32 max);
 void guests_run_all(struct guest **gs, u32 n);
 
 /* svm/stats.c */

@@ -12,6 +12,7 @@
  *   hostfault - one negative control per field VMLOAD restores: a short
  *               stress with that field corrupted must be caught and named. */
 #include "svm/svm.h"
+#include "kernel/boot.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/ktest.h"
@@ -205,7 +206,8 @@ static void report_guest_cases(struct ktest_dyn *d, struct guest *g)
 static void run_guest_modules(struct ktest_dyn *d)
 {
 	struct guest *gs[MB2_MAX_MODULES];
-	u32 n = guests_create_from_modules(gs, MB2_MAX_MODULES);
+	u32 n = guests_create_from_modules(boot_info.modules, boot_info.module_count,
+					   gs, MB2_MAX_MODULES);
 	if (!n) {
 		ktest_dyn_plan(d, 1);
 		ktest_dyn_result(d, "guest modules", KTEST_SKIPPED, "no guest modules were loaded");
