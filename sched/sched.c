@@ -746,11 +746,6 @@ u64 sched_cpu_switches(u32 cpu)
 	return sc_of(cpu)->stats.switches;
 }
 
-u32 sched_queued(u32 cpu)
-{
-	return READ_ONCE(sc_of(cpu)->rq.nr);
-}
-
 /* ---- load balancing: an idle CPU pulls one waiting task ---- */
 
 static bool try_pull(u32 self)

@@ -113,7 +113,6 @@ void preempt_disable(void);
 void preempt_enable(void);
 
 void sched_print_stats(void);
-u32 sched_queued(u32 cpu);
 u64 sched_cpu_switches(u32 cpu);
 
 /* Test-only negative control: skip restoring the FS base on switches. */

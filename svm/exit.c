@@ -40,14 +40,6 @@ int guest_read(struct guest *g, u64 gpa, void *buf, size_t len)
 	return 0;
 }
 
-int guest_write(struct guest *g, u64 gpa, const void *buf, size_t len)
-{
-	if (gpa >= g->ram_size || len > g->ram_size - gpa)
-		return -EFAULT;
-	memcpy(g->ram + gpa, buf, len);
-	return 0;
-}
-
 static int read_phys_cb(void *ctx, u64 gpa, void *buf, size_t len)
 {
 	return guest_read(ctx, gpa, buf, len);

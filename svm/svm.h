@@ -233,7 +233,6 @@ extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
 int svm_handle_exit(struct vcpu *v);	/* 0 = resume, else the guest stops */
 u32 svm_exit_index(u64 code);
 int guest_read(struct guest *g, u64 gpa, void *buf, size_t len);
-int guest_write(struct guest *g, u64 gpa, const void *buf, size_t len);
 void guest_console_flush(struct guest *g);
 
 /* svm/guest.c */
