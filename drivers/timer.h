@@ -13,7 +13,6 @@
 #define NSEC_PER_MSEC	1000000ULL
 #define NSEC_PER_USEC	1000ULL
 
-#define PM_TIMER_HZ	3579545ULL	/* ACPI 6.5, 4.8.3.3: the PM timer's fixed rate */
 
 extern u64 tsc_hz;		/* TSC ticks per second, identical on every CPU */
 

@@ -11,6 +11,9 @@
 #define SVMHV_HW_ACPI_H
 #include "lib/types.h"
 
+/* The PM timer's fixed rate (ACPI 6.5, 4.8.3.3); its port is the FADT's. */
+#define PM_TIMER_HZ	3579545ULL
+
 #define ACPI_RSDP_SIG		"RSD PTR "	/* 8 bytes, no NUL */
 #define ACPI_RSDP_V1_LEN	20	/* bytes covered by the first checksum */
 #define ACPI_RSDP_V2_LEN	36	/* size of the revision >= 2 structure */
