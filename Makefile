@@ -35,7 +35,7 @@ KNFLAGS := -f elf64 -g -F dwarf -I.
 LDFLAGS := -n -nostdlib --no-warn-rwx-segments -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
 # Every kernel source, by directory.
-KSRC_C   := $(filter-out kernel/asm-offsets.c,$(sort $(wildcard boot/*.c kernel/*.c mm/*.c sched/*.c svm/*.c drivers/*.c)))
+KSRC_C   := $(filter-out kernel/asm-offsets.c,$(sort $(wildcard boot/*.c lib/*.c kernel/*.c mm/*.c sched/*.c svm/*.c drivers/*.c bench/*.c)))
 KSRC_ASM := $(sort $(wildcard boot/*.asm kernel/*.asm sched/*.asm svm/*.asm))
 KOBJ     := $(KSRC_C:%.c=$(B)/%.o) $(KSRC_ASM:%.asm=$(B)/%.o)
 include mk/font.mk
@@ -54,10 +54,16 @@ $(B)/gen/version.h: FORCE
 $(B)/kernel/main.o $(B)/svm/bench.o: $(B)/gen/version.h
 
 # Offsets used by assembly, generated from the C structures (asm-offsets).
-$(B)/asm-offsets.inc: kernel/asm-offsets.c $(wildcard kernel/*.h svm/*.h sched/*.h)
+$(B)/asm-offsets.inc: kernel/asm-offsets.c $(wildcard lib/*.h hw/*.h kernel/*.h svm/*.h sched/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(KCFLAGS) -S -o $(B)/asm-offsets.s $<
 	$(PYTHON) tools/asm_offsets.py $(B)/asm-offsets.s > $@
+
+# The hypercall ABI for assembly guests, generated from its one C definition.
+ABI_INC := $(B)/gen/svmhv_hypercall.inc
+$(ABI_INC): hw/svmhv_hypercall.h tools/gen_abi_inc.py
+	@mkdir -p $(@D)
+	$(PYTHON) tools/gen_abi_inc.py $< > $@.tmp && mv $@.tmp $@
 
 # V=1 shows full commands.
 ifeq ($(V),1)
@@ -104,16 +110,16 @@ $(B)/compile_commands.json: $(KSRC_C) Makefile tools/compile_commands.py
 # ---- guest images (flat binaries and ELF files built with nasm) ----
 GUEST_SRC := $(sort $(wildcard tests/guests/*.asm))
 GUEST_BIN := $(GUEST_SRC:tests/guests/%.asm=$(B)/guests/%.bin)
-$(B)/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc)
+$(B)/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc) $(ABI_INC) tools/build_guest.py
 	@mkdir -p $(@D)
-	$(PYTHON) tools/build_guest.py $< $@
+	$(PYTHON) tools/build_guest.py -I $(B)/gen $< $@
 
 # Guests the kernel carries for its own suites (svm/embedded_guests.asm).
 KGUEST_SRC := $(sort $(wildcard svm/guests/*.asm))
 KGUEST_BIN := $(KGUEST_SRC:svm/guests/%.asm=$(B)/guests/%.bin)
-$(B)/guests/%.bin: svm/guests/%.asm
+$(B)/guests/%.bin: svm/guests/%.asm $(wildcard tests/guests/*.inc) $(ABI_INC) tools/build_guest.py
 	@mkdir -p $(@D)
-	$(PYTHON) tools/build_guest.py $< $@
+	$(PYTHON) tools/build_guest.py -I $(B)/gen $< $@
 $(B)/svm/embedded_guests.o: $(KGUEST_BIN)
 
 # ---- ISO ----
@@ -145,9 +151,12 @@ HOST_CFLAGS := -std=gnu11 -g -O1 -I. -DHOST_TEST -Wall -Wextra -Werror -Wno-unus
 	-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 HOST_BINS := $(HOST_TESTS:%=$(B)/host/test_%)
 .SECONDEXPANSION:
-$(B)/host/test_%: tests/host/test_%.c $$($$*_SRCS) tests/host/host_support.c tests/host/host_support.h
+# Every host test links the kernel's own log front end and formatter; only
+# kvprintf's output is the host's (tests/host/host_support.c).
+HOST_COMMON := tests/host/host_support.c kernel/log.c lib/printf.c
+$(B)/host/test_%: tests/host/test_%.c $$($$*_SRCS) $(HOST_COMMON) tests/host/host_support.h
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -o $@ $< $($*_SRCS) tests/host/host_support.c -lcmocka
+	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -o $@ $< $($*_SRCS) $(HOST_COMMON) -lcmocka
 host-test: check-tools $(HOST_BINS)
 	@mkdir -p $(B)/results
 	$(PYTHON) tests/harness/hosttests.py $(HOST_BINS)

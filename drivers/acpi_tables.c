@@ -10,7 +10,7 @@
  * is skipped with a warning. */
 #include "drivers/acpi_tables.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define ACPI_SDT_HDR_LEN	((u32)sizeof(struct acpi_sdt_header))
 

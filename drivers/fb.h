@@ -8,7 +8,7 @@
  * once it does. */
 #ifndef SVMHV_FB_H
 #define SVMHV_FB_H
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "kernel/console.h"
 
 struct mb2_framebuffer;

@@ -4,6 +4,7 @@
  * ioapic_route()/ioapic_mask() by device drivers on any CPU. */
 #include "drivers/ioapic.h"
 #include "drivers/acpi.h"
+#include "hw/i8259.h"
 #include "kernel/cpu.h"
 #include "kernel/desc.h"
 #include "kernel/printk.h"
@@ -24,13 +25,6 @@ static spinlock_t ioapic_lock = SPINLOCK_INIT("ioapic");
 
 /* ---- 8259 ---- */
 
-#define PIC1_CMD	0x20
-#define PIC1_DATA	0x21
-#define PIC2_CMD	0xa0
-#define PIC2_DATA	0xa1
-#define ICW1_INIT_ICW4	0x11	/* edge, cascade, ICW4 follows */
-#define ICW4_8086	0x01
-
 void pic_disable(void)
 {
 	/* Even masked, an 8259 can raise a spurious IRQ 7 or 15; remapped to
@@ -39,7 +33,7 @@ void pic_disable(void)
 	outb(PIC2_CMD, ICW1_INIT_ICW4);
 	outb(PIC1_DATA, VEC_FIRST_IRQ);		/* ICW2: vector base */
 	outb(PIC2_DATA, VEC_FIRST_IRQ + 8);
-	outb(PIC1_DATA, 1 << 2);		/* ICW3: slave on IRQ 2 */
+	outb(PIC1_DATA, 1 << PIC_CASCADE_IRQ);	/* ICW3: slave on IRQ 2 */
 	outb(PIC2_DATA, 2);			/* ICW3: slave identity */
 	outb(PIC1_DATA, ICW4_8086);
 	outb(PIC2_DATA, ICW4_8086);

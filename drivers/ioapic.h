@@ -1,33 +1,11 @@
 /* drivers/ioapic.h - the I/O APICs the MADT lists, and the legacy 8259
  * PICs they replace.  At boot every redirection entry is masked; a driver
  * that wants a device interrupt routes its GSI with ioapic_route().
- *
- * Register layout: the 82093AA I/O APIC datasheet, an index register
- * (IOREGSEL, +0x00) and a data window (IOWIN, +0x10); entry n of the
- * redirection table is the register pair 0x10 + 2n (low) and 0x11 + 2n. */
+ * Register names: hw/ioapic.h and hw/i8259.h. */
 #ifndef SVMHV_IOAPIC_H
 #define SVMHV_IOAPIC_H
-#include "kernel/types.h"
-
-#define IOAPIC_REGSEL		0x00
-#define IOAPIC_WIN		0x10
-#define IOAPIC_REG_ID		0x00
-#define IOAPIC_REG_VER		0x01
-#define  IOAPIC_VER_MAXREDIR(v)	(((v) >> 16) & 0xff)	/* entries - 1 */
-#define IOAPIC_REG_REDTBL(n)	(0x10 + 2 * (n))
-
-/* Redirection entry (low 32 bits, then the destination in 63:56) */
-#define IOAPIC_RTE_VECTOR	GENMASK(7, 0)
-#define IOAPIC_RTE_ACTIVE_LOW	BIT(13)
-#define IOAPIC_RTE_LEVEL	BIT(15)
-#define IOAPIC_RTE_MASKED	BIT(16)
-#define IOAPIC_RTE_DEST_SHIFT	56
-
-/* MPS INTI flags of a MADT interrupt source override */
-#define MPS_POLARITY_MASK	0x3
-#define MPS_POLARITY_LOW	0x3
-#define MPS_TRIGGER_MASK	0xc
-#define MPS_TRIGGER_LEVEL	0xc
+#include "lib/types.h"
+#include "hw/ioapic.h"
 
 /* Remaps the 8259s away from the exception vectors and masks every line. */
 void pic_disable(void);

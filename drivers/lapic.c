@@ -8,6 +8,7 @@
  * AP start-up path (lapic_init) and by kernel/smp.c (IPIs). */
 #include "drivers/lapic.h"
 #include "drivers/timer.h"
+#include "lib/muldiv.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/desc.h"
@@ -32,14 +33,14 @@ static bool lapic_ready;
 u32 lapic_read(u32 reg)
 {
 	if (lapic_x2apic)
-		return (u32)rdmsr(X2APIC_MSR_BASE + (reg >> 4));
+		return (u32)rdmsr(LAPIC_X2APIC_MSR(reg));
 	return lapic_mmio[reg >> 2];
 }
 
 void lapic_write(u32 reg, u32 val)
 {
 	if (lapic_x2apic)
-		wrmsr(X2APIC_MSR_BASE + (reg >> 4), val);
+		wrmsr(LAPIC_X2APIC_MSR(reg), val);
 	else
 		lapic_mmio[reg >> 2] = val;
 }
@@ -165,7 +166,7 @@ int lapic_send_ipi(u32 apic_id, u32 icr_lo)
 		 * vol. 3, "MSR Access in x2APIC Mode"): earlier stores, such as
 		 * a remote-call request, must be visible before the IPI. */
 		__asm__ __volatile__("mfence; lfence" ::: "memory");
-		wrmsr(X2APIC_MSR_BASE + (LAPIC_ICR_LO >> 4), ((u64)apic_id << 32) | icr_lo);
+		wrmsr(LAPIC_X2APIC_MSR(LAPIC_ICR_LO), ((u64)apic_id << 32) | icr_lo);
 	} else if (apic_id > 0xff) {
 		ret = -EINVAL;
 	} else {

@@ -7,10 +7,12 @@
  *
  * Called by platform_init() (timer_init) and by anyone who needs the time. */
 #include "drivers/timer.h"
+#include "lib/muldiv.h"
 #include "drivers/acpi.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/printk.h"
+#include "hw/i8254.h"
 
 u64 tsc_hz;
 enum timer_ref tsc_source;
@@ -24,18 +26,6 @@ static u64 ns_per_tsc_q32;	/* nanoseconds per cycle, 32.32 fixed point */
  * for 20 ms; a loop still waiting then has a dead timer. */
 #define CAL_GIVE_UP_CYCLES	(1ULL << 35)
 
-/* Port 0x61 (the "system control port B" of the PC): bit 0 gates PIT
- * channel 2, bit 1 drives the speaker from it. */
-#define PORT_B			0x61
-#define PORT_B_GATE2		BIT(0)
-#define PORT_B_SPEAKER		BIT(1)
-#define PIT_CH2			0x42
-#define PIT_CMD			0x43
-/* Channel 2, low then high byte, mode 0 (interrupt on terminal count), binary. */
-#define PIT_CMD_CH2_MODE0	0xb0
-/* Channel 2, counter latch: the next two reads of port 0x42 return the
- * count at the moment of the command. */
-#define PIT_CMD_CH2_LATCH	0x80
 
 const char *timer_ref_name(enum timer_ref ref)
 {

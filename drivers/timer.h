@@ -7,14 +7,12 @@
  * afterwards; before it, tsc_hz is 0 and time_ns() returns 0. */
 #ifndef SVMHV_TIMER_H
 #define SVMHV_TIMER_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define NSEC_PER_SEC	1000000000ULL
 #define NSEC_PER_MSEC	1000000ULL
 #define NSEC_PER_USEC	1000ULL
 
-#define PM_TIMER_HZ	3579545ULL	/* ACPI 6.5, 4.8.3.3: the PM timer's fixed rate */
-#define PIT_HZ		1193182ULL	/* the 8254's input clock */
 
 extern u64 tsc_hz;		/* TSC ticks per second, identical on every CPU */
 
@@ -47,19 +45,5 @@ void delay_ns(u64 ns);
 
 /* Reads the ACPI PM timer (masked to its width); 0 when there is none. */
 u32 pm_timer_read(void);
-
-/* a * b / d with a 128-bit intermediate; saturates at ~0 on overflow. */
-static inline u64 mul_div_u64(u64 a, u64 b, u64 d)
-{
-	u64 lo, hi, q, r;
-	if (d == 0)
-		return ~0ULL;
-	__asm__("mulq %3" : "=a"(lo), "=d"(hi) : "a"(a), "rm"(b) : "cc");
-	if (hi >= d)
-		return ~0ULL;
-	__asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d) : "cc");
-	(void)r;
-	return q;
-}
 
 #endif

@@ -1,15 +1,7 @@
 /* drivers/uart.c - polled 16550 driver for the kernel log on COM1. */
 #include "drivers/uart.h"
 #include "kernel/cpu.h"
-
-#define UART_DATA 0
-#define UART_IER  1
-#define UART_FCR  2
-#define UART_LCR  3
-#define UART_MCR  4
-#define UART_LSR  5
-#define UART_SCR  7
-#define LSR_THRE  BIT(5)
+#include "hw/uart16550.h"
 
 static u16 uart_port;
 
@@ -20,12 +12,13 @@ bool uart_init(u16 port)
 	if (inb(port + UART_SCR) != 0x5a)
 		return false;
 	outb(port + UART_IER, 0);		/* polled: no interrupts */
-	outb(port + UART_LCR, 0x80);		/* divisor latch */
-	outb(port + UART_DATA, 1);		/* 115200 baud */
+	outb(port + UART_LCR, UART_LCR_DLAB);
+	outb(port + UART_DATA, UART_DIVISOR(115200));
 	outb(port + UART_IER, 0);
-	outb(port + UART_LCR, 0x03);		/* 8N1 */
-	outb(port + UART_FCR, 0xc7);		/* FIFO on, cleared */
-	outb(port + UART_MCR, 0x03);		/* DTR, RTS */
+	outb(port + UART_LCR, UART_LCR_8BIT);	/* 8N1, DLAB off */
+	outb(port + UART_FCR, UART_FCR_ENABLE | UART_FCR_CLEAR_RX | UART_FCR_CLEAR_TX |
+			      UART_FCR_TRIGGER_14);
+	outb(port + UART_MCR, UART_MCR_DTR | UART_MCR_RTS);
 	uart_port = port;
 	return true;
 }
@@ -34,7 +27,7 @@ void uart_putc(char c)
 {
 	if (!uart_port)
 		return;
-	for (u32 spins = 0; !(inb(uart_port + UART_LSR) & LSR_THRE); spins++)
+	for (u32 spins = 0; !(inb(uart_port + UART_LSR) & UART_LSR_THRE); spins++)
 		if (spins > 1000000)	/* a stuck UART must not hang the kernel */
 			return;
 	outb(uart_port + UART_DATA, (u8)c);

@@ -2,7 +2,7 @@
  * used when GRUB leaves the machine in text mode (BIOS). */
 #include "kernel/console.h"
 #include "kernel/layout.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define VGA_COLS 80
 #define VGA_ROWS 25

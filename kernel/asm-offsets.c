@@ -1,7 +1,7 @@
 /* kernel/asm-offsets.c - structure offsets and constants the assembly
  * needs, computed by the compiler (tools/asm_offsets.py makes the nasm
  * include).  Never compiled into the kernel, only to assembly. */
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "kernel/trap.h"
 #include "kernel/layout.h"
 #include "kernel/percpu.h"

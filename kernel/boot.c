@@ -8,6 +8,7 @@
 #include "kernel/mb2.h"
 #include "kernel/options.h"
 #include "kernel/panic.h"
+#include "kernel/platform.h"
 #include "kernel/printk.h"
 #include "kernel/cpu.h"
 #include "kernel/smp.h"
@@ -19,7 +20,8 @@
 static void run_guests(void)
 {
 	struct guest *gs[MB2_MAX_MODULES];
-	u32 n = guests_create_from_modules(gs, MB2_MAX_MODULES);
+	u32 n = guests_create_from_modules(boot_info.modules, boot_info.module_count,
+					   gs, MB2_MAX_MODULES);
 	if (!n) {
 		kprintf("svmhv: no guest modules to run (add module2 lines with 'guest ...', "
 			"see docs/guests.md)\n");
@@ -38,7 +40,8 @@ static void run_guests(void)
 
 void boot_continue(void)
 {
-	platform_init();
+	platform_init(&boot_info);
+	smp_ipi_init();
 	sched_init();		/* before the APs: they enter its idle loop */
 	smp_init();
 	sched_wait_for_cpus();

@@ -11,7 +11,8 @@
 #include "kernel/mb2.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 #include "kernel/options.h"
 
 static void boot_info_has_memory_map(struct ktest *t)

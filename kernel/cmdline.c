@@ -7,7 +7,8 @@
  * input length is unbounded and nothing is written to it. */
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 #define U64_MAX_VAL (~0ULL)
 

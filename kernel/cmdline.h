@@ -5,7 +5,7 @@
 #ifndef SVMHV_CMDLINE_H
 #define SVMHV_CMDLINE_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 enum opt_type { OPT_BOOL, OPT_U64, OPT_STR, OPT_ENUM };
 

@@ -4,6 +4,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/cpu.h"
 #include "drivers/uart.h"
+#include "hw/uart16550.h"
 
 static spinlock_t console_lock = SPINLOCK_INIT("console");
 static const struct screen_ops *screen;
@@ -12,7 +13,7 @@ static volatile bool panic_mode;
 
 void console_init_early(void)
 {
-	have_serial = uart_init(COM1_PORT);
+	have_serial = uart_init(UART_COM1_BASE);
 }
 
 bool console_has_serial(void)

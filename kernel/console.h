@@ -2,7 +2,7 @@
  * log of record), then the screen (VGA text or a linear framebuffer). */
 #ifndef SVMHV_CONSOLE_H
 #define SVMHV_CONSOLE_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct screen_ops {
 	void (*write)(const char *s, size_t n);

@@ -4,7 +4,7 @@
 #ifndef SVMHV_CPU_H
 #define SVMHV_CPU_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* MSRs */
 #define MSR_APIC_BASE        0x0000001B

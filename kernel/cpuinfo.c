@@ -3,7 +3,7 @@
 #include "kernel/cpuinfo.h"
 #include "kernel/cpu.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 struct cpuinfo cpu_info;
 

@@ -1,7 +1,7 @@
 /* kernel/cpuinfo.h - what CPUID says about the boot CPU, read once. */
 #ifndef SVMHV_CPUINFO_H
 #define SVMHV_CPUINFO_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* CPUID 0x8000000A EDX: SVM feature identification (AMD APM vol. 3, E.4.9) */
 #define SVM_FEAT_NPT            BIT(0)

@@ -4,7 +4,7 @@
 #include "kernel/percpu.h"
 #include "kernel/layout.h"
 #include "kernel/cpu.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 extern const u64 isr_stub_table[256];	/* kernel/isr.asm */
 

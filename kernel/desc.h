@@ -3,7 +3,7 @@
 #ifndef SVMHV_DESC_H
 #define SVMHV_DESC_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define SEL_NULL      0x00
 #define SEL_KCODE     0x08

@@ -3,7 +3,7 @@
  * to -EFAULT. */
 #ifndef SVMHV_EXTABLE_H
 #define SVMHV_EXTABLE_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct extable_entry {
 	u64 insn;

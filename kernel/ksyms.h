@@ -2,7 +2,7 @@
  * lookup, used by backtraces. */
 #ifndef SVMHV_KSYMS_H
 #define SVMHV_KSYMS_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct ksym {
 	u64 addr;

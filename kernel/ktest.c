@@ -2,7 +2,8 @@
  * suites, each suite a nested, indented subtest with its own plan). */
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 
 extern const struct ktest_suite *const __ktests_start[], *const __ktests_end[];
 

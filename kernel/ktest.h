@@ -3,7 +3,7 @@
  * registered with KTEST_SUITE anywhere in the kernel. */
 #ifndef SVMHV_KTEST_H
 #define SVMHV_KTEST_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct ktest {
 	const char *name;

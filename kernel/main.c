@@ -2,7 +2,7 @@
  * hand-off to running tests or guests.  Every step that can meet bad input
  * (boot information, command line, missing CPU features) reports it and
  * refuses cleanly with exit code 2. */
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "version.h"
 #include "kernel/console.h"
 #include "kernel/cpu.h"
@@ -13,7 +13,7 @@
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/layout.h"
 #include "kernel/boot.h"
 #include "drivers/fb.h"

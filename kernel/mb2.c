@@ -6,7 +6,7 @@
  * Called once by the boot path; also compiled into the host tests. */
 #include "kernel/mb2.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 /* Fields are read through byte copies: tags are 8-byte aligned but an mmap
  * entry_size that is not a multiple of 8 would misalign what follows. */

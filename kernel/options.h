@@ -1,7 +1,7 @@
 /* kernel/options.h - the kernel command line, parsed once at boot. */
 #ifndef SVMHV_OPTIONS_H
 #define SVMHV_OPTIONS_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 enum hostsave_policy { HOSTSAVE_VMSAVE = 0, HOSTSAVE_CACHED = 1, HOSTSAVE_SEEDBUG = 2 };
 

@@ -3,7 +3,7 @@
 #ifndef SVMHV_PANIC_H
 #define SVMHV_PANIC_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Exit codes written to isa-debug-exit; QEMU exits with (code << 1) | 1. */
 enum exit_code {

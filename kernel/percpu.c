@@ -2,7 +2,7 @@
  * static so that it works before any allocator does. */
 #include "kernel/percpu.h"
 #include "kernel/layout.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/panic.h"
 #include "mm/kmem.h"
 

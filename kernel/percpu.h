@@ -4,7 +4,7 @@
 #ifndef SVMHV_PERCPU_H
 #define SVMHV_PERCPU_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "kernel/desc.h"
 
 #define MAX_CPUS 256

@@ -4,7 +4,7 @@
 #ifndef SVMHV_PRINTK_H
 #define SVMHV_PRINTK_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 enum log_level { LOG_ERR = 0, LOG_WARN = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
 
@@ -13,8 +13,6 @@ extern int log_level_max;	/* messages above this level are dropped */
 int kvprintf(const char *fmt, va_list ap);
 int kprintf(const char *fmt, ...) __printf(1, 2);
 int klog(int level, const char *fmt, ...) __printf(2, 3);
-int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 
 #define pr_err(...)   klog(LOG_ERR, __VA_ARGS__)
 #define pr_warn(...)  klog(LOG_WARN, __VA_ARGS__)

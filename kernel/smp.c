@@ -1,11 +1,10 @@
-/* kernel/smp.c - the platform bring-up on the boot CPU (platform_init) and
- * the other CPUs (smp_init): INIT-SIPI-SIPI through boot/trampoline.asm,
+/* kernel/smp.c - the other CPUs (smp_init): INIT-SIPI-SIPI through
+ * boot/trampoline.asm,
  * one CPU at a time; IPIs, remote function calls through a one-slot
  * mailbox per CPU, the reschedule IPI, and stopping every other CPU with
  * an NMI when one panics.  docs/smp.md tells the story. */
 #include "kernel/smp.h"
 #include "drivers/acpi.h"
-#include "drivers/ioapic.h"
 #include "drivers/lapic.h"
 #include "drivers/timer.h"
 #include "kernel/boot.h"
@@ -17,7 +16,7 @@
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "kernel/trap.h"
 #include "mm/kmem.h"
 #include "mm/pte.h"
@@ -219,24 +218,10 @@ static void smp_stop_others(void)
 	kprintf("panic: %u of %u other CPU(s) stopped\n", READ_ONCE(cpus_stopped), sent);
 }
 
-/* ---- platform ---- */
+/* ---- IPI vectors ---- */
 
-void platform_init(void)
+void smp_ipi_init(void)
 {
-	extern char bsp_stack_base[];
-	struct percpu *bsp = cpu_table[0];
-
-	acpi_init(&boot_info);
-	pic_disable();
-	if (lapic_setup(acpi_valid ? acpi.lapic_addr : 0) == 0)
-		bsp->apic_id = lapic_id();
-	bsp->boot_stack = (u8 *)bsp_stack_base;
-	bsp->tsc_at_online = rdtsc();
-	if (acpi_valid)
-		ioapic_init();
-	timer_init();
-	lapic_timer_calibrate();
-
 	trap_register(2, nmi_handler);
 	trap_register(VEC_IPI_CALL, ipi_call_handler);
 	trap_register(VEC_IPI_RESCHED, ipi_resched_handler);

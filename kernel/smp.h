@@ -1,18 +1,17 @@
-/* kernel/smp.h - the platform (ACPI, interrupt controllers, time) and the
- * other CPUs: bring-up, IPIs, remote function calls, stopping everyone on
- * a panic.  See docs/smp.md for the sequence and the vectors.
+/* kernel/smp.h - the other CPUs: bring-up, IPIs, remote function calls,
+ * stopping everyone on a panic.  See docs/smp.md for the sequence and the
+ * vectors.
  *
- * boot_continue() calls platform_init() then smp_init(), once, on the boot
- * CPU.  Afterwards cpu_table[0..ncpus_online-1] (kernel/percpu.h) holds
+ * boot_continue() calls platform_init() (kernel/platform.h), smp_ipi_init()
+ * and later smp_init(), once each, on the boot CPU.  Afterwards cpu_table[0..ncpus_online-1] (kernel/percpu.h) holds
  * every CPU that answered, cpu_id being the dense index. */
 #ifndef SVMHV_SMP_H
 #define SVMHV_SMP_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
-/* ACPI tables, the 8259s masked, the boot CPU's local APIC, every I/O
- * APIC entry masked, the TSC and LAPIC timer rates, the IPI handlers and
- * the panic stop.  Bad or missing tables leave the boot CPU alone. */
-void platform_init(void);
+/* The IPI and NMI handlers, and the panic stop when there is a local APIC;
+ * after platform_init(). */
+void smp_ipi_init(void);
 
 /* Starts every usable CPU of the MADT (at most kopt.smp in all, 0 = no
  * limit), printing each, then "N CPUs online". */

@@ -21,7 +21,7 @@
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "sched/sched.h"
 
 #define WAIT_LIMIT_NS	(200 * NSEC_PER_MSEC)

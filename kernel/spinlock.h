@@ -5,7 +5,7 @@
 #ifndef SVMHV_SPINLOCK_H
 #define SVMHV_SPINLOCK_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 typedef struct spinlock {
 	volatile u32 next;	/* ticket dispenser */

@@ -2,7 +2,7 @@
  * registration of interrupt handlers. */
 #ifndef SVMHV_TRAP_H
 #define SVMHV_TRAP_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct trap_frame {
 	u64 r15, r14, r13, r12, r11, r10, r9, r8;

@@ -7,7 +7,7 @@
 #include "kernel/cpuinfo.h"
 #include "kernel/printk.h"
 #include "kernel/smp.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/kmem.h"
 #include "mm/vmm.h"
 

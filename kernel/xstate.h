@@ -5,7 +5,7 @@
  * (-mgeneral-regs-only); it only moves guests' state (svm/gstate.c). */
 #ifndef SVMHV_XSTATE_H
 #define SVMHV_XSTATE_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Offsets in the legacy (FXSAVE) region and the XSAVE header
  * (APM vol. 2, 11.4.4 and 11.5.4). */

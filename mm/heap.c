@@ -15,9 +15,9 @@
  * freed object stays known as free whatever is written into it later.
  * Slots are handed out round-robin within a slab, which keeps a freed slot
  * free for as long as possible and a late double free detectable. */
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/pmm.h"
 #include "mm/heap.h"
 

@@ -12,7 +12,7 @@
 #ifndef SVMHV_MM_HEAP_H
 #define SVMHV_MM_HEAP_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define HEAP_MIN_ALIGN   16           /* every object is at least this aligned */
 #define HEAP_MIN_CLASS   16

@@ -8,7 +8,7 @@
 #include "kernel/spinlock.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 extern char __kernel_phys_start[], __kernel_phys_end[];
 

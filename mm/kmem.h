@@ -2,7 +2,7 @@
  * around mm/pmm.c) and kmalloc/kfree (mm/heap.c on top of frames). */
 #ifndef SVMHV_KMEM_H
 #define SVMHV_KMEM_H
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "mm/pmm.h"
 
 struct boot_info;

@@ -5,7 +5,7 @@
 #include "kernel/ktest.h"
 #include "kernel/boot.h"
 #include "kernel/mb2.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/kmem.h"
 #include "mm/pte.h"
 #include "mm/vmm.h"

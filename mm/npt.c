@@ -3,7 +3,7 @@
  * 1 = PT; a leaf sits at level 2 (2 MiB, PS set) or level 1 (4 KiB). */
 #include "mm/npt.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 #define ENTRIES		512
 #define TABLE_SIZE	4096

@@ -11,7 +11,7 @@
 #ifndef SVMHV_MM_NPT_H
 #define SVMHV_MM_NPT_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "mm/pte.h"
 
 /* Four levels translate 48 bits of guest-physical address. */

@@ -3,9 +3,9 @@
  * reserved.  Searches walk whole u64 words and skip the ones that cannot
  * hold what they look for, so a mostly full or mostly empty map costs one
  * load per 64 frames.  No locking: the kernel serialises the callers. */
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "mm/pmm.h"
 
 #define BITS_PER_WORD 64

@@ -14,7 +14,7 @@
 #ifndef SVMHV_MM_PMM_H
 #define SVMHV_MM_PMM_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #ifndef PAGE_SHIFT
 #define PAGE_SHIFT 12

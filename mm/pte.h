@@ -2,7 +2,7 @@
  * shared by the kernel's own tables and the nested page tables. */
 #ifndef SVMHV_PTE_H
 #define SVMHV_PTE_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define PTE_P     BIT(0)
 #define PTE_W     BIT(1)

@@ -9,7 +9,7 @@
 #include "kernel/cpuinfo.h"
 #include "kernel/panic.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 
 paddr_t kernel_cr3;
 u64 hhdm_limit = HHDM_BOOT_LIMIT;

@@ -2,7 +2,7 @@
  * memory at HHDM_BASE and the kernel image in the top 2 GiB with W^X. */
 #ifndef SVMHV_VMM_H
 #define SVMHV_VMM_H
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "kernel/layout.h"
 
 static inline void *phys_to_virt(paddr_t pa) { return (void *)(HHDM_BASE + pa); }

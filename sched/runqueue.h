@@ -5,8 +5,8 @@
  * knowledge of tasks beyond the embedded node. */
 #ifndef SVMHV_RUNQUEUE_H
 #define SVMHV_RUNQUEUE_H
-#include "kernel/types.h"
-#include "kernel/list.h"
+#include "lib/types.h"
+#include "lib/list.h"
 
 #define SCHED_NPRIO 16		/* 0 is the highest priority */
 

@@ -21,7 +21,8 @@
 #include "kernel/panic.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 #include "kernel/trap.h"
 #include "kernel/layout.h"
 #include "kernel/smp.h"
@@ -747,11 +748,6 @@ void sched_set_prio(struct task *t, u32 prio)
 u64 sched_cpu_switches(u32 cpu)
 {
 	return sc_of(cpu)->stats.switches;
-}
-
-u32 sched_queued(u32 cpu)
-{
-	return READ_ONCE(sc_of(cpu)->rq.nr);
 }
 
 /* ---- load balancing: an idle CPU pulls one waiting task ---- */

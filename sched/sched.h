@@ -5,7 +5,7 @@
  * Nothing here knows about SVM. */
 #ifndef SVMHV_SCHED_H
 #define SVMHV_SCHED_H
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "kernel/spinlock.h"
 #include "sched/task.h"
 
@@ -113,7 +113,6 @@ void preempt_disable(void);
 void preempt_enable(void);
 
 void sched_print_stats(void);
-u32 sched_queued(u32 cpu);
 u64 sched_cpu_switches(u32 cpu);
 
 /* Test-only negative control: skip restoring the FS base on switches. */

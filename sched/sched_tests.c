@@ -6,7 +6,7 @@
  * checked against the scheduler's own counts; and the negative control that
  * skips restoring FS and must be caught. */
 #include "kernel/ktest.h"
-#include "kernel/rand.h"
+#include "lib/rand.h"
 #include "kernel/cpu.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"

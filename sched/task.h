@@ -5,8 +5,8 @@
  * belong to the CPU, never to a task. */
 #ifndef SVMHV_TASK_H
 #define SVMHV_TASK_H
-#include "kernel/types.h"
-#include "kernel/list.h"
+#include "lib/types.h"
+#include "lib/list.h"
 #include "kernel/percpu.h"
 #include "sched/runqueue.h"
 

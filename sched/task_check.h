@@ -11,7 +11,7 @@
  * reads the hidden parts with VMSAVE and passes them in). */
 #ifndef SVMHV_TASK_CHECK_H
 #define SVMHV_TASK_CHECK_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct task;
 struct percpu;

@@ -12,7 +12,7 @@
  *   alone, turns, migrate, overcommit
  *              the scheduling scenarios (docs/benchmarking.md);
  * and once per round the floor: the null hypercall under svm_vmrun_floor.
- * After the rounds, the context-switch cost (sched/sched_bench.c).
+ * After the rounds, the context-switch cost (bench/sched_switch.c).
  *
  * Samples are pooled over the rounds; the console gets a table and one
  * `BENCH {json}` line per result, after one `BENCHMETA {json}` line that
@@ -29,22 +29,23 @@
 #include "kernel/options.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/json.h"
+#include "lib/sort.h"
+#include "lib/string.h"
 #include "mm/kmem.h"
 #include "mm/vmm.h"
 #include "drivers/timer.h"
+#include "hw/svmhv_hypercall.h"
+#include "lib/muldiv.h"
 
 /* svm/vmrun.asm: VMRUN / #VMEXIT / RIP += insn_len, `count` times. */
 void svm_vmrun_floor(paddr_t vmcb_pa, struct vmcb *vmcb, u64 count, u64 insn_len);
 
 extern const u8 guest_img_k_bench_guest[], guest_img_k_bench_guest_end[];
 
-#define HC_NOP		0
-#define HC_EXIT		2
-#define VMMCALL_LEN	3
 #define BENCH_TIMER_US	1
 #define BENCH_WAKE_US	20	/* timer_wake: the guest timer whose lateness is measured */
-#define BENCH_MAX_RESULTS 48
 
 static const struct bench_plan plans[] = {
 	{ .name = "quick", .rounds = 3, .warmup = 200, .samples = 2000, .hlt_samples = 300,
@@ -66,160 +67,9 @@ static const char *const phase_names[BENCH_NPHASES] = {
 
 static const int policies[] = { HOSTSAVE_VMSAVE, HOSTSAVE_CACHED };
 
-static struct bench_result results[BENCH_MAX_RESULTS];
-static u32 nresults;
 static u32 cpu_a, cpu_b;	/* where single-vCPU guests run, and the migration's other CPU */
 
 /* ---------------- statistics ---------------- */
-
-static void sift_down(u64 *a, u64 root, u64 n)
-{
-	for (;;) {
-		u64 child = 2 * root + 1;
-		if (child >= n)
-			return;
-		if (child + 1 < n && a[child + 1] > a[child])
-			child++;
-		if (a[root] >= a[child])
-			return;
-		u64 t = a[root];
-		a[root] = a[child];
-		a[child] = t;
-		root = child;
-	}
-}
-
-static void sort_u64(u64 *a, u64 n)
-{
-	if (n < 2)
-		return;
-	for (u64 i = n / 2; i-- > 0;)
-		sift_down(a, i, n);
-	for (u64 end = n - 1; end > 0; end--) {
-		u64 t = a[0];
-		a[0] = a[end];
-		a[end] = t;
-		sift_down(a, 0, end);
-	}
-}
-
-/* Nearest-rank percentile of a sorted array. */
-static u64 pct(const u64 *a, u64 n, u64 p)
-{
-	u64 rank = (n * p + 99) / 100;
-	return a[rank ? rank - 1 : 0];
-}
-
-void bench_stats_compute(u64 *s, u64 n, struct bench_stats *st)
-{
-	memset(st, 0, sizeof(*st));
-	if (!n)
-		return;
-	sort_u64(s, n);
-	u64 sum = 0;
-	for (u64 i = 0; i < n; i++)
-		sum += s[i];
-	st->n = n;
-	st->min = s[0];
-	st->max = s[n - 1];
-	st->p25 = pct(s, n, 25);
-	st->median = pct(s, n, 50);
-	st->p75 = pct(s, n, 75);
-	st->p99 = pct(s, n, 99);
-	st->mean = sum / n;
-}
-
-static u64 median_of(const u64 *v, u32 n)
-{
-	u64 tmp[BENCH_MAX_ROUNDS];
-	if (!n)
-		return 0;
-	n = MIN(n, BENCH_MAX_ROUNDS);
-	memcpy(tmp, v, n * sizeof(u64));
-	sort_u64(tmp, n);
-	return tmp[(n - 1) / 2];
-}
-
-/* ---------------- results ---------------- */
-
-struct bench_result *bench_result_new(const char *bench, const char *scenario, const char *policy)
-{
-	for (u32 i = 0; i < nresults; i++) {
-		struct bench_result *r = &results[i];
-		if (!strcmp(r->bench, bench) && !strcmp(r->scenario, scenario) && !strcmp(r->policy, policy))
-			return r;
-	}
-	if (nresults == BENCH_MAX_RESULTS) {
-		pr_err("bench: more than %u results; %s/%s/%s dropped\n", BENCH_MAX_RESULTS, bench,
-		       scenario, policy);
-		return NULL;
-	}
-	struct bench_result *r = &results[nresults++];
-	memset(r, 0, sizeof(*r));
-	ksnprintf(r->bench, sizeof(r->bench), "%s", bench);
-	ksnprintf(r->scenario, sizeof(r->scenario), "%s", scenario);
-	r->policy = policy;
-	return r;
-}
-
-int bench_result_add(struct bench_result *r, const u64 *s, u32 n)
-{
-	if (r->nsamples + (u64)n > r->cap) {
-		u32 cap = MAX(r->cap * 2, r->nsamples + n);
-		u64 *bigger = kmalloc((size_t)cap * sizeof(u64));
-		if (!bigger) {
-			r->failed = true;
-			ksnprintf(r->note, sizeof(r->note), "out of memory for %u samples", cap);
-			return -ENOMEM;
-		}
-		if (r->samples)
-			memcpy(bigger, r->samples, r->nsamples * sizeof(u64));
-		kfree(r->samples);
-		r->samples = bigger;
-		r->cap = cap;
-	}
-	memcpy(r->samples + r->nsamples, s, (size_t)n * sizeof(u64));
-	r->nsamples += n;
-	r->iterations += n;
-	return 0;
-}
-
-/* One round's samples: pooled, and the round's median kept apart. */
-void bench_result_round(struct bench_result *r, const u64 *s, u32 n)
-{
-	if (!n || bench_result_add(r, s, n))
-		return;
-	u64 *tmp = kmalloc((size_t)n * sizeof(u64));
-	if (!tmp)
-		return;
-	memcpy(tmp, s, (size_t)n * sizeof(u64));
-	sort_u64(tmp, n);
-	if (r->rounds < BENCH_MAX_ROUNDS)
-		r->round_median[r->rounds++] = tmp[(n - 1) / 2];
-	kfree(tmp);
-}
-
-static void result_fail(struct bench_result *r, const char *fmt, ...) __printf(2, 3);
-static void result_fail(struct bench_result *r, const char *fmt, ...)
-{
-	if (!r)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	if (!r->failed)
-		kvsnprintf(r->note, sizeof(r->note), fmt, ap);
-	va_end(ap);
-	r->failed = true;
-	pr_err("bench: %s/%s/%s failed: %s\n", r->bench, r->scenario, r->policy, r->note);
-}
-
-static void result_skip(struct bench_result *r, const char *why)
-{
-	if (!r)
-		return;
-	r->skipped = true;
-	ksnprintf(r->note, sizeof(r->note), "%s", why);
-}
 
 static void add_counters(struct bench_result *r, struct guest *g)
 {
@@ -300,7 +150,7 @@ static bool guest_finished(struct guest *g, struct bench_result *r)
 	if (g->stop == STOP_HYPERCALL && g->exit_status == 0 && mb->finished == mb->nvcpus)
 		return true;
 	const struct vmcb *vm = g->vcpus[0]->vmcb;
-	result_fail(r, "guest stopped: %s, %u of %u vCPUs done; vCPU 0 at RIP %#lx, RFLAGS %#lx%s%s",
+	bench_result_fail(r, "guest stopped: %s, %u of %u vCPUs done; vCPU 0 at RIP %#lx, RFLAGS %#lx%s%s",
 		    guest_stop_name(g->stop), mb->finished, mb->nvcpus, vm->save.rip, vm->save.rflags,
 		    vm->control.vintr & VMCB_VINTR_IRQ ? ", V_IRQ" : "",
 		    vm->control.int_shadow & VMCB_INT_SHADOW ? ", shadow" : "");
@@ -345,7 +195,7 @@ static void run_micro_as(const struct bench_plan *p, enum bench_guest_id body, c
 	u32 warm = slow ? MIN(p->warmup, 20u) : p->warmup;
 	struct guest *g = bench_guest("bench-micro", body, 1, cpu_a, cpu_a, warm, n);
 	if (!g) {
-		result_fail(r, "guest not created");
+		bench_result_fail(r, "guest not created");
 		return;
 	}
 	guest_start(g);
@@ -391,13 +241,13 @@ static void floor_task(void *arg)
 	svm_vmsave(j->host_pa);
 	svm_clgi();
 	v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, sc->cpu, v->vmcb_pa);
-	svm_vmrun_floor(v->vmcb_pa, v->vmcb, 1, VMMCALL_LEN);
+	svm_vmrun_floor(v->vmcb_pa, v->vmcb, 1, HC_VMMCALL_LEN);
 	vmcb_clean_after_vmrun(&v->clean);
 	/* From here on only RIP changes, which no clean bit covers. */
 	v->vmcb->control.tlb_control = VMCB_TLB_CONTROL_NOTHING;
 	v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, sc->cpu, v->vmcb_pa);
 	u64 t0 = rdtsc();
-	svm_vmrun_floor(v->vmcb_pa, v->vmcb, j->exits - 1, VMMCALL_LEN);
+	svm_vmrun_floor(v->vmcb_pa, v->vmcb, j->exits - 1, HC_VMMCALL_LEN);
 	u64 t1 = rdtsc();
 	vmcb_clean_after_vmrun(&v->clean);
 	svm_vmload(j->host_pa);
@@ -418,7 +268,7 @@ static void run_floor(const struct bench_plan *p, u64 *host_per_rt)
 	struct guest *g = bench_guest("bench-floor", BG_VMMCALL, 1, cpu_a, cpu_a, p->warmup, p->samples);
 	paddr_t pa;
 	if (!g || frame_alloc(1, 1, &pa)) {
-		result_fail(r, "guest or page not created");
+		bench_result_fail(r, "guest or page not created");
 		guest_destroy(g);
 		return;
 	}
@@ -430,7 +280,7 @@ static void run_floor(const struct bench_plan *p, u64 *host_per_rt)
 	run_on_cpu(cpu_a, floor_task, &j);
 	struct bench_mailbox *mb = mailbox(g);
 	if (j.exitcode != SVM_EXIT_VMMCALL || j.rax != HC_EXIT || mb->finished != 1) {
-		result_fail(r, "floor out of step: last exit %#lx, RAX %#lx, %u finished", j.exitcode,
+		bench_result_fail(r, "floor out of step: last exit %#lx, RAX %#lx, %u finished", j.exitcode,
 			    j.rax, mb->finished);
 	} else {
 		bench_result_round(r, guest_samples(g), p->samples);
@@ -584,7 +434,7 @@ static void run_traced(const struct bench_plan *p, int policy)
 	for (u32 i = 0; i < BENCH_NPHASES; i++)
 		mem = mem && (ph[i] = kmalloc(p->samples * sizeof(u64))) != NULL;
 	if (!g || !mem) {
-		result_fail(r, "guest or memory for the trace not available");
+		bench_result_fail(r, "guest or memory for the trace not available");
 		goto out;
 	}
 	run_on_cpu(cpu_a, traced_task, &j);
@@ -596,7 +446,7 @@ static void run_traced(const struct bench_plan *p, int policy)
 	add_counters(r, g);
 	r->round_trips += p->warmup + p->samples;
 	if (!clean) {
-		result_fail(r, "no clean iteration to split");
+		bench_result_fail(r, "no clean iteration to split");
 		goto out;
 	}
 	r->has_phases = true;
@@ -621,7 +471,7 @@ static void scenario_alone(const struct bench_plan *p, int policy)
 		return;
 	struct guest *g = bench_guest("bench-alone", BG_VMMCALL, 1, cpu_a, cpu_a, 0, p->rt_samples);
 	if (!g) {
-		result_fail(r, "guest not created");
+		bench_result_fail(r, "guest not created");
 		return;
 	}
 	guest_start(g);
@@ -644,7 +494,7 @@ static void scenario_turns_as(const struct bench_plan *p, const char *label)
 		return;
 	struct guest *g = bench_guest("bench-turns", BG_YIELD, 2, cpu_a, cpu_a, 0, p->rt_samples);
 	if (!g) {
-		result_fail(r, "guest not created");
+		bench_result_fail(r, "guest not created");
 		return;
 	}
 	guest_start(g);
@@ -671,12 +521,12 @@ static void scenario_migrate(const struct bench_plan *p, int policy)
 	if (!r)
 		return;
 	if (ncpus_online < 2) {
-		result_skip(r, "needs 2 CPUs");
+		bench_result_skip(r, "needs 2 CPUs");
 		return;
 	}
 	struct guest *g = bench_guest("bench-migrate", BG_VMMCALL, 1, cpu_a, cpu_a, 0, p->rt_samples);
 	if (!g) {
-		result_fail(r, "guest not created");
+		bench_result_fail(r, "guest not created");
 		return;
 	}
 	guest_start(g);
@@ -738,7 +588,7 @@ static void scenario_overcommit(const struct bench_plan *p, int policy)
 	u32 hi = lo + m - 1, nv = 2 * m;
 	struct guest *g = bench_guest("bench-overcommit", BG_VMMCALL, nv, lo, hi, 0, p->rt_samples);
 	if (!g) {
-		result_fail(r, "guest not created");
+		bench_result_fail(r, "guest not created");
 		return;
 	}
 	struct task *hogs[MAX_CPUS] = { NULL };
@@ -830,54 +680,9 @@ static const char *brand(void)
 
 /* ---------------- output ---------------- */
 
-struct jbuf {
-	char buf[2048];
-	size_t len;
-};
-
-static void jb_add(struct jbuf *j, const char *fmt, ...) __printf(2, 3);
-static void jb_add(struct jbuf *j, const char *fmt, ...)
+static void emit_line(struct json_buf *j, const char *prefix)
 {
-	if (j->len >= sizeof(j->buf))
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = kvsnprintf(j->buf + j->len, sizeof(j->buf) - j->len, fmt, ap);
-	va_end(ap);
-	j->len = MIN(j->len + (size_t)n, sizeof(j->buf) - 1);
-}
-
-static void jb_str(struct jbuf *j, const char *key, const char *s)
-{
-	jb_add(j, "%s\"%s\":\"", j->len > 1 ? "," : "", key);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			jb_add(j, "\\%c", *s);
-		else if ((u8)*s >= 0x20 && (u8)*s < 0x7f)
-			jb_add(j, "%c", *s);
-	}
-	jb_add(j, "\"");
-}
-
-static void jb_u64(struct jbuf *j, const char *key, u64 v)
-{
-	jb_add(j, "%s\"%s\":%lu", j->len > 1 ? "," : "", key, v);
-}
-
-static void jb_bool(struct jbuf *j, const char *key, bool v)
-{
-	jb_add(j, "%s\"%s\":%s", j->len > 1 ? "," : "", key, v ? "true" : "false");
-}
-
-/* v / scale with two decimals, as a JSON number. */
-static void jb_fixed(struct jbuf *j, const char *key, u64 v_x100)
-{
-	jb_add(j, "%s\"%s\":%lu.%02lu", j->len > 1 ? "," : "", key, v_x100 / 100, v_x100 % 100);
-}
-
-static void jb_emit(struct jbuf *j, const char *prefix)
-{
-	jb_add(j, "}\n");
+	json_close(j);
 	console_write(prefix, strlen(prefix));
 	console_write(j->buf, j->len);
 }
@@ -890,113 +695,113 @@ static u64 per_1k_x100(u64 x, u64 rt)
 
 static u64 floor_median(void)
 {
-	for (u32 i = 0; i < nresults; i++)
-		if (!strcmp(results[i].scenario, "floor") && results[i].st.n)
-			return results[i].st.median;
+	for (u32 i = 0; i < bench_nresults; i++)
+		if (!strcmp(bench_results[i].scenario, "floor") && bench_results[i].st.n)
+			return bench_results[i].st.median;
 	return 0;
 }
 
 static void print_meta(const struct bench_plan *p)
 {
-	struct jbuf j = { .len = 0 };
-	jb_add(&j, "{");
-	jb_str(&j, "suite", p->name);
-	jb_str(&j, "version", SVMHV_VERSION);
-	jb_str(&j, "machine_id", machine_id);
-	jb_str(&j, "cpu_vendor", cpu_info.vendor);
-	jb_str(&j, "cpu_brand", brand());
-	jb_u64(&j, "family", cpu_info.family);
-	jb_u64(&j, "model", cpu_info.model);
-	jb_u64(&j, "stepping", cpu_info.stepping);
-	jb_u64(&j, "cpus", ncpus_online);
-	jb_u64(&j, "tsc_hz", tsc_hz);
-	jb_str(&j, "tsc_source", timer_ref_name(tsc_source));
-	jb_bool(&j, "invariant_tsc", cpu_info.has_invariant_tsc);
-	jb_bool(&j, "hypervisor", cpu_info.hypervisor);
-	jb_str(&j, "hypervisor_sig", hv_sig);
-	jb_str(&j, "platform", platform_name());
-	jb_str(&j, "firmware", boot_info.efi_boot ? "UEFI" : "BIOS");
-	jb_bool(&j, "rdtscp", cpu_info.has_rdtscp);
-	jb_bool(&j, "nrip_save", cpu_info.svm_features & SVM_FEAT_NRIPS);
-	jb_bool(&j, "hostcheck", kopt.hostcheck);
-	jb_u64(&j, "rounds", p->rounds);
-	jb_u64(&j, "samples", p->samples);
-	jb_add(&j, ",\"policies\":[\"vmsave\",\"cached\"]");
-	jb_emit(&j, "BENCHMETA ");
+	struct json_buf j = { .len = 0 };
+	json_add(&j, "{");
+	json_str(&j, "suite", p->name);
+	json_str(&j, "version", SVMHV_VERSION);
+	json_str(&j, "machine_id", machine_id);
+	json_str(&j, "cpu_vendor", cpu_info.vendor);
+	json_str(&j, "cpu_brand", brand());
+	json_u64(&j, "family", cpu_info.family);
+	json_u64(&j, "model", cpu_info.model);
+	json_u64(&j, "stepping", cpu_info.stepping);
+	json_u64(&j, "cpus", ncpus_online);
+	json_u64(&j, "tsc_hz", tsc_hz);
+	json_str(&j, "tsc_source", timer_ref_name(tsc_source));
+	json_bool(&j, "invariant_tsc", cpu_info.has_invariant_tsc);
+	json_bool(&j, "hypervisor", cpu_info.hypervisor);
+	json_str(&j, "hypervisor_sig", hv_sig);
+	json_str(&j, "platform", platform_name());
+	json_str(&j, "firmware", boot_info.efi_boot ? "UEFI" : "BIOS");
+	json_bool(&j, "rdtscp", cpu_info.has_rdtscp);
+	json_bool(&j, "nrip_save", cpu_info.svm_features & SVM_FEAT_NRIPS);
+	json_bool(&j, "hostcheck", kopt.hostcheck);
+	json_u64(&j, "rounds", p->rounds);
+	json_u64(&j, "samples", p->samples);
+	json_add(&j, ",\"policies\":[\"vmsave\",\"cached\"]");
+	emit_line(&j, "BENCHMETA ");
 }
 
 static void print_json(const struct bench_result *r, u64 floor)
 {
-	struct jbuf j = { .len = 0 };
-	const struct bench_stats *s = &r->st;
-	jb_add(&j, "{");
-	jb_str(&j, "bench", r->bench);
-	jb_str(&j, "scenario", r->scenario);
-	jb_str(&j, "policy", r->policy);
-	jb_bool(&j, "ok", !r->failed);
-	jb_bool(&j, "skipped", r->skipped);
-	jb_u64(&j, "iterations", r->iterations);
-	jb_u64(&j, "rounds", r->rounds);
-	jb_u64(&j, "cycles_median", s->median);
-	jb_u64(&j, "cycles_min", s->min);
-	jb_u64(&j, "cycles_p25", s->p25);
-	jb_u64(&j, "cycles_p75", s->p75);
-	jb_u64(&j, "cycles_p99", s->p99);
-	jb_u64(&j, "cycles_max", s->max);
-	jb_u64(&j, "cycles_mean", s->mean);
-	jb_u64(&j, "spread", s->p75 - s->p25);
-	jb_u64(&j, "ns_median", tsc_to_ns(s->median));
+	struct json_buf j = { .len = 0 };
+	const struct stats *s = &r->st;
+	json_add(&j, "{");
+	json_str(&j, "bench", r->bench);
+	json_str(&j, "scenario", r->scenario);
+	json_str(&j, "policy", r->policy);
+	json_bool(&j, "ok", !r->failed);
+	json_bool(&j, "skipped", r->skipped);
+	json_u64(&j, "iterations", r->iterations);
+	json_u64(&j, "rounds", r->rounds);
+	json_u64(&j, "cycles_median", s->median);
+	json_u64(&j, "cycles_min", s->min);
+	json_u64(&j, "cycles_p25", s->p25);
+	json_u64(&j, "cycles_p75", s->p75);
+	json_u64(&j, "cycles_p99", s->p99);
+	json_u64(&j, "cycles_max", s->max);
+	json_u64(&j, "cycles_mean", s->mean);
+	json_u64(&j, "spread", s->p75 - s->p25);
+	json_u64(&j, "ns_median", tsc_to_ns(s->median));
 	if (floor && s->n && strcmp(r->bench, "ctxsw"))
-		jb_fixed(&j, "floor_ratio", mul_div_u64(s->median, 100, floor));
+		json_fixed(&j, "floor_ratio", mul_div_u64(s->median, 100, floor));
 	else
-		jb_add(&j, ",\"floor_ratio\":null");
-	jb_add(&j, ",\"round_medians\":[");
+		json_add(&j, ",\"floor_ratio\":null");
+	json_add(&j, ",\"round_medians\":[");
 	for (u32 i = 0; i < r->rounds; i++)
-		jb_add(&j, "%s%lu", i ? "," : "", r->round_median[i]);
-	jb_add(&j, "]");
+		json_add(&j, "%s%lu", i ? "," : "", r->round_median[i]);
+	json_add(&j, "]");
 	if (r->has_counters) {
 		const struct bench_counters *c = &r->cnt;
 		u64 rt = r->round_trips;
-		jb_u64(&j, "round_trips", rt);
-		jb_u64(&j, "vmrun", c->vmrun);
-		jb_u64(&j, "vmsave", c->vmsave);
-		jb_u64(&j, "vmload", c->vmload);
-		jb_u64(&j, "loads_for_run", c->loads_for_run);
-		jb_u64(&j, "sched_in", c->sched_in_same + c->sched_in_migrated);
-		jb_u64(&j, "sched_in_same", c->sched_in_same);
-		jb_u64(&j, "migrations", c->sched_in_migrated);
-		jb_u64(&j, "prepare", c->prepare);
-		jb_u64(&j, "unused_loads", c->unused);
-		jb_fixed(&j, "vmrun_per_1k", per_1k_x100(c->vmrun, rt));
-		jb_fixed(&j, "vmsave_per_1k", per_1k_x100(c->vmsave, rt));
-		jb_fixed(&j, "vmload_per_1k", per_1k_x100(c->vmload, rt));
-		jb_fixed(&j, "sched_in_per_1k", per_1k_x100(c->sched_in_same + c->sched_in_migrated, rt));
-		jb_fixed(&j, "migrations_per_1k", per_1k_x100(c->sched_in_migrated, rt));
+		json_u64(&j, "round_trips", rt);
+		json_u64(&j, "vmrun", c->vmrun);
+		json_u64(&j, "vmsave", c->vmsave);
+		json_u64(&j, "vmload", c->vmload);
+		json_u64(&j, "loads_for_run", c->loads_for_run);
+		json_u64(&j, "sched_in", c->sched_in_same + c->sched_in_migrated);
+		json_u64(&j, "sched_in_same", c->sched_in_same);
+		json_u64(&j, "migrations", c->sched_in_migrated);
+		json_u64(&j, "prepare", c->prepare);
+		json_u64(&j, "unused_loads", c->unused);
+		json_fixed(&j, "vmrun_per_1k", per_1k_x100(c->vmrun, rt));
+		json_fixed(&j, "vmsave_per_1k", per_1k_x100(c->vmsave, rt));
+		json_fixed(&j, "vmload_per_1k", per_1k_x100(c->vmload, rt));
+		json_fixed(&j, "sched_in_per_1k", per_1k_x100(c->sched_in_same + c->sched_in_migrated, rt));
+		json_fixed(&j, "migrations_per_1k", per_1k_x100(c->sched_in_migrated, rt));
 	} else {
-		jb_add(&j, ",\"round_trips\":null,\"vmrun\":null,\"vmsave\":null,\"vmload\":null,"
+		json_add(&j, ",\"round_trips\":null,\"vmrun\":null,\"vmsave\":null,\"vmload\":null,"
 		       "\"sched_in\":null,\"migrations\":null");
 	}
 	if (r->busy_cycles && r->round_trips)
-		jb_u64(&j, "cpu_cycles_per_rt", r->busy_cycles / r->round_trips);
+		json_u64(&j, "cpu_cycles_per_rt", r->busy_cycles / r->round_trips);
 	if (r->host_per_rt)
-		jb_u64(&j, "host_cycles_per_rt", r->host_per_rt);
+		json_u64(&j, "host_cycles_per_rt", r->host_per_rt);
 	if (r->has_phases) {
-		jb_add(&j, ",\"phases\":{");
+		json_add(&j, ",\"phases\":{");
 		for (u32 i = 0; i < BENCH_NPHASES; i++)
-			jb_add(&j, "%s\"%s\":%lu", i ? "," : "", phase_names[i], r->phase[i]);
-		jb_add(&j, "}");
+			json_add(&j, "%s\"%s\":%lu", i ? "," : "", phase_names[i], r->phase[i]);
+		json_add(&j, "}");
 	}
 	if (r->ratio_x100)
-		jb_fixed(&j, "ratio_max_min", r->ratio_x100);
+		json_fixed(&j, "ratio_max_min", r->ratio_x100);
 	if (!strcmp(r->bench, body_names[BG_HLT]))
-		jb_u64(&j, "early_wakes", r->early_wakes);
+		json_u64(&j, "early_wakes", r->early_wakes);
 	if (!strcmp(r->bench, body_names[BG_TIMER]) && r->st.n) {
-		jb_u64(&j, "timer_us", BENCH_WAKE_US);
-		jb_u64(&j, "late_ns_median", timer_late_ns(r->st.median));
-		jb_u64(&j, "late_ns_p99", timer_late_ns(r->st.p99));
+		json_u64(&j, "timer_us", BENCH_WAKE_US);
+		json_u64(&j, "late_ns_median", timer_late_ns(r->st.median));
+		json_u64(&j, "late_ns_p99", timer_late_ns(r->st.p99));
 	}
-	jb_str(&j, "note", r->note);
-	jb_emit(&j, "BENCH ");
+	json_str(&j, "note", r->note);
+	emit_line(&j, "BENCH ");
 }
 
 static void fmt_per_1k(char *b, size_t n, const struct bench_result *r, u64 x)
@@ -1017,9 +822,9 @@ static void print_table(const struct bench_plan *p)
 		"VMSAVE", "VMLOAD", "VMRUN", "sch-in", "migr");
 	kprintf("bench: %-108s | %s\n", "  (TSC cycles per iteration; spread = p75 - p25)",
 		"per 1000 round trips");
-	for (u32 i = 0; i < nresults; i++) {
-		const struct bench_result *r = &results[i];
-		const struct bench_stats *s = &r->st;
+	for (u32 i = 0; i < bench_nresults; i++) {
+		const struct bench_result *r = &bench_results[i];
+		const struct stats *s = &r->st;
 		char ratio[16], a[5][16];
 		if (floor && s->n && strcmp(r->bench, "ctxsw")) {
 			u64 x = mul_div_u64(s->median, 100, floor);
@@ -1041,21 +846,21 @@ static void print_table(const struct bench_plan *p)
 			r->bench, r->scenario, r->policy, s->n, s->median, s->min, s->p99, s->p75 - s->p25,
 			ratio, tsc_to_ns(s->median), a[0], a[1], a[2], a[3], a[4]);
 	}
-	for (u32 i = 0; i < nresults; i++)
-		if (!strcmp(results[i].bench, body_names[BG_TIMER]) && results[i].st.n && !results[i].failed)
+	for (u32 i = 0; i < bench_nresults; i++)
+		if (!strcmp(bench_results[i].bench, body_names[BG_TIMER]) && bench_results[i].st.n && !bench_results[i].failed)
 			kprintf("bench: timer_wake/%s: a %u us guest timer wakes its halted vCPU %lu us late "
-				"(median; p99 %lu us)\n", results[i].policy, BENCH_WAKE_US,
-				timer_late_ns(results[i].st.median) / 1000, timer_late_ns(results[i].st.p99) / 1000);
-	for (u32 i = 0; i < nresults; i++)
-		if (results[i].early_wakes)
+				"(median; p99 %lu us)\n", bench_results[i].policy, BENCH_WAKE_US,
+				timer_late_ns(bench_results[i].st.median) / 1000, timer_late_ns(bench_results[i].st.p99) / 1000);
+	for (u32 i = 0; i < bench_nresults; i++)
+		if (bench_results[i].early_wakes)
 			kprintf("bench: %s/%s: the virtual timer interrupt came between STI and HLT %lu times "
 				"(the STI shadow was lost across an exit); the guest stepped over the HLT\n",
-				results[i].bench, results[i].policy, results[i].early_wakes);
+				bench_results[i].bench, bench_results[i].policy, bench_results[i].early_wakes);
 	kprintf("\nbench: the host path of a null hypercall, traced (medians, TSC cycles):\n");
 	kprintf("bench: %-7s %9s %11s %9s %9s %9s %9s %10s %9s\n", "policy", "exit", "to_handler",
 		"handler", "to_vmrun", "entry", "sum", "round trip", "floor");
-	for (u32 i = 0; i < nresults; i++) {
-		const struct bench_result *r = &results[i];
+	for (u32 i = 0; i < bench_nresults; i++) {
+		const struct bench_result *r = &bench_results[i];
 		if (!r->has_phases)
 			continue;
 		u64 sum = 0;
@@ -1104,24 +909,16 @@ static const struct bench_plan *plan_named(const char *mode)
 	return NULL;
 }
 
-static void results_reset(void)
-{
-	for (u32 i = 0; i < nresults; i++)
-		kfree(results[i].samples);
-	memset(results, 0, sizeof(results));
-	nresults = 0;
-}
-
 static void results_finish(void)
 {
-	for (u32 i = 0; i < nresults; i++) {
-		struct bench_result *r = &results[i];
-		bench_stats_compute(r->samples, r->nsamples, &r->st);
+	for (u32 i = 0; i < bench_nresults; i++) {
+		struct bench_result *r = &bench_results[i];
+		stats_compute(r->samples, r->nsamples, &r->st);
 		if (r->has_phases)
 			for (u32 k = 0; k < BENCH_NPHASES; k++)
-				r->phase[k] = median_of(r->phase_round[k], r->rounds);
+				r->phase[k] = bench_median_small(r->phase_round[k], r->rounds);
 		if (!r->failed && !r->skipped && !r->st.n)
-			result_fail(r, "no samples");
+			bench_result_fail(r, "no samples");
 	}
 }
 
@@ -1183,7 +980,7 @@ int bench_run(const char *mode)
 		kprintf("bench: SVM is not usable (%s): no benchmarks\n", svm_unusable_reason);
 		return -ENODEV;
 	}
-	results_reset();
+	bench_results_reset();
 	machine_identify();
 	cpu_a = ncpus_online > 1 ? 1 : 0;
 	cpu_b = ncpus_online > 2 ? 2 : 0;
@@ -1193,7 +990,7 @@ int bench_run(const char *mode)
 	u64 t0 = rdtsc();
 	for (u32 round = 0; round < p->rounds; round++)
 		run_round(p, round);
-	sched_bench_switch_cost(p);
+	bench_switch_cost(p);
 	hoststate_policy = kopt.hostsave;
 	results_finish();
 
@@ -1201,13 +998,13 @@ int bench_run(const char *mode)
 	print_meta(p);
 	u64 floor = floor_median();
 	int failed = 0;
-	for (u32 i = 0; i < nresults; i++) {
-		print_json(&results[i], floor);
-		failed += results[i].failed;
+	for (u32 i = 0; i < bench_nresults; i++) {
+		print_json(&bench_results[i], floor);
+		failed += bench_results[i].failed;
 	}
 	frame_stats(&mem1);
 	kprintf("bench: %u results, %d failed, in %lu ms; free memory %lu KiB before, %lu KiB after "
-		"(the pooled samples are kept)\n", nresults, failed, tsc_to_ns(rdtsc() - t0) / 1000000,
+		"(the pooled samples are kept)\n", bench_nresults, failed, tsc_to_ns(rdtsc() - t0) / 1000000,
 		mem0.free_pages * 4, mem1.free_pages * 4);
 	return failed;
 }
@@ -1216,10 +1013,10 @@ int bench_run(const char *mode)
 
 static const struct bench_result *find(const char *bench, const char *scenario, const char *policy)
 {
-	for (u32 i = 0; i < nresults; i++)
-		if (!strcmp(results[i].bench, bench) && !strcmp(results[i].scenario, scenario) &&
-		    !strcmp(results[i].policy, policy))
-			return &results[i];
+	for (u32 i = 0; i < bench_nresults; i++)
+		if (!strcmp(bench_results[i].bench, bench) && !strcmp(bench_results[i].scenario, scenario) &&
+		    !strcmp(bench_results[i].policy, policy))
+			return &bench_results[i];
 	return NULL;
 }
 
@@ -1268,8 +1065,8 @@ static void check_counters(struct ktest_dyn *d)
 {
 	u32 bad_load = 0, bad_cached = 0, bad_vmsave = 0, seen = 0;
 	const char *which = "-";
-	for (u32 i = 0; i < nresults; i++) {
-		const struct bench_result *r = &results[i];
+	for (u32 i = 0; i < bench_nresults; i++) {
+		const struct bench_result *r = &bench_results[i];
 		if (!r->has_counters || !strcmp(r->scenario, "floor") || r->failed)
 			continue;
 		seen++;
@@ -1323,8 +1120,8 @@ static void check_scenarios(struct ktest_dyn *d)
 			 o ? o->cnt.sched_in_same + o->cnt.sched_in_migrated : 0);
 	const struct bench_result *f = find("vmmcall", "floor", "none");
 	u32 phases = 0;
-	for (u32 i = 0; i < nresults; i++)
-		phases += results[i].has_phases;
+	for (u32 i = 0; i < bench_nresults; i++)
+		phases += bench_results[i].has_phases;
 	ktest_dyn_result(d, "floor and traced breakdown present",
 			 f && !f->failed && f->st.n && phases == ARRAY_SIZE(policies) ? KTEST_PASS : KTEST_FAIL,
 			 "floor %lu samples, %u breakdowns", f ? f->st.n : 0, phases);

@@ -2,7 +2,7 @@
  * suite "bench"): guest-timed microbenchmarks, the floor of a world switch
  * (svm_vmrun_floor), a traced host path split into phases, scheduling
  * scenarios under each host-state policy, and the scheduler's own
- * context-switch cost (sched/sched_bench.c).  Results go to the console as
+ * context-switch cost (bench/sched_switch.c).  Results go to the console as
  * a table and as one `BENCH {json}` line each; tools/wsreport turns a log
  * into Markdown, CSV and a chart.  docs/benchmarking.md is the user's side.
  *
@@ -11,7 +11,8 @@
  * through their own loops in svm/bench.c. */
 #ifndef SVMHV_BENCH_H
 #define SVMHV_BENCH_H
-#include "kernel/types.h"
+#include "lib/types.h"
+#include "bench/result.h"
 
 /* ---- the guest's side: svm/guests/k_bench_guest.asm ---- */
 
@@ -60,68 +61,9 @@ enum bench_guest_id {
 	BG_NR
 };
 
-/* ---- results ---- */
-
-#define BENCH_MAX_ROUNDS	7
-#define BENCH_NPHASES		5
-
-/* Order statistics of one set of samples (TSC cycles). */
-struct bench_stats {
-	u64 n, min, p25, median, p75, p99, max, mean;
-};
-
-/* Host-state counters a result covers (struct hs_counters, summed over
- * the vCPUs and rounds of the result). */
-struct bench_counters {
-	u64 vmrun, vmsave, vmload, loads_for_run, sched_in_same, sched_in_migrated;
-	u64 prepare, unused;
-};
-
-struct bench_result {
-	char bench[24];
-	char scenario[24];
-	const char *policy;		/* "vmsave", "cached", "none" */
-	u64 *samples;			/* pooled over the rounds */
-	u32 nsamples, cap;
-	struct bench_stats st;
-	u64 round_median[BENCH_MAX_ROUNDS];
-	u32 rounds;
-	u64 iterations;			/* timed iterations, all rounds */
-	u64 round_trips;		/* guest iterations the counters cover (warm-up included) */
-	bool has_counters;
-	struct bench_counters cnt;
-	u64 busy_cycles;		/* scheduling scenarios: CPUs x elapsed, all rounds */
-	u64 host_per_rt;		/* floor: host-timed cycles per round trip */
-	bool has_phases;
-	u64 phase_round[BENCH_NPHASES][BENCH_MAX_ROUNDS];	/* traced: per-round medians */
-	u64 phase[BENCH_NPHASES];	/* traced: their medians */
-	u64 ratio_x100;			/* context switches: max/min of the medians */
-	u64 early_wakes;		/* hlt_wake: interrupts the guest took before its HLT */
-	bool failed, skipped;
-	char note[96];
-};
-
-/* Sizes of one run of the suite. */
-struct bench_plan {
-	const char *name;		/* "quick" or "full" */
-	u32 rounds;
-	u32 warmup, samples, hlt_samples;	/* micro; samples also per task-switch count */
-	u32 rt_samples;			/* per vCPU, scheduling scenarios */
-	u32 migrate_every;		/* scenario migrate: exits between moves */
-};
-
 /* Runs the suite named by `mode` ("quick" or "full"), prints the table and
  * the BENCH lines.  Returns the number of benchmarks that failed to
  * produce a result, or -EINVAL for an unknown mode, -ENODEV without SVM. */
 int bench_run(const char *mode);
 
-/* Shared by svm/bench.c and sched/sched_bench.c. */
-void bench_stats_compute(u64 *samples, u64 n, struct bench_stats *st);	/* sorts */
-struct bench_result *bench_result_new(const char *bench, const char *scenario, const char *policy);
-int bench_result_add(struct bench_result *r, const u64 *samples, u32 n);
-void bench_result_round(struct bench_result *r, const u64 *samples, u32 n);
-
-/* sched/sched_bench.c: yield-driven task switches on one CPU with
- * 2, 64 and 1024 runnable tasks; adds one result per count. */
-void sched_bench_switch_cost(const struct bench_plan *plan);
 #endif

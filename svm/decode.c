@@ -8,7 +8,7 @@
  * Encoding rules follow AMD64 APM vol. 3, chapter 1 (instruction encoding)
  * and appendix A (opcode maps).
  */
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "svm/decode.h"
 
 /* ------------------------------------------------------------------------

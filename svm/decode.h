@@ -17,7 +17,7 @@
 #ifndef SVMHV_SVM_DECODE_H
 #define SVMHV_SVM_DECODE_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* Architectural limit: a longer instruction raises #GP (APM vol. 3, 1.1). */
 #define INSN_MAX_LEN	15

@@ -2,27 +2,21 @@
  * indexed by exit code, with VMEXIT_INVALID and NPF handled before any
  * indexing.  An exit with no handler dumps the VMCB and stops that guest
  * only.  Handlers return 0 to resume the guest, non-zero when it stops.
- * The hypercall ABI is docs/hypercalls.md. */
+ * The hypercall ABI is hw/svmhv_hypercall.h (docs/hypercalls.md explains it). */
 #include "svm/svm.h"
 #include "svm/decode.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "drivers/timer.h"
+#include "hw/svmhv_hypercall.h"
+#include "hw/lapic.h"
+#include "hw/uart16550.h"
 
-#define HC_NOP		0
-#define HC_CONSOLE_WRITE 1
-#define HC_EXIT		2
-#define HC_TEST_RESULT	3
-#define HC_INFO		4
-#define HC_TIMER	5
-#define HC_YIELD	6
-#define HC_BENCH_REPORT	7
-
-#define COM1_BASE	0x3f8
-#define COM1_LSR	(COM1_BASE + 5)
-#define COM1_SCR	(COM1_BASE + 7)
+#define COM1_BASE	UART_COM1_BASE
+#define COM1_LSR	(COM1_BASE + UART_LSR)
+#define COM1_SCR	(COM1_BASE + UART_SCR)
 
 /* The MMIO page a guest may touch for benchmarks: accesses fault (NPF)
  * and are emulated here. */
@@ -43,14 +37,6 @@ int guest_read(struct guest *g, u64 gpa, void *buf, size_t len)
 	if (gpa >= g->ram_size || len > g->ram_size - gpa)
 		return -EFAULT;
 	memcpy(buf, g->ram + gpa, len);
-	return 0;
-}
-
-int guest_write(struct guest *g, u64 gpa, const void *buf, size_t len)
-{
-	if (gpa >= g->ram_size || len > g->ram_size - gpa)
-		return -EFAULT;
-	memcpy(g->ram + gpa, buf, len);
 	return 0;
 }
 
@@ -204,12 +190,12 @@ static int handle_cpuid(struct vcpu *v)
 	struct vmcb_save *s = &v->vmcb->save;
 	u32 leaf = (u32)s->rax, sub = (u32)v->regs.rcx;
 	u32 a = 0, b = 0, c = 0, d = 0;
-	if (leaf >= 0x40000000 && leaf < 0x40000100) {
-		if (leaf == 0x40000000) {
-			a = 0x40000001;
-			memcpy(&b, "svmh", 4);
-			memcpy(&c, "vsvm", 4);
-			memcpy(&d, "hvsv", 4);
+	if (leaf >= SVMHV_CPUID_LEAF && leaf < SVMHV_CPUID_END) {
+		if (leaf == SVMHV_CPUID_LEAF) {
+			a = SVMHV_CPUID_MAX;
+			b = SVMHV_SIG_EBX;
+			c = SVMHV_SIG_ECX;
+			d = SVMHV_SIG_EDX;
 		}
 	} else if ((leaf < 0x80000000 && leaf <= cpu_info.max_leaf) ||
 		   (leaf >= 0x80000000 && leaf <= cpu_info.max_ext_leaf)) {
@@ -237,9 +223,9 @@ static int hc_test_result(struct vcpu *v)
 {
 	struct guest *g = v->guest;
 	u64 result = arg(v, v->regs.rbx), name_gpa = arg(v, v->regs.rcx), value = arg(v, v->regs.rdx);
-	char name[65];
+	char name[HC_TEST_NAME_MAX + 1];
 	memset(name, 0, sizeof(name));
-	for (u32 i = 0; i < 64; i++) {
+	for (u32 i = 0; i < HC_TEST_NAME_MAX; i++) {
 		if (guest_read(g, name_gpa + i, &name[i], 1)) {
 			if (!i)
 				return -EFAULT;
@@ -250,19 +236,19 @@ static int hc_test_result(struct vcpu *v)
 		if ((u8)name[i] < 0x20 || (u8)name[i] > 0x7e)
 			name[i] = '?';
 	}
-	const char *word = result == 0 ? "ok" : result == 2 ? "skip" : "not ok";
+	const char *word = result == HC_TR_PASS ? "ok" : result == HC_TR_SKIP ? "skip" : "not ok";
 	guest_console_flush(g);
 	kprintf("guest %s: %s %s (value %#lx)\n", g->cfg.name, word, name, value);
 	u64 f = spin_lock_irqsave(&g->lock);
 	if (g->nresults < GUEST_MAX_RESULTS) {
 		struct guest_result *gr = &g->results[g->nresults++];
 		memcpy(gr->name, name, sizeof(gr->name));
-		gr->result = (u8)(result > 2 ? 1 : result);
+		gr->result = (u8)(result > HC_TR_SKIP ? HC_TR_FAIL : result);
 		gr->value = value;
 	}
-	if (result == 0)
+	if (result == HC_TR_PASS)
 		g->results_pass++;
-	else if (result == 2)
+	else if (result == HC_TR_SKIP)
 		g->results_skip++;
 	else
 		g->results_fail++;
@@ -282,7 +268,7 @@ static int handle_vmmcall(struct vcpu *v)
 		break;
 	case HC_CONSOLE_WRITE: {
 		u64 gpa = arg(v, v->regs.rbx), len = arg(v, v->regs.rcx);
-		if (len > 4096 || gpa >= g->ram_size || len > g->ram_size - gpa) {
+		if (len > HC_CONSOLE_MAX || gpa >= g->ram_size || len > g->ram_size - gpa) {
 			ret = -EFAULT;
 			break;
 		}
@@ -314,7 +300,7 @@ static int handle_vmmcall(struct vcpu *v)
 			 * taken yet (docs/hypercalls.md). */
 			v->vtimer_deadline = 0;
 			v->virq_pending = false;
-		} else if (vec < 32 || vec > 255 || us > 60000000ULL) {
+		} else if (vec < HC_TIMER_VEC_MIN || vec > HC_TIMER_VEC_MAX || us > HC_TIMER_US_MAX) {
 			ret = -EINVAL;
 		} else {
 			v->vtimer_vector = (u8)vec;
@@ -353,10 +339,10 @@ static int handle_ioio(struct vcpu *v)
 	} else if (in) {
 		u64 val = mask;		/* nothing there: all ones */
 		if (port == COM1_LSR)
-			val = 0x60;	/* transmitter empty */
+			val = UART_LSR_THRE | UART_LSR_TEMT;	/* transmitter empty */
 		else if (port == COM1_SCR)
 			val = g->io_scratch;
-		else if (port >= COM1_BASE && port < COM1_BASE + 8)
+		else if (port >= COM1_BASE && port < COM1_BASE + UART_NR_PORTS)
 			val = 0;
 		else
 			g->io_unhandled_reads++;
@@ -372,7 +358,7 @@ static int handle_ioio(struct vcpu *v)
 			con_putc(g, (char)val);
 		else if (port == COM1_SCR)
 			g->io_scratch = (u8)val;
-		else if (!(port > COM1_BASE && port < COM1_BASE + 8))
+		else if (!(port > COM1_BASE && port < COM1_BASE + UART_NR_PORTS))
 			g->io_dropped++;
 	}
 	advance_rip(v, vm->control.exitinfo2);	/* the next RIP, always given for IOIO */
@@ -396,7 +382,7 @@ static bool msr_read_allowed(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_SYSENTER_EIP:   *val = s->sysenter_eip; return true;
 	case MSR_PAT:            *val = s->g_pat; return true;
 	case 0x10:               *val = rdtsc() + v->vmcb->control.tsc_offset; return true;
-	case MSR_APIC_BASE:      *val = 0xfee00900ULL; return true;
+	case MSR_APIC_BASE:      *val = LAPIC_DEFAULT_BASE | APIC_BASE_EN | APIC_BASE_BSP; return true;
 	default:                 return false;
 	}
 }

@@ -3,7 +3,7 @@
  * Called by the exit dispatcher's logs and by vmcb_dump().  Names match the
  * SVM_EXIT_* constants without the prefix.  Pure file.
  */
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "svm/exitcodes.h"
 
 /* Sixteen consecutive codes named PRE<n>POST. */

@@ -8,7 +8,7 @@
 #ifndef SVMHV_SVM_EXITCODES_H
 #define SVMHV_SVM_EXITCODES_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* 0x000-0x01f: MOV from/to CR0-15 */
 #define SVM_EXIT_READ_CR(n)	(0x000 + (n))

@@ -11,7 +11,7 @@
 #ifndef SVMHV_SVM_FEATURES_H
 #define SVMHV_SVM_FEATURES_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "svm/vmcb.h"
 
 /* true = svmhv uses the feature.  The last three stay false even when the

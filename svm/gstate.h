@@ -3,7 +3,7 @@
  * owns one copy; svm/gstate.c moves it in and out of the CPU. */
 #ifndef SVMHV_GSTATE_H
 #define SVMHV_GSTATE_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct vcpu;
 struct svm_cpu;

@@ -9,7 +9,8 @@
 #include "kernel/ktest.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 #include "kernel/xstate.h"
 #include "drivers/timer.h"
 

@@ -12,13 +12,13 @@
  * General registers, the stack pointer included, start at zero.  Every
  * vCPU starts with the same state; HC_INFO tells them apart. */
 #include "svm/svm.h"
-#include "kernel/boot.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/mb2.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 #include "mm/kmem.h"
 #include "mm/vmm.h"
 #include "drivers/timer.h"
@@ -338,11 +338,11 @@ void guest_report(struct guest *g)
 			guest_met_expectation(g) ? "as expected" : "NOT as expected");
 }
 
-u32 guests_create_from_modules(struct guest **gs, u32 max)
+u32 guests_create_from_modules(const struct mb2_module *mods, u32 nmods, struct guest **gs, u32 max)
 {
 	u32 n = 0;
-	for (u32 i = 0; i < boot_info.module_count && n < max; i++) {
-		const struct mb2_module *m = &boot_info.modules[i];
+	for (u32 i = 0; i < nmods && n < max; i++) {
+		const struct mb2_module *m = &mods[i];
 		if (!guest_cfg_is_guest(m->string)) {
 			kprintf("module %u ('%s'): not a guest (its string does not start with 'guest'); "
 				"ignored\n", i, m->string);

@@ -7,7 +7,8 @@
 #include "svm/guest_cfg.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/string.h"
+#include "hw/elf.h"
 
 /* ---------------------------------------------------------------------
  * Module strings
@@ -296,51 +297,8 @@ int guest_cfg_set_mode(struct guest_cfg *cfg, enum guest_image_kind kind)
 }
 
 /* ---------------------------------------------------------------------
- * Images (ELF layout: System V ABI, "Object Files"; x86 machine numbers
- * EM_386 = 3 and EM_X86_64 = 62)
+ * Images (the ELF layout is hw/elf.h)
  * --------------------------------------------------------------------- */
-
-#define EI_NIDENT	16
-#define EI_CLASS	4
-#define EI_DATA		5
-#define EI_VERSION	6
-#define ELFCLASS32	1
-#define ELFCLASS64	2
-#define ELFDATA2LSB	1
-#define EV_CURRENT	1
-#define ET_EXEC		2
-#define EM_386		3
-#define EM_X86_64	62
-#define PT_LOAD		1
-#define PT_DYNAMIC	2
-#define PT_INTERP	3
-#define PF_X		1
-
-struct elf32_ehdr {
-	u8 e_ident[EI_NIDENT];
-	u16 e_type, e_machine;
-	u32 e_version, e_entry, e_phoff, e_shoff, e_flags;
-	u16 e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
-};
-struct elf64_ehdr {
-	u8 e_ident[EI_NIDENT];
-	u16 e_type, e_machine;
-	u32 e_version;
-	u64 e_entry, e_phoff, e_shoff;
-	u32 e_flags;
-	u16 e_ehsize, e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx;
-};
-struct elf32_phdr {
-	u32 p_type, p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_flags, p_align;
-};
-struct elf64_phdr {
-	u32 p_type, p_flags;
-	u64 p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
-};
-_Static_assert(sizeof(struct elf32_ehdr) == 52, "ELF32 header is 52 bytes");
-_Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF64 header is 64 bytes");
-_Static_assert(sizeof(struct elf32_phdr) == 32, "ELF32 program header is 32 bytes");
-_Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header is 56 bytes");
 
 /* Both classes widened to one shape. */
 struct elf_info {

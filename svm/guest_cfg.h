@@ -13,7 +13,7 @@
 #ifndef SVMHV_SVM_GUEST_CFG_H
 #define SVMHV_SVM_GUEST_CFG_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 #define GUEST_NAME_SIZE		32	/* NUL included */
 #define GUEST_MEM_DEFAULT_MIB	16

@@ -31,8 +31,9 @@
 #include "kernel/options.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "lib/printf.h"
 #include "kernel/panic.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "sched/task_check.h"
 
 int hoststate_policy = HOSTSAVE_CACHED;

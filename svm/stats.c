@@ -4,6 +4,7 @@
  * next VMRUN. */
 #include "svm/svm.h"
 #include "kernel/printk.h"
+#include "lib/printf.h"
 #include "drivers/timer.h"
 
 static void fmt_us(char *buf, size_t n, u64 cycles)

@@ -7,7 +7,7 @@
  * exit code) and svm/hoststate.c; guest set-up in svm/guest.c. */
 #ifndef SVMHV_SVM_H
 #define SVMHV_SVM_H
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "kernel/spinlock.h"
 #include "svm/vmcb.h"
 #include "svm/exitcodes.h"
@@ -233,7 +233,6 @@ extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
 int svm_handle_exit(struct vcpu *v);	/* 0 = resume, else the guest stops */
 u32 svm_exit_index(u64 code);
 int guest_read(struct guest *g, u64 gpa, void *buf, size_t len);
-int guest_write(struct guest *g, u64 gpa, const void *buf, size_t len);
 void guest_console_flush(struct guest *g);
 
 /* svm/guest.c */
@@ -244,9 +243,11 @@ void guest_destroy(struct guest *g);
 void guest_report(struct guest *g);
 const char *guest_stop_name(u32 reason);
 bool guest_met_expectation(const struct guest *g);
-/* Guests from the boot modules: created (bad ones reported and skipped),
- * then all started together, waited for, and reported with statistics. */
-u32 guests_create_from_modules(struct guest **gs, u32 max);
+/* Guests from the boot modules the caller hands in (kernel/boot.c, from
+ * the loader's list): created (bad ones reported and skipped), then all
+ * started together, waited for, and reported with statistics. */
+struct mb2_module;
+u32 guests_create_from_modules(const struct mb2_module *mods, u32 nmods, struct guest **gs, u32 max);
 void guests_run_all(struct guest **gs, u32 n);
 
 /* svm/stats.c */

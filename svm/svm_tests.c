@@ -12,16 +12,18 @@
  *   hostfault - one negative control per field VMLOAD restores: a short
  *               stress with that field corrupted must be caught and named. */
 #include "svm/svm.h"
+#include "kernel/boot.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/ktest.h"
-#include "kernel/rand.h"
+#include "lib/rand.h"
 #include "kernel/mb2.h"
 #include "kernel/options.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "lib/printf.h"
 #include "kernel/smp.h"
-#include "kernel/string.h"
+#include "lib/string.h"
 #include "sched/task_check.h"
 #include "mm/vmm.h"
 #include "drivers/timer.h"
@@ -204,7 +206,8 @@ static void report_guest_cases(struct ktest_dyn *d, struct guest *g)
 static void run_guest_modules(struct ktest_dyn *d)
 {
 	struct guest *gs[MB2_MAX_MODULES];
-	u32 n = guests_create_from_modules(gs, MB2_MAX_MODULES);
+	u32 n = guests_create_from_modules(boot_info.modules, boot_info.module_count,
+					   gs, MB2_MAX_MODULES);
 	if (!n) {
 		ktest_dyn_plan(d, 1);
 		ktest_dyn_result(d, "guest modules", KTEST_SKIPPED, "no guest modules were loaded");

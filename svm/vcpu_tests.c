@@ -10,7 +10,8 @@
 #include "kernel/cpu.h"
 #include "kernel/ktest.h"
 #include "kernel/printk.h"
-#include "kernel/string.h"
+#include "lib/printf.h"
+#include "lib/string.h"
 #include "drivers/timer.h"
 
 extern const u8 guest_img_k_irq[], guest_img_k_irq_end[];

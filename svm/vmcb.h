@@ -13,7 +13,7 @@
 #ifndef SVMHV_SVM_VMCB_H
 #define SVMHV_SVM_VMCB_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 /* ------------------------------------------------------------------------
  * Control area: VMCB offsets 0x000-0x3ff (APM vol. 2, table B-1).

@@ -34,7 +34,7 @@
 #ifndef SVMHV_SVM_VMCB_CLEAN_H
 #define SVMHV_SVM_VMCB_CLEAN_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "svm/vmcb.h"
 
 /* last_cpu of a VMCB that has not run yet (or must be treated so). */

@@ -4,7 +4,7 @@
  * failed VMRUN) so the log shows the guest state by name, not a hex blob.
  * Pure file: only kprintf.
  */
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "kernel/printk.h"
 #include "svm/exitcodes.h"
 #include "svm/vmcb.h"

@@ -2,7 +2,10 @@
 """tools/build_guest.py - assemble one test guest (tests/guests/*.asm) into
 the image svmhv loads as a multiboot2 module.
 
-Called by the Makefile as `build_guest.py SRC OUT` for every guest source.
+Called by the Makefile as `build_guest.py [-I DIR]... SRC OUT` for every
+guest source; each -I DIR is searched by %include after the source's own
+directory (the Makefile passes build/gen, where svmhv_hypercall.inc is
+generated from hw/svmhv_hypercall.h).
 The source names its mode in a header comment within its first lines:
 
     ; svmhv-guest: mode=real|prot|long [other key=value ...]
@@ -94,10 +97,15 @@ def run(cmd: list[str]) -> None:
         raise BuildError(f"{tool} failed (status {proc.returncode}): {' '.join(cmd)}")
 
 
+INCLUDE_DIRS: list[str] = []   # from -I, after the source's directory
+
+
 def nasm(src: str, fmt: str, out: str) -> None:
     # -I: the directory of the source, so `%include "svmhv.inc"` works from anywhere.
-    inc = os.path.dirname(os.path.abspath(src)) + os.sep
-    run([os.environ.get("NASM", "nasm"), "-Werror", "-f", fmt, "-I", inc, "-o", out, src])
+    incs = [os.path.dirname(os.path.abspath(src)) + os.sep]
+    incs += [os.path.abspath(d) + os.sep for d in INCLUDE_DIRS]
+    flags = [f for d in incs for f in ("-I", d)]
+    run([os.environ.get("NASM", "nasm"), "-Werror", "-f", fmt, *flags, "-o", out, src])
 
 
 def check_elf(path: str, elf_class: int, machine: int) -> None:
@@ -181,10 +189,14 @@ def build(src: str, out: str) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3:
-        sys.stderr.write("usage: build_guest.py SRC.asm OUT\n")
+    args = argv[1:]
+    while len(args) >= 2 and args[0] == "-I":
+        INCLUDE_DIRS.append(args[1])
+        args = args[2:]
+    if len(args) != 2:
+        sys.stderr.write("usage: build_guest.py [-I DIR]... SRC.asm OUT\n")
         return 2
-    src, out = argv[1], argv[2]
+    src, out = args
     try:
         build(src, out)
     except BuildError as e:

@@ -29,11 +29,7 @@
 bits 64
 default rel
 
-HC_NOP      equ 0
-HC_EXIT     equ 2
-HC_INFO     equ 4
-HC_TIMER    equ 5
-HC_YIELD    equ 6
+%include "svmhv_hypercall.inc"	; HC_* from hw/svmhv_hypercall.h
 
 MBOX        equ 0x80000     ; BENCH_MAILBOX_GPA
 MB_MAGIC    equ 0x00

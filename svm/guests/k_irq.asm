@@ -8,9 +8,7 @@
 bits 16
 org 0x7c00
 
-HC_NOP    equ 0
-HC_EXIT   equ 2
-HC_TIMER  equ 5
+%include "svmhv_hypercall.inc"	; HC_* from hw/svmhv_hypercall.h
 TIMER_VEC equ 0x30
 ITERS     equ 10000
 

@@ -8,6 +8,7 @@
 ; SYSENTER_CS/ESP/EIP by WRMSR (TR and LDTR come from the test, in the
 ; VMCB: real mode cannot load them).  KernelGsBase and FS base then change
 ; every 64th round.
+%include "svmhv_hypercall.inc"	; HC_* from hw/svmhv_hypercall.h
 bits 16
 org 0x7c00
 	xor ax, ax
@@ -33,7 +34,7 @@ org 0x7c00
 .msrs_done:
 	xor esi, esi
 .loop:
-	mov eax, 0			; HC_NOP
+	mov eax, HC_NOP
 	vmmcall
 	inc esi
 	test si, 0x3f
@@ -45,14 +46,14 @@ org 0x7c00
 	mov ecx, 0xc0000100		; FS base: 0x7e57_1000_0000 + round
 	or eax, 0x10000000
 	wrmsr
-	mov eax, 5			; HC_TIMER: 20 us, vector 0x30
+	mov eax, HC_TIMER		; 20 us, vector 0x30
 	mov ebx, 20
 	mov ecx, 0x30
 	vmmcall
 	sti
 	hlt
 	cli
-	mov eax, 6			; HC_YIELD
+	mov eax, HC_YIELD
 	vmmcall
 	jmp .loop
 isr:

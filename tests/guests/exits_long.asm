@@ -130,10 +130,10 @@ _start:
   add rdi, PAGE_2M
   jmp .straddle
 .straddle_done:
-  mov eax, TR_PASS
+  mov eax, HC_TR_PASS
   cmp rbx, 2
   jae .enough
-  mov eax, TR_FAIL
+  mov eax, HC_TR_FAIL
 .enough:
   REPORT rax, "at least two 2 mib boundaries tested", rbx
   CHECK_EQ r9, 0, "qwords straddling 2 mib boundaries"

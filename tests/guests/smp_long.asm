@@ -90,10 +90,10 @@ _start:
   dec ebp
   jnz .wait
 .all_here:
-  mov eax, TR_PASS          ; any n >= 2 works; the suite runs vcpus=2
+  mov eax, HC_TR_PASS          ; any n >= 2 works; the suite runs vcpus=2
   cmp r14, 2
   jae .several
-  mov eax, TR_FAIL
+  mov eax, HC_TR_FAIL
 .several:
   REPORT rax, "hc_info at least two vcpus", r14
   CHECK_EQ [arrived], r14, "every vcpu arrived (lock xadd)"

@@ -1,5 +1,6 @@
 /* tests/host/host_support.c - what the kernel's pure-logic files expect
- * from the kernel (logging), provided on the host.  Every message is
+ * from the kernel (kvprintf, under kernel/log.c and lib/printf.c which the
+ * host tests link as they are), provided on the host.  Every message is
  * printed and also kept in host_log so tests can check that bad input got
  * a clear message. */
 #include <stdio.h>
@@ -7,7 +8,12 @@
 #include "kernel/printk.h"
 #include "tests/host/host_support.h"
 
-int log_level_max = LOG_DEBUG;
+/* Every level: a test may look for a debug message.  Before main(), as
+ * kernel/log.c's own default is the kernel's. */
+__attribute__((constructor)) static void host_log_everything(void)
+{
+	log_level_max = LOG_DEBUG;
+}
 char host_log[HOST_LOG_SIZE];
 size_t host_log_len;
 
@@ -35,39 +41,5 @@ int kvprintf(const char *fmt, va_list ap)
 	}
 	if (getenv_verbose())
 		vfprintf(stderr, fmt, ap);
-	return n;
-}
-
-int kprintf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = kvprintf(fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-int klog(int level, const char *fmt, ...)
-{
-	if (level > log_level_max)
-		return 0;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = kvprintf(fmt, ap);
-	va_end(ap);
-	return n;
-}
-
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	return vsnprintf(buf, size, fmt, ap);
-}
-
-int ksnprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
 	return n;
 }

@@ -10,7 +10,7 @@
 #include "tests/host/host_support.h"
 #include <stdio.h>
 #include <string.h>
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "svm/guest_cfg.h"
 
 #define MiB (1024ULL * 1024)

@@ -8,7 +8,7 @@
 #include "tests/host/host_support.h"
 #include <stdio.h>
 #include <string.h>
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "mm/npt.h"
 
 #define KiB 1024ULL

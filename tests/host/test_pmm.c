@@ -5,7 +5,7 @@
 #include "tests/host/host_support.h"
 #include <stdio.h>
 #include <string.h>
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "mm/pmm.h"
 
 #define MiB (1024ULL * 1024)

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "kernel/cpuinfo.h"
 #include "svm/exitcodes.h"
 #include "svm/features.h"

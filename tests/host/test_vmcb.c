@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "svm/exitcodes.h"
 #include "svm/vmcb.h"
 

@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "kernel/types.h"
+#include "lib/types.h"
 #include "svm/vmcb.h"
 #include "svm/vmcb_clean.h"
 

@@ -1,4 +1,4 @@
-/* sched/sched_bench.c - what a task switch costs, and whether it stays the
+/* bench/sched_switch.c - what a task switch costs, and whether it stays the
  * same as the run queue grows (the O(1) claim of sched/runqueue.c).
  * Called by svm/bench.c (bench=quick|full, test=bench) after the world-
  * switch rounds.
@@ -20,11 +20,13 @@
  * N = 2, so what changes with N is only the scheduler's own work on a
  * longer queue - the O(1) claim, and the ratio held to 20%. */
 #include "sched/sched.h"
-#include "svm/bench.h"
+#include "bench/result.h"
 #include "kernel/cpu.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
+#include "lib/printf.h"
 #include "drivers/timer.h"
+#include "lib/muldiv.h"
 #include "mm/kmem.h"
 
 static const u32 task_counts[] = { 2, 64, 1024 };
@@ -127,8 +129,8 @@ static void switch_cost_shape(const struct bench_plan *p, u32 cpu, bool queue)
 		if (!n)
 			continue;
 		bench_result_round(r, run.samples, n);
-		struct bench_stats st;
-		bench_stats_compute(run.samples, n, &st);	/* sorts our copy */
+		struct stats st;
+		stats_compute(run.samples, n, &st);	/* sorts our copy */
 		lo = MIN(lo, st.median);
 		hi = MAX(hi, st.median);
 		kprintf("bench: %6u %9lu %9lu %9lu %9lu %9lu\n", task_counts[i], st.median, st.min,
@@ -145,7 +147,7 @@ static void switch_cost_shape(const struct bench_plan *p, u32 cpu, bool queue)
 		ratio <= 120 ? "within" : "NOT within");
 }
 
-void sched_bench_switch_cost(const struct bench_plan *p)
+void bench_switch_cost(const struct bench_plan *p)
 {
 	u32 cpu = ncpus_online > 1 ? ncpus_online - 1 : 0;
 	run.samples = kmalloc(p->samples * sizeof(u64));

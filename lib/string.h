@@ -1,9 +1,9 @@
-/* kernel/string.h - the C library string functions the kernel implements
- * (lib in kernel/string.c).  Host tests get the same names from libc. */
+/* lib/string.h - the C library string functions the kernel implements
+ * (in lib/string.c).  Host tests get the same names from libc. */
 #ifndef SVMHV_STRING_H
 #define SVMHV_STRING_H
 
-#include "kernel/types.h"
+#include "lib/types.h"
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);

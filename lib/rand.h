@@ -1,8 +1,8 @@
-/* kernel/rand.h - a small xorshift generator for randomized tests and
+/* lib/rand.h - a small xorshift generator for randomized tests and
  * benchmarks: fast, reproducible from seed=, not for anything secret. */
 #ifndef SVMHV_RAND_H
 #define SVMHV_RAND_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 static inline u64 rnd(u64 *state)
 {

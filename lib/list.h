@@ -1,7 +1,7 @@
-/* kernel/list.h - intrusive doubly-linked circular lists. */
+/* lib/list.h - intrusive doubly-linked circular lists. */
 #ifndef SVMHV_LIST_H
 #define SVMHV_LIST_H
-#include "kernel/types.h"
+#include "lib/types.h"
 
 struct list_node {
 	struct list_node *next, *prev;

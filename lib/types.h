@@ -1,4 +1,4 @@
-/* kernel/types.h - fixed-width types and small helpers shared by the kernel
+/* lib/types.h - fixed-width types and small helpers shared by the kernel
  * and by the pure-logic files that the host unit tests also compile. */
 #ifndef SVMHV_TYPES_H
 #define SVMHV_TYPES_H

@@ -1,6 +1,6 @@
-/* kernel/string.c - the few C library string functions the kernel uses.
+/* lib/string.c - the few C library string functions the kernel uses.
  * GCC may also emit calls to memcpy/memset/memmove/memcmp itself. */
-#include "kernel/string.h"
+#include "lib/string.h"
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
