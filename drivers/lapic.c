@@ -247,6 +247,10 @@ void lapic_timer_oneshot_ns(u64 ns)
 	this_cpu()->timer_hz = 0;
 }
 
+/* The shortest period lapic_timer_at_tsc() programs without TSC-deadline
+ * mode: a time already due is 2 us away. */
+#define LAPIC_TIMER_MIN_NS	2000
+
 bool lapic_timer_tsc_deadline(void)
 {
 	return cpu_info.has_tsc_deadline;
@@ -265,13 +269,15 @@ void lapic_timer_at_tsc(u64 tsc)
 	}
 	u64 now = rdtsc();
 	u64 ns = tsc > now ? tsc_to_ns(tsc - now) : 0;
-	u64 count = MAX(mul_div_u64(ns, lapic_timer_hz, NSEC_PER_SEC), 1);
-	/* Periodic, not one-shot, although every caller re-arms it at each
-	 * interrupt: if an expiry goes missing the count runs out again and
-	 * fires once more, instead of leaving the CPU halted for good.  (Seen
-	 * under QEMU 7.2 TCG: a halted CPU, IF=1, the timer's vector pending in
-	 * IRR, never woken by a one-shot expiry.)  The divider stays at 16 from
-	 * lapic_timer_periodic(), which every CPU runs when it enters the
+	u64 count = MAX(mul_div_u64(MAX(ns, LAPIC_TIMER_MIN_NS), lapic_timer_hz, NSEC_PER_SEC), 1);
+	/* Periodic, although every caller re-arms it at each interrupt, so it
+	 * behaves as a one-shot: if an expiry goes missing, the count runs out
+	 * again and fires once more instead of leaving the CPU halted for good.
+	 * Seen under QEMU 7.2 TCG: a CPU halted in the idle loop, IF=1, GIF=1,
+	 * the timer's vector pending in IRR, never woken by a one-shot expiry.
+	 * The floor on the period keeps a due time from becoming a storm of
+	 * interrupts while the CPU cannot take them.  The divider stays at 16
+	 * from lapic_timer_periodic(), which every CPU runs when it enters the
 	 * scheduler. */
 	lapic_write(LAPIC_LVT_TIMER, VEC_LAPIC_TIMER | LVT_TIMER_PERIODIC);
 	lapic_write(LAPIC_TIMER_INIT, (u32)MIN(count, 0xffffffffULL));

@@ -96,6 +96,43 @@ static inline void advance_rip(struct vcpu *v, u64 rip)
 
 /* Moves RIP past the intercepted instruction: NRIP when the CPU saves it,
  * else by decoding the instruction (QEMU's TCG has no NRIP save). */
+/* The plain encoding of the instruction an exit intercepted, when it has
+ * exactly one: with those bytes at RIP the length is known without the
+ * decoder.  A prefixed or otherwise unusual form falls back to decoding. */
+static unsigned int plain_encoding(const struct vmcb *vm, const u8 **op)
+{
+	static const u8 vmmcall[] = { 0x0f, 0x01, 0xd9 }, cpuid[] = { 0x0f, 0xa2 },
+			rdmsr[] = { 0x0f, 0x32 }, wrmsr[] = { 0x0f, 0x30 }, hlt[] = { 0xf4 };
+	switch (vm->control.exitcode) {
+	case SVM_EXIT_VMMCALL: *op = vmmcall; return sizeof(vmmcall);
+	case SVM_EXIT_CPUID:   *op = cpuid; return sizeof(cpuid);
+	case SVM_EXIT_MSR:     *op = (vm->control.exitinfo1 & 1) ? wrmsr : rdmsr; return 2;
+	case SVM_EXIT_HLT:     *op = hlt; return sizeof(hlt);
+	default:               return 0;
+	}
+}
+
+/* Whether the `n` bytes at CS:RIP are `op`: one guest page walk, a direct
+ * read of guest RAM; false when they straddle a page or are not RAM. */
+static bool plain_at_rip(struct vcpu *v, const u8 *op, unsigned int n)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	u64 lin = s->rip;
+	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & VMCB_ATTR_L))
+		lin = (lin + s->cs.base) & 0xffffffffULL;
+	if ((lin & 0xfff) + n > 0x1000)
+		return false;
+	u64 gpa = lin;
+	if ((s->cr0 & CR0_PG) &&
+	    guest_walk(s->cr0, s->cr4, s->efer, s->cr3, lin, read_phys_cb, v->guest, &gpa))
+		return false;
+	struct guest *g = v->guest;
+	return gpa < g->ram_size && n <= g->ram_size - gpa && !memcmp(g->ram + gpa, op, n);
+}
+
+/* Moves RIP past the intercepted instruction: NRIP when the CPU saves it,
+ * else its plain length when its plain bytes are at RIP, else by decoding
+ * it (QEMU's TCG has no NRIP save). */
 static int skip_insn(struct vcpu *v)
 {
 	struct vmcb *vm = v->vmcb;
@@ -103,17 +140,23 @@ static int skip_insn(struct vcpu *v)
 		advance_rip(v, vm->control.nrip);
 		return 0;
 	}
-	struct insn in;
-	int r = decode_at_rip(v, &in);
-	if (r) {
-		guest_request_stop(v->guest, STOP_ERROR, "cannot decode the instruction at RIP %#lx (%d)",
-				   vm->save.rip, r);
-		return r;
+	const u8 *op;
+	unsigned int len = plain_encoding(vm, &op);
+	if (!len || !plain_at_rip(v, op, len)) {
+		struct insn in;
+		int r = decode_at_rip(v, &in);
+		if (r) {
+			guest_request_stop(v->guest, STOP_ERROR, "cannot decode the instruction at RIP %#lx (%d)",
+					   vm->save.rip, r);
+			return r;
+		}
+		len = in.len;
 	}
-	u64 rip = vm->save.rip + in.len;
-	if (cs_mode_bits(&vm->save) == 16)
+	u64 rip = vm->save.rip + len;
+	unsigned int bits = cs_mode_bits(&vm->save);
+	if (bits == 16)
 		rip &= 0xffff;
-	else if (cs_mode_bits(&vm->save) == 32)
+	else if (bits == 32)
 		rip &= 0xffffffffULL;
 	advance_rip(v, rip);
 	return 0;

@@ -140,6 +140,7 @@ static void stepping_over_an_instruction_ends_the_shadow(struct ktest *t)
 		{ "RDMSR", SVM_EXIT_MSR, { 0x0f, 0x32 }, 2 },
 		{ "VMMCALL", SVM_EXIT_VMMCALL, { 0x0f, 0x01, 0xd9 }, 3 },
 		{ "IN", SVM_EXIT_IOIO, { 0xec }, 1 },
+		{ "CPUID with a prefix (decoded)", SVM_EXIT_CPUID, { 0x3e, 0x0f, 0xa2 }, 3 },
 	};
 	struct guest *g = irq_guest(1000);
 	KT_EXPECT(t, g != NULL, "a guest");
