@@ -245,7 +245,11 @@ extern const char tramp_stack[], tramp_entry[];
 
 #define INIT_DELAY_NS		(10 * NSEC_PER_MSEC)
 #define SIPI_DELAY_NS		(200 * NSEC_PER_USEC)
-#define AP_TIMEOUT_NS		(100 * NSEC_PER_MSEC)
+/* A real AP answers within microseconds; an emulated one answers when the
+ * host first runs its thread, which on a loaded host running several
+ * 4-CPU QEMUs took more than 100 ms (an AP left out).  Linux gives an AP
+ * 10 s; 2 s costs nothing when every AP answers. */
+#define AP_TIMEOUT_NS		(2000 * NSEC_PER_MSEC)
 
 static paddr_t tramp_pa;
 static u8 *tramp_va;
