@@ -4,6 +4,8 @@
  * the way kvm-unit-tests reads it (docs/kvm-unit-tests.md, "Multiboot
  * info read"). */
 #include "tests/host/host_support.h"
+#include <dirent.h>
+#include <stdio.h>
 #include <string.h>
 #include "vmm/loader/mb1.h"
 
@@ -533,6 +535,62 @@ static void test_random_corruption(void **state)
 	free(ram);
 }
 
+/* The real thing, when `make kut` has built it: every kvm-unit-tests
+ * .flat is accepted as an ELF32 image with header flags 0 and loads.
+ * KUT_FLAT_DIR overrides where to look; absent, the test is skipped. */
+static void test_real_kut_images(void **state)
+{
+	const char *dir = getenv("KUT_FLAT_DIR");
+	struct dirent *de;
+	unsigned int n = 0;
+	DIR *d;
+
+	if (!dir)
+		dir = "build/kvm-unit-tests/x86";
+	d = opendir(dir);
+	if (!d)
+		skip();
+	while ((de = readdir(d)) != NULL) {
+		size_t nl = strlen(de->d_name);
+		char path[512];
+		FILE *f;
+		u8 *file, *ram;
+		long flen;
+
+		if (nl < 6 || strcmp(de->d_name + nl - 5, ".flat") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		f = fopen(path, "rb");
+		assert_non_null(f);
+		fseek(f, 0, SEEK_END);
+		flen = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		file = malloc((size_t)flen);
+		assert_non_null(file);
+		assert_int_equal(fread(file, 1, (size_t)flen, f), (size_t)flen);
+		fclose(f);
+
+		if (mb1_parse(file, (size_t)flen, 1ULL << 30, &im, why, sizeof(why)) != 0)
+			fail_msg("%s: %s", de->d_name, why);
+		assert_int_equal(im.flags, 0);
+		assert_false(im.aout);
+		/* Linked at 4 MiB (realmode.flat: 32 KiB). */
+		assert_true(im.image_start < im.image_end);
+		assert_int_equal(im.entry, get32(file + 24));	/* e_entry: vaddr == paddr */
+		ram = malloc(im.image_end);
+		assert_non_null(ram);
+		assert_int_equal(mb1_load(file, (size_t)flen, &im, ram, im.image_end), 0);
+		free(ram);
+		free(file);
+		n++;
+	}
+	closedir(d);
+	if (n == 0)
+		skip();
+	if (getenv_verbose())
+		printf("checked %u kvm-unit-tests images in %s\n", n, dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -549,6 +607,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_info_mem_upper_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_info_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_corruption, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_real_kut_images, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("mb1", tests, NULL, NULL);
