@@ -271,6 +271,22 @@ static void test_loopback(void **state)
 	assert_int_equal(snk.len, 1);
 }
 
+static void test_rx_room(void **state)
+{
+	/* 16450 mode: one byte of room; the glue waits instead of overrunning. */
+	assert_int_equal(uart_core_rx_room(&u), 1);
+	push("a");
+	assert_int_equal(uart_core_rx_room(&u), 0);
+	rd(UART_DATA);
+	wr(UART_FCR, UART_FCR_ENABLE);
+	assert_int_equal(uart_core_rx_room(&u), UART_FIFO_SIZE);
+	push("abc");
+	assert_int_equal(uart_core_rx_room(&u), UART_FIFO_SIZE - 3);
+	wr(UART_MCR, UART_MCR_LOOP);
+	assert_int_equal(uart_core_rx_room(&u), 0);	/* input disconnected */
+	assert_int_equal(u.rx_overruns, 0);
+}
+
 static void test_reset_keeps_sink(void **state)
 {
 	wr(UART_LCR, UART_LCR_8BIT);
@@ -303,6 +319,7 @@ static void test_kut_init_sequence(void **state)
 	wr(UART_LCR, lcr | UART_LCR_DLAB);
 	wr(UART_DLL, 0x01);
 	wr(UART_DLM, 0x00);
+	lcr = rd(UART_LCR);
 	wr(UART_LCR, lcr & (u8)~UART_LCR_DLAB);
 	wr(UART_IER, 0x00);
 	wr(UART_LCR, 0x03);
@@ -338,6 +355,7 @@ int main(void)
 		cmocka_unit_test_setup(test_thre_rearm_rule, setup),
 		cmocka_unit_test_setup(test_irq_gated_by_out2, setup),
 		cmocka_unit_test_setup(test_loopback, setup),
+		cmocka_unit_test_setup(test_rx_room, setup),
 		cmocka_unit_test_setup(test_reset_keeps_sink, setup),
 		cmocka_unit_test_setup(test_kut_init_sequence, setup),
 	};

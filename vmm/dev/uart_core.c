@@ -176,6 +176,13 @@ size_t uart_core_rx_push(struct uart_core *u, const u8 *buf, size_t n)
 	return stored;
 }
 
+size_t uart_core_rx_room(const struct uart_core *u)
+{
+	if (u->mcr & UART_MCR_LOOP)
+		return 0;
+	return (size_t)(uart_fifo_cap(u) - u->rx.count);
+}
+
 /* ---- interrupts ---- */
 
 /* The highest-priority enabled source, as IIR bits 3:0 (datasheet table

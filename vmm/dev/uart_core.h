@@ -58,6 +58,11 @@ void uart_core_write(struct uart_core *u, unsigned int reg, u8 val);
  * fit is lost and sets LSR.OE.  Returns how many were stored. */
 size_t uart_core_rx_push(struct uart_core *u, const u8 *buf, size_t n);
 
+/* How many bytes uart_core_rx_push would store now without an overrun
+ * (0 in loopback): a glue that holds input back until there is room
+ * gives the guest flow control instead of lost bytes. */
+size_t uart_core_rx_room(const struct uart_core *u);
+
 /* Offers the queued TX bytes to the sink again, oldest first, until it
  * refuses one.  Returns how many it took. */
 size_t uart_core_tx_kick(struct uart_core *u);
