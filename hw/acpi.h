@@ -132,6 +132,7 @@ struct acpi_madt_iso {
 	/* 0x04 */ u32 gsi;
 	/* 0x08 */ u16 flags;		/* MPS INTI polarity and trigger */
 #define MPS_POLARITY_MASK	0x3
+#define MPS_POLARITY_HIGH	0x1
 #define MPS_POLARITY_LOW	0x3
 #define MPS_TRIGGER_MASK	0xc
 #define MPS_TRIGGER_LEVEL	0xc
@@ -172,8 +173,10 @@ struct acpi_madt_x2apic_nmi {
 } __packed;
 _Static_assert(sizeof(struct acpi_madt_x2apic_nmi) == 12, "MADT type 0xa size");
 
-/* FADT, up to X_PM_TMR_BLK, the last field svmhv reads.  Older tables are
- * shorter: check header.length before touching a field (ACPI_HAS_FIELD). */
+/* FADT, all of it as of ACPI 6.5 (table 5.9).  svmhv's parser reads up to
+ * X_PM_TMR_BLK; the guest tables (vmm/dev/acpi_build.c) fill it all.
+ * Older tables are shorter: check header.length before touching a field
+ * (ACPI_HAS_FIELD). */
 struct acpi_fadt {
 	/* 0x00 */ struct acpi_sdt_header header;
 	/* 0x24 */ u32 firmware_ctrl;
@@ -211,10 +214,19 @@ struct acpi_fadt {
 	/* 0x6a */ u8 day_alrm;
 	/* 0x6b */ u8 mon_alrm;
 	/* 0x6c */ u8 century;
-	/* 0x6d */ u16 iapc_boot_arch;
+	/* 0x6d */ u16 iapc_boot_arch;		/* table 5.11: */
+#define ACPI_IAPC_LEGACY_DEVICES	BIT(0)	/* ISA devices the OS must find by ACPI */
+#define ACPI_IAPC_8042			BIT(1)	/* a keyboard controller at 0x60/0x64 */
+#define ACPI_IAPC_VGA_NOT_PRESENT	BIT(2)
+#define ACPI_IAPC_MSI_NOT_SUPPORTED	BIT(3)
+#define ACPI_IAPC_CMOS_RTC_NOT_PRESENT	BIT(5)
 	/* 0x6f */ u8 reserved_0x6f;
 	/* 0x70 */ u32 flags;
+#define ACPI_FADT_WBINVD		BIT(0)	/* WBINVD flushes all caches */
+#define ACPI_FADT_PWR_BUTTON		BIT(4)	/* 1: no fixed-feature power button */
+#define ACPI_FADT_SLP_BUTTON		BIT(5)	/* 1: no fixed-feature sleep button */
 #define ACPI_FADT_TMR_VAL_EXT		BIT(8)	/* PM timer counts 32 bits, not 24 */
+#define ACPI_FADT_RESET_REG_SUP		BIT(10)	/* reset_reg/reset_value are valid */
 #define ACPI_FADT_HW_REDUCED_ACPI	BIT(20)	/* no fixed hardware, so no PM timer */
 	/* 0x74 */ struct acpi_gas reset_reg;
 	/* 0x80 */ u8 reset_value;
@@ -228,13 +240,59 @@ struct acpi_fadt {
 	/* 0xb8 */ struct acpi_gas x_pm1b_cnt_blk;
 	/* 0xc4 */ struct acpi_gas x_pm2_cnt_blk;
 	/* 0xd0 */ struct acpi_gas x_pm_tmr_blk;	/* wins over pm_tmr_blk if non-zero */
+	/* 0xdc */ struct acpi_gas x_gpe0_blk;
+	/* 0xe8 */ struct acpi_gas x_gpe1_blk;
+	/* ACPI 5.0 and later: sleep registers of a hardware-reduced platform
+	 * (4.8.3.7); SLP_TYPx in bits 4:2 and SLP_EN in bit 5 of the
+	 * control register, WAK_STS in bit 7 of the status register. */
+	/* 0xf4 */ struct acpi_gas sleep_control_reg;
+#define ACPI_SLEEP_CTL_SLP_TYP_SHIFT	2
+#define ACPI_SLEEP_CTL_SLP_TYP_MASK	0x1c
+#define ACPI_SLEEP_CTL_SLP_EN		BIT(5)
+	/* 0x100 */ struct acpi_gas sleep_status_reg;
+#define ACPI_SLEEP_STS_WAK_STS		BIT(7)
+	/* 0x10c */ u64 hypervisor_vendor_id;		/* ACPI 6.0 */
 } __packed;
 _Static_assert(offsetof(struct acpi_fadt, pm_tmr_blk) == 0x4c, "FADT PM_TMR_BLK");
 _Static_assert(offsetof(struct acpi_fadt, pm_tmr_len) == 0x5b, "FADT PM_TMR_LEN");
 _Static_assert(offsetof(struct acpi_fadt, flags) == 0x70, "FADT flags");
 _Static_assert(offsetof(struct acpi_fadt, x_firmware_ctrl) == 0x84, "FADT X_FIRMWARE_CTRL");
 _Static_assert(offsetof(struct acpi_fadt, x_pm_tmr_blk) == 0xd0, "FADT X_PM_TMR_BLK");
-_Static_assert(sizeof(struct acpi_fadt) == 0xdc, "FADT prefix size");
+_Static_assert(offsetof(struct acpi_fadt, dsdt) == 0x28, "FADT DSDT");
+_Static_assert(offsetof(struct acpi_fadt, reset_reg) == 0x74, "FADT RESET_REG");
+_Static_assert(offsetof(struct acpi_fadt, reset_value) == 0x80, "FADT RESET_VALUE");
+_Static_assert(offsetof(struct acpi_fadt, x_dsdt) == 0x8c, "FADT X_DSDT");
+_Static_assert(offsetof(struct acpi_fadt, sleep_control_reg) == 0xf4, "FADT SLEEP_CONTROL_REG");
+_Static_assert(offsetof(struct acpi_fadt, sleep_status_reg) == 0x100, "FADT SLEEP_STATUS_REG");
+_Static_assert(sizeof(struct acpi_fadt) == 276, "FADT size (ACPI 6.5, revision 6)");
+
+/* PM1 control register bits (ACPI 6.5, 4.8.3.2.1), for SLP_TYP/SLP_EN of
+ * a platform with fixed hardware. */
+#define ACPI_PM1_CNT_SCI_EN		BIT(0)
+#define ACPI_PM1_CNT_SLP_TYP_SHIFT	10
+#define ACPI_PM1_CNT_SLP_TYP_MASK	(7u << 10)
+#define ACPI_PM1_CNT_SLP_EN		BIT(13)
+
+#define ACPI_SIG_FACS	"FACS"
+#define ACPI_SIG_DSDT	"DSDT"
+
+/* FACS (ACPI 6.5, 5.2.10): in RAM, no checksum, 64-byte aligned. */
+struct acpi_facs {
+	/* 0x00 */ char signature[4];
+	/* 0x04 */ u32 length;			/* 64 or more */
+	/* 0x08 */ u32 hardware_signature;
+	/* 0x0c */ u32 firmware_waking_vector;
+	/* 0x10 */ u32 global_lock;
+	/* 0x14 */ u32 flags;
+	/* 0x18 */ u64 x_firmware_waking_vector;
+	/* 0x20 */ u8 version;			/* 2 since ACPI 4.0 */
+	/* 0x21 */ u8 reserved_0x21[3];
+	/* 0x24 */ u32 ospm_flags;
+	/* 0x28 */ u8 reserved_0x28[24];
+} __packed;
+_Static_assert(offsetof(struct acpi_facs, version) == 0x20, "FACS version");
+_Static_assert(sizeof(struct acpi_facs) == 64, "FACS size");
+#define ACPI_FACS_ALIGN	64
 
 struct acpi_hpet {
 	/* 0x00 */ struct acpi_sdt_header header;
