@@ -35,7 +35,7 @@ KNFLAGS := -f elf64 -g -F dwarf -I.
 LDFLAGS := -n -nostdlib --no-warn-rwx-segments -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
 # Every kernel source, by directory.
-KSRC_C   := $(filter-out kernel/asm-offsets.c,$(sort $(wildcard boot/*.c lib/*.c kernel/*.c mm/*.c sched/*.c svm/*.c drivers/*.c bench/*.c)))
+KSRC_C   := $(filter-out kernel/asm-offsets.c,$(sort $(wildcard boot/*.c lib/*.c kernel/*.c mm/*.c sched/*.c svm/*.c drivers/*.c bench/*.c vmm/*.c vmm/dev/*.c)))
 KSRC_ASM := $(sort $(wildcard boot/*.asm kernel/*.asm sched/*.asm svm/*.asm))
 KOBJ     := $(KSRC_C:%.c=$(B)/%.o) $(KSRC_ASM:%.asm=$(B)/%.o)
 include mk/font.mk
