@@ -579,7 +579,7 @@ static u32 reg_read(struct vlapic *l, u32 off, u64 now)
 
 	switch (off) {
 	case LAPIC_ID:		return x2 ? l->id : l->id << LAPIC_XAPIC_ID_SHIFT;
-	case LAPIC_VERSION:	return LAPIC_CORE_VERSION;
+	case LAPIC_VERSION:	return VLAPIC_CORE_VERSION;
 	case LAPIC_TPR:		return l->tpr;
 	case LAPIC_APR:		return vlapic_apr(l);
 	case LAPIC_PPR:		return vlapic_ppr(l);

@@ -16,7 +16,7 @@
 /* The version register: integrated APIC 0x14, six LVT entries (timer,
  * thermal, perf, LINT0, LINT1, error: MAXLVT = 5), no directed EOI, no AMD
  * extended register space. */
-#define LAPIC_CORE_VERSION	(0x14u | (5u << LAPIC_VERSION_MAXLVT_SHIFT))
+#define VLAPIC_CORE_VERSION	(0x14u | (5u << LAPIC_VERSION_MAXLVT_SHIFT))
 
 enum vlapic_lvt_idx {
 	LAPIC_LVT_IDX_TIMER,	/* 0x320 */
