@@ -149,6 +149,20 @@
 #define LAPIC_BCAST_XAPIC	0xffu		/* physical and logical broadcast, 8-bit destinations */
 #define LAPIC_BCAST_X2APIC	0xffffffffu	/* the same, 32-bit destinations */
 
+/* x2APIC access rules (SDM vol. 3A table "Local APIC Register Address Map
+ * Supported by x2APIC"; APM vol. 2 "x2APIC"): RDMSR/WRMSR of anything not
+ * listed raises #GP, as do writes to the read-only and reads of the
+ * write-only ones.
+ *   read/write: TPR 0x808, SVR 0x80f, ESR 0x828 (write 0 only), ICR 0x830
+ *               (64 bits), LVTs 0x832-0x837, initial count 0x838, DCR 0x83e
+ *   read-only:  ID 0x802, version 0x803, PPR 0x80a, LDR 0x80d, ISR
+ *               0x810-0x817, TMR 0x818-0x81f, IRR 0x820-0x827, current
+ *               count 0x839
+ *   write-only: EOI 0x80b (write 0 only), SELF_IPI 0x83f
+ *   absent:     APR 0x809, RRD 0x80c, DFR 0x80e, ICR_HI 0x831, and CMCI
+ *               0x82f when MAXLVT < 6
+ * Bits 63:32 of every register but the ICR are reserved (#GP if set). */
+
 /* Register offset <-> x2APIC MSR, and the rule that makes the MMIO
  * offsets 16 bytes apart. */
 #define LAPIC_X2APIC_MSR(off)	(X2APIC_MSR_BASE + (off) / 16)
