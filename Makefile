@@ -25,17 +25,18 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 #   -fno-stack-protector      no runtime to support it
 #   -fno-omit-frame-pointer   backtraces walk the RBP chain
 #   -fno-strict-aliasing      hardware structures are read through casts
+#   -fms-extensions           a backend's vCPU embeds the core's struct vcpu unnamed (svm/svm.h)
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
 	-mno-mmx -mno-sse -mno-sse2 -mno-avx -mgeneral-regs-only -fno-stack-protector \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -fcf-protection=none \
+	-fno-strict-aliasing -fms-extensions -fcf-protection=none \
 	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
 	-I. -I$(B)/gen $(EXTRA_CFLAGS)
 KNFLAGS := -f elf64 -g -F dwarf -I.
 LDFLAGS := -n -nostdlib --no-warn-rwx-segments -z max-page-size=0x1000 -z noexecstack -T linker.ld
 
 # Every kernel source, by directory.
-KSRC_C   := $(filter-out kernel/asm-offsets.c,$(sort $(wildcard boot/*.c lib/*.c kernel/*.c mm/*.c sched/*.c svm/*.c drivers/*.c bench/*.c)))
+KSRC_C   := $(filter-out kernel/asm-offsets.c,$(sort $(wildcard boot/*.c lib/*.c kernel/*.c mm/*.c sched/*.c vmm/*.c vmm/dev/*.c vmm/loader/*.c svm/*.c drivers/*.c bench/*.c)))
 KSRC_ASM := $(sort $(wildcard boot/*.asm kernel/*.asm sched/*.asm svm/*.asm))
 KOBJ     := $(KSRC_C:%.c=$(B)/%.o) $(KSRC_ASM:%.asm=$(B)/%.o)
 include mk/font.mk

@@ -1,6 +1,6 @@
 /* hw/uart16550.h - the 16550 UART's registers: what the host's COM1 driver
- * (drivers/uart.c) programs and what the guest's COM1 model (svm/exit.c
- * today, a device under vmm/dev/ next) answers.  Eight byte-wide I/O
+ * (drivers/uart.c) programs and what the guest's COM1 model
+ * (vmm/dev/uart16550.c) answers.  Eight byte-wide I/O
  * ports from the base, in the datasheet's order (NS PC16550D, "Register
  * Addresses"); DLAB (LCR bit 7) turns offsets 0 and 1 into the divisor
  * latch.  Bits of a register sit under it. */

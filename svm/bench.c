@@ -7,8 +7,8 @@
  * What runs, per round, each host-state policy in turn (A B A B ...):
  *   micro      one guest per benchmark body of svm/guests/k_bench_guest.asm,
  *              one vCPU alone on its CPU, timed by the guest itself;
- *   traced     the null hypercall driven by a copy of the run loop with TSC
- *              stamps between its steps (below), for the host breakdown;
+ *   traced     the null hypercall through the one run loop with its trace
+ *              points on (vmm/vmm.h: struct vcpu_trace), for the host breakdown;
  *   alone, turns, migrate, overcommit
  *              the scheduling scenarios (docs/benchmarking.md);
  * and once per round the floor: the null hypercall under svm_vmrun_floor.
@@ -71,10 +71,10 @@ static u32 cpu_a, cpu_b;	/* where single-vCPU guests run, and the migration's ot
 
 /* ---------------- statistics ---------------- */
 
-static void add_counters(struct bench_result *r, struct guest *g)
+static void add_counters(struct bench_result *r, struct vm *g)
 {
 	for (u32 i = 0; i < g->nvcpus; i++) {
-		const struct hs_counters *c = &g->vcpus[i]->cnt;
+		const struct hs_counters *c = &to_svm(g->vcpus[i])->cnt;
 		r->cnt.vmrun += c->vmrun;
 		r->cnt.vmsave += c->host_vmsave;
 		r->cnt.vmload += c->host_vmload;
@@ -96,14 +96,14 @@ static u64 timer_late_ns(u64 cycles)
 
 /* ---------------- guests ---------------- */
 
-static struct bench_mailbox *mailbox(struct guest *g)
+static struct bench_mailbox *mailbox(struct vm *g)
 {
 	return (struct bench_mailbox *)(void *)(g->ram + BENCH_MAILBOX_GPA);
 }
 
 /* A guest that runs benchmark body `body` on `vcpus` vCPUs allowed on
  * CPUs lo..hi, `samples` timed iterations each after `warmup`. */
-static struct guest *bench_guest(const char *name, enum bench_guest_id body, u32 vcpus, u32 lo, u32 hi,
+static struct vm *bench_guest(const char *name, enum bench_guest_id body, u32 vcpus, u32 lo, u32 hi,
 				 u32 warmup, u32 samples)
 {
 	char s[128];
@@ -117,7 +117,7 @@ static struct guest *bench_guest(const char *name, enum bench_guest_id body, u32
 		pr_err("bench: %u x %u samples do not fit the guest's RAM\n", vcpus, samples);
 		return NULL;
 	}
-	struct guest *g = guest_create(&cfg, guest_img_k_bench_guest,
+	struct vm *g = vm_create(&cfg, guest_img_k_bench_guest,
 				       (size_t)(guest_img_k_bench_guest_end - guest_img_k_bench_guest));
 	if (!g)
 		return NULL;
@@ -138,31 +138,31 @@ static struct guest *bench_guest(const char *name, enum bench_guest_id body, u32
 	return g;
 }
 
-static u64 *guest_samples(struct guest *g)
+static u64 *guest_samples(struct vm *g)
 {
 	return (u64 *)(void *)(g->ram + BENCH_OUT_GPA);
 }
 
 /* Did the guest get through its benchmark?  Says why not in the result. */
-static bool guest_finished(struct guest *g, struct bench_result *r)
+static bool guest_finished(struct vm *g, struct bench_result *r)
 {
 	struct bench_mailbox *mb = mailbox(g);
 	if (g->stop == STOP_HYPERCALL && g->exit_status == 0 && mb->finished == mb->nvcpus)
 		return true;
-	const struct vmcb *vm = g->vcpus[0]->vmcb;
+	const struct vmcb *vm = to_svm(g->vcpus[0])->vmcb;
 	bench_result_fail(r, "guest stopped: %s, %u of %u vCPUs done; vCPU 0 at RIP %#lx, RFLAGS %#lx%s%s",
-		    guest_stop_name(g->stop), mb->finished, mb->nvcpus, vm->save.rip, vm->save.rflags,
+		    vm_stop_name(g->stop), mb->finished, mb->nvcpus, vm->save.rip, vm->save.rflags,
 		    vm->control.vintr & VMCB_VINTR_IRQ ? ", V_IRQ" : "",
 		    vm->control.int_shadow & VMCB_INT_SHADOW ? ", shadow" : "");
 	return false;
 }
 
 /* First VMRUN to last #VMEXIT over the guest's vCPUs. */
-static u64 guest_span(struct guest *g)
+static u64 guest_span(struct vm *g)
 {
 	u64 first = ~0ULL, last = 0;
 	for (u32 i = 0; i < g->nvcpus; i++) {
-		struct vcpu *v = g->vcpus[i];
+		struct svm_vcpu *v = to_svm(g->vcpus[i]);
 		if (v->first_vmrun_tsc && v->first_vmrun_tsc < first)
 			first = v->first_vmrun_tsc;
 		if (v->exit_tsc > last)
@@ -193,20 +193,20 @@ static void run_micro_as(const struct bench_plan *p, enum bench_guest_id body, c
 	bool slow = body == BG_HLT || body == BG_TIMER;
 	u32 n = slow ? p->hlt_samples : p->samples;
 	u32 warm = slow ? MIN(p->warmup, 20u) : p->warmup;
-	struct guest *g = bench_guest("bench-micro", body, 1, cpu_a, cpu_a, warm, n);
+	struct vm *g = bench_guest("bench-micro", body, 1, cpu_a, cpu_a, warm, n);
 	if (!g) {
 		bench_result_fail(r, "guest not created");
 		return;
 	}
-	guest_start(g);
-	guest_wait(g);
+	vm_start(g);
+	vm_wait(g);
 	r->early_wakes += mailbox(g)->early_wakes;
 	if (guest_finished(g, r)) {
 		bench_result_round(r, guest_samples(g), n);
 		add_counters(r, g);
 		r->round_trips += warm + n;
 	}
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 static void run_micro(const struct bench_plan *p, enum bench_guest_id body, int policy)
@@ -217,7 +217,7 @@ static void run_micro(const struct bench_plan *p, enum bench_guest_id body, int 
 /* ---------------- the floor ---------------- */
 
 struct floor_job {
-	struct guest *g;
+	struct vm *g;
 	paddr_t host_pa;	/* our own VMSAVE area: no CPU's host save area is touched */
 	u64 exits;
 	u64 host_cycles;
@@ -232,7 +232,7 @@ struct floor_job {
 static void floor_task(void *arg)
 {
 	struct floor_job *j = arg;
-	struct vcpu *v = j->g->vcpus[0];
+	struct svm_vcpu *v = to_svm(j->g->vcpus[0]);
 	preempt_disable();
 	u64 f = irq_save();
 	struct svm_cpu *sc = svm_this_cpu();
@@ -265,17 +265,17 @@ static void run_floor(const struct bench_plan *p, u64 *host_per_rt)
 	struct bench_result *r = bench_result_new("vmmcall", "floor", "none");
 	if (!r)
 		return;
-	struct guest *g = bench_guest("bench-floor", BG_VMMCALL, 1, cpu_a, cpu_a, p->warmup, p->samples);
+	struct vm *g = bench_guest("bench-floor", BG_VMMCALL, 1, cpu_a, cpu_a, p->warmup, p->samples);
 	paddr_t pa;
 	if (!g || frame_alloc(1, 1, &pa)) {
 		bench_result_fail(r, "guest or page not created");
-		guest_destroy(g);
+		vm_destroy(g);
 		return;
 	}
 	/* HC_INFO, warm-up, samples, then the exit hypercall: the guest is
 	 * left there.  SMIs are left to the firmware rather than intercepted:
 	 * on hardware one would otherwise exit and be taken for a VMMCALL. */
-	g->vcpus[0]->vmcb->control.intercept1 &= ~(u32)SVM_INTERCEPT1_SMI;
+	to_svm(g->vcpus[0])->vmcb->control.intercept1 &= ~(u32)SVM_INTERCEPT1_SMI;
 	struct floor_job j = { .g = g, .host_pa = pa, .exits = 1ULL + p->warmup + p->samples + 1 };
 	run_on_cpu(cpu_a, floor_task, &j);
 	struct bench_mailbox *mb = mailbox(g);
@@ -290,132 +290,34 @@ static void run_floor(const struct bench_plan *p, u64 *host_per_rt)
 		*host_per_rt = j.host_cycles / (j.exits - 1);
 	}
 	frame_free(pa, 1);
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 /* ---------------- traced: where the host's cycles go ---------------- */
 
-/* One #VMEXIT as the traced loop saw it. */
-struct exit_rec {
-	u64 t_vmrun;		/* just before the VMRUN that led to this exit */
-	u64 t_back;		/* the stub has returned (guest state saved, host VMLOADed) */
-	u64 t_h0, t_h1;		/* around svm_handle_exit */
-	u64 r8;			/* the guest's start stamp for this iteration */
-	u32 code, fn;
-};
-
-struct traced_job {
-	struct guest *g;
-	struct exit_rec *rec;
-	u32 cap, n;
-};
-
-static void traced_sched_in(struct preempt_notifier *pn, u32 cpu, bool migrated)
-{
-	vcpu_load(container_of(pn, struct vcpu, pn), cpu, true);
-}
-
-static void traced_sched_out(struct preempt_notifier *pn, u32 cpu, bool preempted)
-{
-	vcpu_put(container_of(pn, struct vcpu, pn));
-}
-
-static const struct preempt_ops traced_ops = { traced_sched_in, traced_sched_out };
-
-/* vcpu_run_task's steps in its order, with a TSC stamp between them, so
- * the stamps cost nothing on the normal path.  It leaves out the per-exit
- * statistics (account_exit_time), the clean-bit debug check of hostcheck=1
- * and the HLT and virtual-timer steps, which a null hypercall does not
- * use.  Keep it in step with svm/vcpu.c. */
-static void traced_task(void *arg)
-{
-	struct traced_job *j = arg;
-	struct guest *g = j->g;
-	struct vcpu *v = g->vcpus[0];
-	struct task *me = current_task();
-
-	u64 f = irq_save();
-	v->task = me;
-	preempt_notifier_register(me, &v->pn, &traced_ops);
-	vcpu_load(v, this_cpu_id(), false);
-	irq_restore(f);
-
-	while (!READ_ONCE(g->stop) && j->n < j->cap) {
-		cli();
-		struct percpu *pc = this_cpu();
-		if (pc->sched->need_resched) {
-			me->preempt_pending = true;
-			sti();
-			schedule();
-			continue;
-		}
-		u32 cpu = pc->cpu_id;
-		struct svm_cpu *sc = pc->svm;
-		prepare_switch_to_guest(v);
-		svm_asid_assign(v, sc);
-		v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, cpu, v->vmcb_pa);
-		svm_clgi();
-		if (pc->sched->need_resched || READ_ONCE(g->stop)) {
-			svm_stgi();
-			sti();
-			continue;
-		}
-		sti();
-		struct exit_rec *e = &j->rec[j->n++];
-		e->t_vmrun = rdtsc();
-		if (!v->first_vmrun_tsc)
-			v->first_vmrun_tsc = e->t_vmrun;
-		svm_vmrun(v->vmcb_pa, &v->regs, sc->host_area_pa);
-		e->t_back = rdtsc();
-		vmcb_clean_after_vmrun(&v->clean);
-		hoststate_after_vmexit(v, cpu);
-		sc->cnt.vmrun++;
-		v->cnt.vmrun++;
-		v->exits++;
-		v->last_exit_code = v->vmcb->control.exitcode;
-		v->vmcb->control.tlb_control = VMCB_TLB_CONTROL_NOTHING;
-		svm_stgi();
-		e->code = (u32)v->last_exit_code;
-		e->fn = (u32)v->vmcb->save.rax;
-		e->r8 = v->regs.r8;
-		e->t_h0 = rdtsc();
-		int stop = svm_handle_exit(v);
-		e->t_h1 = rdtsc();
-		if (stop)
-			break;
-	}
-	if (!READ_ONCE(g->stop))
-		guest_request_stop(g, STOP_HOST, "traced loop: out of records");
-
-	f = irq_save();
-	preempt_notifier_unregister(me, &v->pn);
-	vcpu_put(v);
-	irq_restore(f);
-}
-
 /* Splits each clean iteration (no other exit inside it) into the five
  * phases; returns how many were clean. */
-static u32 traced_phases(const struct traced_job *j, const u64 *samples, u32 warmup, u32 nsamples,
+static u32 traced_phases(const struct vcpu_trace *j, const u64 *samples, u32 warmup, u32 nsamples,
 			 u64 *ph[BENCH_NPHASES])
 {
 	u32 k = 0, clean = 0;
 	for (u32 i = 0; i < j->n; i++) {
-		const struct exit_rec *e = &j->rec[i];
-		if (e->code != SVM_EXIT_VMMCALL || e->fn != HC_NOP)
+		const struct vcpu_trace_rec *e = &j->rec[i];
+		if (e->code != SVM_EXIT_VMMCALL || (u32)e->nr != HC_NOP)
 			continue;
 		u32 idx = k++;
 		if (idx < warmup || idx - warmup >= nsamples || i == 0 || i + 1 >= j->n)
 			continue;
-		const struct exit_rec *prev = &j->rec[i - 1], *next = &j->rec[i + 1];
+		const struct vcpu_trace_rec *prev = &j->rec[i - 1], *next = &j->rec[i + 1];
 		u64 end = e->r8 + samples[idx - warmup];
-		if (prev->t_back >= e->r8 || next->t_back <= end || next->t_vmrun <= e->t_h1 ||
-		    end <= next->t_vmrun || e->t_back <= e->r8)
+		if (prev->t_back >= e->r8 || next->t_back <= end || next->t_entry <= e->t_h1 ||
+		    end <= next->t_entry || e->t_back <= e->r8)
 			continue;
 		ph[0][clean] = e->t_back - e->r8;
 		ph[1][clean] = e->t_h0 - e->t_back;
 		ph[2][clean] = e->t_h1 - e->t_h0;
-		ph[3][clean] = next->t_vmrun - e->t_h1;
-		ph[4][clean] = end - next->t_vmrun;
+		ph[3][clean] = next->t_entry - e->t_h1;
+		ph[4][clean] = end - next->t_entry;
 		clean++;
 	}
 	return clean;
@@ -426,9 +328,9 @@ static void run_traced(const struct bench_plan *p, int policy)
 	struct bench_result *r = bench_result_new("vmmcall", "traced", hoststate_policy_name(policy));
 	if (!r)
 		return;
-	struct guest *g = bench_guest("bench-traced", BG_VMMCALL, 1, cpu_a, cpu_a, p->warmup, p->samples);
-	struct traced_job j = { .g = g, .cap = 2 * (p->warmup + p->samples) + 256 };
-	j.rec = kzalloc(j.cap * sizeof(struct exit_rec));
+	struct vm *g = bench_guest("bench-traced", BG_VMMCALL, 1, cpu_a, cpu_a, p->warmup, p->samples);
+	struct vcpu_trace j = { .cap = 2 * (p->warmup + p->samples) + 256 };
+	j.rec = kzalloc(j.cap * sizeof(struct vcpu_trace_rec));
 	u64 *ph[BENCH_NPHASES] = { NULL };
 	bool mem = j.rec != NULL;
 	for (u32 i = 0; i < BENCH_NPHASES; i++)
@@ -437,7 +339,9 @@ static void run_traced(const struct bench_plan *p, int policy)
 		bench_result_fail(r, "guest or memory for the trace not available");
 		goto out;
 	}
-	run_on_cpu(cpu_a, traced_task, &j);
+	g->vcpus[0]->trace = &j;	/* the trace points of the one run loop */
+	vm_start(g);
+	vm_wait(g);
 	if (!guest_finished(g, r))
 		goto out;
 	u64 *s = guest_samples(g);
@@ -458,7 +362,7 @@ out:
 	for (u32 i = 0; i < BENCH_NPHASES; i++)
 		kfree(ph[i]);
 	kfree(j.rec);
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 /* ---------------- scheduling scenarios ---------------- */
@@ -469,20 +373,20 @@ static void scenario_alone(const struct bench_plan *p, int policy)
 	struct bench_result *r = bench_result_new("vmmcall", "alone", hoststate_policy_name(policy));
 	if (!r)
 		return;
-	struct guest *g = bench_guest("bench-alone", BG_VMMCALL, 1, cpu_a, cpu_a, 0, p->rt_samples);
+	struct vm *g = bench_guest("bench-alone", BG_VMMCALL, 1, cpu_a, cpu_a, 0, p->rt_samples);
 	if (!g) {
 		bench_result_fail(r, "guest not created");
 		return;
 	}
-	guest_start(g);
-	guest_wait(g);
+	vm_start(g);
+	vm_wait(g);
 	if (guest_finished(g, r)) {
 		bench_result_round(r, guest_samples(g), p->rt_samples);
 		add_counters(r, g);
 		r->round_trips += p->rt_samples;
 		r->busy_cycles += guest_span(g);
 	}
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 /* (b) two vCPUs pinned to one CPU taking turns with HC_YIELD: a sample is
@@ -492,20 +396,20 @@ static void scenario_turns_as(const struct bench_plan *p, const char *label)
 	struct bench_result *r = bench_result_new("yield", "turns", label);
 	if (!r)
 		return;
-	struct guest *g = bench_guest("bench-turns", BG_YIELD, 2, cpu_a, cpu_a, 0, p->rt_samples);
+	struct vm *g = bench_guest("bench-turns", BG_YIELD, 2, cpu_a, cpu_a, 0, p->rt_samples);
 	if (!g) {
 		bench_result_fail(r, "guest not created");
 		return;
 	}
-	guest_start(g);
-	guest_wait(g);
+	vm_start(g);
+	vm_wait(g);
 	if (guest_finished(g, r)) {
 		bench_result_round(r, guest_samples(g), 2 * p->rt_samples);
 		add_counters(r, g);
 		r->round_trips += 2ULL * p->rt_samples;
 		r->busy_cycles += guest_span(g);
 	}
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 static void scenario_turns(const struct bench_plan *p, int policy)
@@ -524,13 +428,13 @@ static void scenario_migrate(const struct bench_plan *p, int policy)
 		bench_result_skip(r, "needs 2 CPUs");
 		return;
 	}
-	struct guest *g = bench_guest("bench-migrate", BG_VMMCALL, 1, cpu_a, cpu_a, 0, p->rt_samples);
+	struct vm *g = bench_guest("bench-migrate", BG_VMMCALL, 1, cpu_a, cpu_a, 0, p->rt_samples);
 	if (!g) {
 		bench_result_fail(r, "guest not created");
 		return;
 	}
-	guest_start(g);
-	struct vcpu *v = g->vcpus[0];
+	vm_start(g);
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
 	struct task *t = g->tasks[0];
 	u32 where = cpu_a;
 	u64 next = p->migrate_every;
@@ -549,14 +453,14 @@ static void scenario_migrate(const struct bench_plan *p, int policy)
 		else
 			cpu_relax();
 	}
-	guest_wait(g);
+	vm_wait(g);
 	if (guest_finished(g, r)) {
 		bench_result_round(r, guest_samples(g), p->rt_samples);
 		add_counters(r, g);
 		r->round_trips += p->rt_samples;
 		r->busy_cycles += guest_span(g);
 	}
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 /* (d) 2M vCPUs on M CPUs, with one host task per CPU at a higher priority
@@ -586,7 +490,7 @@ static void scenario_overcommit(const struct bench_plan *p, int policy)
 	u32 lo = ncpus_online > 1 ? 1 : 0, m = ncpus_online > 1 ? ncpus_online - 1 : 1;
 	m = MIN(m, GUEST_VCPUS_MAX / 2);
 	u32 hi = lo + m - 1, nv = 2 * m;
-	struct guest *g = bench_guest("bench-overcommit", BG_VMMCALL, nv, lo, hi, 0, p->rt_samples);
+	struct vm *g = bench_guest("bench-overcommit", BG_VMMCALL, nv, lo, hi, 0, p->rt_samples);
 	if (!g) {
 		bench_result_fail(r, "guest not created");
 		return;
@@ -602,8 +506,8 @@ static void scenario_overcommit(const struct bench_plan *p, int policy)
 					  .with_ldt = true };
 		hogs[c] = task_create(&tp);
 	}
-	guest_start(g);
-	guest_wait(g);
+	vm_start(g);
+	vm_wait(g);
 	hog_stop = true;
 	for (u32 c = lo; c <= hi; c++)
 		if (hogs[c])
@@ -614,7 +518,7 @@ static void scenario_overcommit(const struct bench_plan *p, int policy)
 		r->round_trips += (u64)nv * p->rt_samples;
 		r->busy_cycles += guest_span(g) * m;
 	}
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 /* ---------------- the machine ---------------- */
