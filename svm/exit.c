@@ -143,12 +143,6 @@ static int skip_insn(struct svm_vcpu *v)
 	return 0;
 }
 
-/* Hypercall arguments: 32 bits wide outside long mode. */
-static u64 arg(const struct svm_vcpu *v, u64 val)
-{
-	return (v->vmcb->save.efer & EFER_LMA) ? val : (val & 0xffffffffULL);
-}
-
 static u64 *gpr_ptr(struct svm_vcpu *v, unsigned int reg)
 {
 	switch (reg) {
@@ -233,12 +227,14 @@ static void dec_msr(struct svm_vcpu *v, struct vmm_exit *x)
 static void dec_vmmcall(struct svm_vcpu *v, struct vmm_exit *x)
 {
 	struct vmm_exit_hypercall *h = &x->u.hypercall;
+	bool lm = (v->vmcb->save.efer & EFER_LMA) != 0;
+	u64 m = lm ? ~0ULL : 0xffffffffULL;	/* 32 bits wide outside long mode */
 	x->reason = VMM_EXIT_HYPERCALL;
-	h->nr = arg(v, v->vmcb->save.rax);
-	h->args[0] = arg(v, v->regs.rbx);
-	h->args[1] = arg(v, v->regs.rcx);
-	h->args[2] = arg(v, v->regs.rdx);
-	h->long_mode = (v->vmcb->save.efer & EFER_LMA) != 0;
+	h->nr = v->vmcb->save.rax & m;
+	h->args[0] = v->regs.rbx & m;
+	h->args[1] = v->regs.rcx & m;
+	h->args[2] = v->regs.rdx & m;
+	h->long_mode = lm;
 }
 
 static void dec_ioio(struct svm_vcpu *v, struct vmm_exit *x)
@@ -343,6 +339,23 @@ static const exit_decoder_t exit_decoders[SVM_EXIT_NR_INDEXED] = {
 	[SVM_EXIT_XSETBV]   = dec_xsetbv,
 };
 
+/* VMEXIT_INVALID, or an exit with no decoder: the VMCB by name, for the
+ * log, before the core stops the guest. */
+static __attribute__((noinline, cold)) void dec_bad(struct svm_vcpu *v, struct vmm_exit *x, u64 code)
+{
+	if (svm_exit_is_invalid(code)) {
+		kprintf("svm: guest %s vCPU %u: VMRUN refused the guest state (VMEXIT_INVALID)\n",
+			v->vm->cfg.name, v->index);
+		x->reason = VMM_EXIT_INVALID;
+	} else {
+		kprintf("svm: guest %s vCPU %u: unhandled exit %#lx (%s)\n", v->vm->cfg.name, v->index,
+			code, svm_exit_name(code));
+		x->reason = VMM_EXIT_UNHANDLED;
+		x->u.unhandled.code = code;
+	}
+	vmcb_dump(v->vmcb);
+}
+
 void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x)
 {
 	u64 code = v->vmcb->control.exitcode;
@@ -350,24 +363,13 @@ void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x)
 	x->vcpu = v->index;
 	x->rip = v->vmcb->save.rip;
 	x->inject.valid = 0;
-	if (svm_exit_is_invalid(code)) {
-		kprintf("svm: guest %s vCPU %u: VMRUN refused the guest state (VMEXIT_INVALID)\n",
-			v->vm->cfg.name, v->index);
-		vmcb_dump(v->vmcb);
-		x->reason = VMM_EXIT_INVALID;
-		return;
-	}
 	if (code == SVM_EXIT_NPF) {
 		dec_npf(v, x);
 		return;
 	}
 	exit_decoder_t d = code < SVM_EXIT_NR_INDEXED ? exit_decoders[code] : NULL;
-	if (!d) {
-		kprintf("svm: guest %s vCPU %u: unhandled exit %#lx (%s)\n", v->vm->cfg.name, v->index,
-			code, svm_exit_name(code));
-		vmcb_dump(v->vmcb);
-		x->reason = VMM_EXIT_UNHANDLED;
-		x->u.unhandled.code = code;
+	if (__builtin_expect(!d, 0)) {
+		dec_bad(v, x, code);	/* VMEXIT_INVALID (negative) lands here too */
 		return;
 	}
 	d(v, x);

@@ -7,6 +7,7 @@
 #include "vmm/vmm.h"
 #include "vmm/dev/dev.h"
 #include "kernel/printk.h"
+#include "kernel/cpu.h"
 
 /* IN/OUT: the device registered for the port, else reads see all ones
  * and writes are dropped (and counted). */
@@ -44,11 +45,13 @@ static void handle_mmio(struct vm *vm, struct vmm_exit_mmio *m)
 	}
 }
 
+static __attribute__((noinline, cold)) int handle_stop(struct vcpu *v, struct vmm_exit *x);
+
 static const char *const access_names[] = {
 	[VMM_ACCESS_READ] = "read", [VMM_ACCESS_WRITE] = "write", [VMM_ACCESS_FETCH] = "instruction fetch",
 };
 
-int vmm_handle_exit(struct vcpu *v, struct vmm_exit *x)
+static inline int vmm_handle_exit(struct vcpu *v, struct vmm_exit *x)
 {
 	struct vm *vm = v->vm;
 	switch (x->reason) {
@@ -71,6 +74,16 @@ int vmm_handle_exit(struct vcpu *v, struct vmm_exit *x)
 		return 0;
 	case VMM_EXIT_NONE:
 		return 0;
+	default:
+		return handle_stop(v, x);
+	}
+}
+
+/* The reasons that stop the VM: off the hot path. */
+static __attribute__((noinline, cold)) int handle_stop(struct vcpu *v, struct vmm_exit *x)
+{
+	struct vm *vm = v->vm;
+	switch (x->reason) {
 	case VMM_EXIT_SHUTDOWN:
 		vm_request_stop(vm, STOP_SHUTDOWN, "triple fault (shutdown) on vCPU %u near RIP %#lx",
 				v->index, x->rip);
@@ -91,4 +104,22 @@ int vmm_handle_exit(struct vcpu *v, struct vmm_exit *x)
 	default:
 		return 1;
 	}
+}
+
+int vcpu_handle_exit(struct vcpu *v, struct vmm_exit *x)
+{
+	struct vcpu_trace *tr = v->trace;
+	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap)
+		tr->rec[tr->n].t_h0 = rdtsc();
+	int stop = vmm_handle_exit(v, x);
+	if (vmm_backend->vcpu_complete(v, x))
+		stop = 1;
+	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap)
+		tr->rec[tr->n++].t_h1 = rdtsc();
+	if (__builtin_expect(v->want_yield, 0)) {
+		v->want_yield = false;
+		if (!stop)
+			sched_yield();
+	}
+	return stop;
 }

@@ -8,7 +8,7 @@
 #include "drivers/timer.h"
 #include "hw/svmhv_hypercall.h"
 
-static s64 hc_console_write(struct vm *vm, u64 gpa, u64 len)
+static __attribute__((noinline)) s64 hc_console_write(struct vm *vm, u64 gpa, u64 len)
 {
 	const u8 *p = len <= HC_CONSOLE_MAX ? vm_gpa_to_host(vm, gpa, len) : NULL;
 	if (!p || gpa >= vm->ram_size)
@@ -18,7 +18,7 @@ static s64 hc_console_write(struct vm *vm, u64 gpa, u64 len)
 	return 0;
 }
 
-static s64 hc_test_result(struct vm *vm, u64 result, u64 name_gpa, u64 value)
+static __attribute__((noinline)) s64 hc_test_result(struct vm *vm, u64 result, u64 name_gpa, u64 value)
 {
 	char name[HC_TEST_NAME_MAX + 1];
 	memset(name, 0, sizeof(name));
@@ -53,7 +53,7 @@ static s64 hc_test_result(struct vm *vm, u64 result, u64 name_gpa, u64 value)
 	return 0;
 }
 
-static s64 hc_timer(struct vcpu *v, u64 us, u64 vec)
+static __attribute__((noinline)) s64 hc_timer(struct vcpu *v, u64 us, u64 vec)
 {
 	if (us == 0) {
 		/* Cancelling also withdraws an expiry the guest has not taken
@@ -69,6 +69,15 @@ static s64 hc_timer(struct vcpu *v, u64 us, u64 vec)
 	return 0;
 }
 
+static __attribute__((noinline, cold)) int hc_exit(struct vm *vm, struct vmm_exit_hypercall *h)
+{
+	vm->exit_status = h->long_mode ? (s64)h->args[0] : (s64)(s32)h->args[0];
+	vm_console_flush(vm);
+	vm_request_stop(vm, STOP_HYPERCALL, "exit hypercall with status %ld", vm->exit_status);
+	h->nret = 0;	/* RAX keeps the number */
+	return 1;
+}
+
 int vmm_hypercall(struct vcpu *v, struct vmm_exit *x)
 {
 	struct vmm_exit_hypercall *h = &x->u.hypercall;
@@ -82,11 +91,7 @@ int vmm_hypercall(struct vcpu *v, struct vmm_exit *x)
 		ret = hc_console_write(vm, h->args[0], h->args[1]);
 		break;
 	case HC_EXIT:
-		vm->exit_status = h->long_mode ? (s64)h->args[0] : (s64)(s32)h->args[0];
-		vm_console_flush(vm);
-		vm_request_stop(vm, STOP_HYPERCALL, "exit hypercall with status %ld", vm->exit_status);
-		h->nret = 0;	/* RAX keeps the number */
-		return 1;
+		return hc_exit(vm, h);
 	case HC_TEST_RESULT:
 		ret = hc_test_result(vm, h->args[0], h->args[1], h->args[2]);
 		break;

@@ -23,6 +23,25 @@ struct vmm_bus {
 /* 0, -EINVAL for an empty or wrapping range, -EBUSY when it overlaps a
  * registered one, -ENOSPC when the bus is full. */
 int vmm_bus_register(struct vmm_bus *b, u64 base, u64 len, struct vmm_device *dev);
+/* Index of the first range ending above addr: the one holding addr, if
+ * any does.  Inline: every port and MMIO exit looks up its device. */
+static inline u32 vmm_bus_first_ending_after(const struct vmm_bus *b, u64 addr)
+{
+	u32 lo = 0, hi = b->n;
+	while (lo < hi) {
+		u32 mid = lo + (hi - lo) / 2;
+		if (b->r[mid].end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* The range holding addr, or NULL. */
-const struct vmm_bus_range *vmm_bus_find(const struct vmm_bus *b, u64 addr);
+static inline const struct vmm_bus_range *vmm_bus_find(const struct vmm_bus *b, u64 addr)
+{
+	u32 i = vmm_bus_first_ending_after(b, addr);
+	return i < b->n && b->r[i].base <= addr ? &b->r[i] : NULL;
+}
 #endif

@@ -107,24 +107,6 @@ static void vcpu_halt(struct vcpu *v)
 	v->halted = false;
 }
 
-int vcpu_handle_exit(struct vcpu *v, struct vmm_exit *x)
-{
-	struct vcpu_trace *tr = v->trace;
-	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap)
-		tr->rec[tr->n].t_h0 = rdtsc();
-	int stop = vmm_handle_exit(v, x);
-	if (vmm_backend->vcpu_complete(v, x))
-		stop = 1;
-	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap)
-		tr->rec[tr->n++].t_h1 = rdtsc();
-	if (__builtin_expect(v->want_yield, 0)) {
-		v->want_yield = false;
-		if (!stop)
-			sched_yield();
-	}
-	return stop;
-}
-
 void vcpu_run_task(void *arg)
 {
 	struct vcpu *v = arg;

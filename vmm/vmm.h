@@ -15,6 +15,7 @@
 #include "mm/npt.h"
 #include "vmm/exit.h"
 #include "vmm/iobus.h"
+#include "vmm/decode.h"
 #include "vmm/loader/loader.h"
 
 struct vm;
@@ -192,8 +193,9 @@ void vcpu_run_task(void *arg);		/* a vCPU task's body */
 void vcpu_kick(struct vcpu *v);
 /* A device or timer raises vector on v: pending, and v kicked. */
 void vcpu_raise_irq(struct vcpu *v, u8 vector);
-/* The core's side of one exit: handle *x, let the backend apply the
- * answer, yield if asked.  0 = resume, else the VM stops. */
+/* vmm/exit.c: the core's side of one exit - answer *x by reason, let the
+ * backend apply the answer, yield if asked.  0 = resume, else the VM
+ * stops. */
 int vcpu_handle_exit(struct vcpu *v, struct vmm_exit *x);
 
 /* Called by the backend right before the world switch: the time since the
@@ -215,8 +217,6 @@ static inline void vcpu_account_entry(struct vcpu *v, u64 now)
 	v->exit_tsc = 0;
 }
 
-/* vmm/exit.c: the core's handlers, by reason.  0 = resume, else stop. */
-int vmm_handle_exit(struct vcpu *v, struct vmm_exit *x);
 /* vmm/cpuid.c, vmm/msr.c, vmm/hypercall.c */
 void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *c);
 void vmm_msr(struct vcpu *v, struct vmm_exit *x);
@@ -229,8 +229,12 @@ static inline void *vm_gpa_to_host(struct vm *vm, u64 gpa, u64 len)
 {
 	return gpa < vm->ram_size && len <= vm->ram_size - gpa ? vm->ram + gpa : NULL;
 }
-/* Guest linear address to GPA with the guest's own page tables. */
-int vm_walk(struct vm *vm, u64 cr0, u64 cr4, u64 efer, u64 cr3, u64 lin, u64 *gpa);
+/* Guest linear address to GPA with the guest's own page tables, read
+ * straight from guest RAM (vmm/decode.c). */
+static inline int vm_walk(struct vm *vm, u64 cr0, u64 cr4, u64 efer, u64 cr3, u64 lin, u64 *gpa)
+{
+	return guest_walk_ram(cr0, cr4, efer, cr3, lin, vm->ram, vm->ram_size, gpa);
+}
 /* Whether gpa lies in a registered MMIO range (the backend asks before it
  * decodes the instruction of a nested page fault). */
 static inline bool vm_mmio_claimed(const struct vm *vm, u64 gpa)
