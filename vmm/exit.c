@@ -109,8 +109,10 @@ static __attribute__((noinline, cold)) int handle_stop(struct vcpu *v, struct vm
 int vcpu_handle_exit(struct vcpu *v, struct vmm_exit *x)
 {
 	struct vcpu_trace *tr = v->trace;
-	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap)
+	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap) {
 		tr->rec[tr->n].t_h0 = rdtsc();
+		tr->rec[tr->n].reason = x->reason;
+	}
 	int stop = vmm_handle_exit(v, x);
 	if (vmm_backend->vcpu_complete(v, x))
 		stop = 1;
