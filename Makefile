@@ -25,10 +25,11 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 #   -fno-stack-protector      no runtime to support it
 #   -fno-omit-frame-pointer   backtraces walk the RBP chain
 #   -fno-strict-aliasing      hardware structures are read through casts
+#   -fms-extensions           a backend's vCPU embeds the core's struct vcpu unnamed (svm/svm.h)
 KCFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie -mcmodel=kernel -mno-red-zone \
 	-mno-mmx -mno-sse -mno-sse2 -mno-avx -mgeneral-regs-only -fno-stack-protector \
 	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -fcf-protection=none \
+	-fno-strict-aliasing -fms-extensions -fcf-protection=none \
 	-Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter \
 	-I. -I$(B)/gen $(EXTRA_CFLAGS)
 KNFLAGS := -f elf64 -g -F dwarf -I.
@@ -51,7 +52,7 @@ $(B)/gen/version.h: FORCE
 	@mkdir -p $(@D)
 	@echo '#define SVMHV_VERSION "$(VERSION)"' | cmp -s - $@ || \
 		echo '#define SVMHV_VERSION "$(VERSION)"' > $@
-$(B)/kernel/main.o $(B)/svm/bench.o: $(B)/gen/version.h
+$(B)/kernel/main.o $(B)/svm/bench_report.o: $(B)/gen/version.h
 
 # Offsets used by assembly, generated from the C structures (asm-offsets).
 $(B)/asm-offsets.inc: kernel/asm-offsets.c $(wildcard lib/*.h hw/*.h kernel/*.h svm/*.h sched/*.h)

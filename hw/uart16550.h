@@ -1,6 +1,7 @@
 /* hw/uart16550.h - the 16550 UART's registers: what the host's COM1 driver
  * (drivers/uart.c) programs and what the guest's COM1 model
- * (vmm/dev/uart_core.c) answers.  Eight byte-wide I/O ports from the base,
+ * (vmm/dev/uart16550.c, and the full register model vmm/dev/uart_core.c
+ * it will sit on) answers.  Eight byte-wide I/O ports from the base,
  * in the datasheet's order (NS PC16550D, "Register Addresses", table II
  * "Summary of Registers"); DLAB (LCR bit 7) turns offsets 0 and 1 into the
  * divisor latch.  Bits of a register sit under it. */

@@ -19,8 +19,8 @@
 
 static void run_guests(void)
 {
-	struct guest *gs[MB2_MAX_MODULES];
-	u32 n = guests_create_from_modules(boot_info.modules, boot_info.module_count,
+	struct vm *gs[MB2_MAX_MODULES];
+	u32 n = vms_create_from_modules(boot_info.modules, boot_info.module_count,
 					   gs, MB2_MAX_MODULES);
 	if (!n) {
 		kprintf("svmhv: no guest modules to run (add module2 lines with 'guest ...', "
@@ -28,14 +28,14 @@ static void run_guests(void)
 		return;
 	}
 	kprintf("svmhv: running %u guest(s) on %u CPU(s)\n", n, ncpus_online);
-	guests_run_all(gs, n);
+	vms_run_all(gs, n);
 	u32 bad = 0;
 	for (u32 i = 0; i < n; i++)
-		bad += !guest_met_expectation(gs[i]);
+		bad += !vm_met_expectation(gs[i]);
 	hoststate_print_counters();
 	kprintf("svmhv: all %u guest(s) stopped; %u did not stop as expected\n", n, bad);
 	for (u32 i = 0; i < n; i++)
-		guest_destroy(gs[i]);
+		vm_destroy(gs[i]);
 }
 
 void boot_continue(void)
@@ -53,8 +53,10 @@ void boot_continue(void)
 	hoststate_policy = kopt.hostsave;
 	hoststate_fault = kopt.hostfault;
 	hoststate_diff_check = kopt.hostcheck;
-	if (!svm_err)
+	if (!svm_err) {
+		vmm_set_backend(&svm_backend_ops);	/* the VMM core runs guests on SVM */
 		hoststate_print_policy();
+	}
 
 	if (kopt.test[0]) {
 		int failed = ktest_run(kopt.test, svm_usable);

@@ -66,4 +66,20 @@ enum bench_guest_id {
  * produce a result, or -EINVAL for an unknown mode, -ENODEV without SVM. */
 int bench_run(const char *mode);
 
+/* Between the benchmark files: svm/bench.c runs, svm/bench_report.c
+ * prints, svm/bench_tests.c checks. */
+#define BENCH_NPOLICIES	2	/* vmsave and cached, alternating */
+#define BENCH_TIMER_US	1
+#define BENCH_WAKE_US	20	/* timer_wake: the guest timer whose lateness is measured */
+struct bench_plan;
+extern const int bench_policies[];
+extern const char *const bench_body_names[];
+extern const char *const bench_phase_names[];
+void bench_machine_identify(void);
+void bench_print_header(const struct bench_plan *p);
+void bench_print_table(const struct bench_plan *p);
+void bench_print_meta(const struct bench_plan *p);
+void bench_print_json(const struct bench_result *r, u64 floor);
+u64 bench_floor_median(void);
+
 #endif

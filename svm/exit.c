@@ -1,28 +1,24 @@
-/* svm/exit.c - what happens on each #VMEXIT: one const table of handlers
- * indexed by exit code, with VMEXIT_INVALID and NPF handled before any
- * indexing.  An exit with no handler dumps the VMCB and stops that guest
- * only.  Handlers return 0 to resume the guest, non-zero when it stops.
- * The hypercall ABI is hw/svmhv_hypercall.h (docs/hypercalls.md explains it). */
+/* svm/exit.c - each #VMEXIT turned into the core's exit record
+ * (vmm/exit.h), and the core's answer applied to the VMCB.
+ *
+ * svm_exit_decode() runs a const table of decoders indexed by exit code,
+ * with VMEXIT_INVALID and NPF handled before any indexing.  The exits
+ * that are pure SVM business (INTR/NMI/SMI, PAUSE, VMRUN and its kin
+ * turned into #UD, XSETBV, a page of RAM the host withdrew from the NPT)
+ * are dealt with here and leave VMM_EXIT_NONE.  An exit with no decoder
+ * dumps the VMCB and stops that guest only.
+ *
+ * svm_exit_complete() applies the answer: registers, then the one RIP
+ * advance (advance_rip) that also ends an interrupt shadow; or, when the
+ * core answered with an exception, that exception and no advance. */
 #include "svm/svm.h"
-#include "svm/decode.h"
+#include "vmm/decode.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
-#include "drivers/timer.h"
-#include "hw/svmhv_hypercall.h"
-#include "hw/lapic.h"
-#include "hw/uart16550.h"
 
-#define COM1_BASE	UART_COM1_BASE
-#define COM1_LSR	(COM1_BASE + UART_LSR)
-#define COM1_SCR	(COM1_BASE + UART_SCR)
-
-/* The MMIO page a guest may touch for benchmarks: accesses fault (NPF)
- * and are emulated here. */
-#define MMIO_BENCH_GPA	0xfeb00000ULL
-
-typedef int (*exit_handler_t)(struct vcpu *v);
+typedef void (*exit_decoder_t)(struct svm_vcpu *v, struct vmm_exit *x);
 
 u32 svm_exit_index(u64 code)
 {
@@ -30,20 +26,7 @@ u32 svm_exit_index(u64 code)
 	return c < SVM_EXIT_NR_INDEXED ? (u32)c : SVM_EXIT_NR_INDEXED;
 }
 
-/* ---- guest memory ---- */
-
-int guest_read(struct guest *g, u64 gpa, void *buf, size_t len)
-{
-	if (gpa >= g->ram_size || len > g->ram_size - gpa)
-		return -EFAULT;
-	memcpy(buf, g->ram + gpa, len);
-	return 0;
-}
-
-static int read_phys_cb(void *ctx, u64 gpa, void *buf, size_t len)
-{
-	return guest_read(ctx, gpa, buf, len);
-}
+/* ---- instructions at RIP ---- */
 
 static unsigned int cs_mode_bits(const struct vmcb_save *s)
 {
@@ -56,9 +39,10 @@ static unsigned int cs_mode_bits(const struct vmcb_save *s)
 
 /* Fetches and decodes the instruction at CS:RIP, walking the guest's page
  * tables when it has paging on. */
-static int decode_at_rip(struct vcpu *v, struct insn *in)
+static int decode_at_rip(struct svm_vcpu *v, struct insn *in)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
+	struct vm *vm = v->vm;
 	unsigned int bits = cs_mode_bits(s);
 	u64 lin = (bits == 64 ? 0 : s->cs.base) + s->rip;
 	if (bits != 64)
@@ -70,12 +54,11 @@ static int decode_at_rip(struct vcpu *v, struct insn *in)
 		/* One page-table walk per page the instruction touches. */
 		u64 l = lin + n;
 		if ((l & ~0xfffULL) != page) {
-			if (guest_walk(s->cr0, s->cr4, s->efer, s->cr3, l & ~0xfffULL, read_phys_cb,
-				       v->guest, &page_gpa))
+			if (vm_walk(vm, s->cr0, s->cr4, s->efer, s->cr3, l & ~0xfffULL, &page_gpa))
 				break;
 			page = l & ~0xfffULL;
 		}
-		if (guest_read(v->guest, page_gpa + (l & 0xfff), &bytes[n], 1))
+		if (vm_read(vm, page_gpa + (l & 0xfff), &bytes[n], 1))
 			break;
 	}
 	if (!n)
@@ -88,14 +71,12 @@ static int decode_at_rip(struct vcpu *v, struct insn *in)
  * exit reports one after STI or MOV SS) is over: left set, it would hold
  * off interrupts for one more guest instruction, as `sti; hlt; cli` would
  * then show by never taking the interrupt that ended the HLT. */
-static inline void advance_rip(struct vcpu *v, u64 rip)
+static inline void advance_rip(struct svm_vcpu *v, u64 rip)
 {
 	v->vmcb->save.rip = rip;
 	v->vmcb->control.int_shadow &= ~VMCB_INT_SHADOW;
 }
 
-/* Moves RIP past the intercepted instruction: NRIP when the CPU saves it,
- * else by decoding the instruction (QEMU's TCG has no NRIP save). */
 /* The plain encoding of the instruction an exit intercepted, when it has
  * exactly one: with those bytes at RIP the length is known without the
  * decoder.  A prefixed or otherwise unusual form falls back to decoding. */
@@ -112,9 +93,10 @@ static unsigned int plain_encoding(const struct vmcb *vm, const u8 **op)
 	}
 }
 
-/* Whether the `n` bytes at CS:RIP are `op`: one guest page walk, a direct
- * read of guest RAM; false when they straddle a page or are not RAM. */
-static bool plain_at_rip(struct vcpu *v, const u8 *op, unsigned int n)
+/* Whether the `n` bytes at CS:RIP are `op`: one guest page walk straight
+ * over guest RAM (vm_walk), then a compare; false when they straddle a
+ * page or are not RAM. */
+static bool plain_at_rip(struct svm_vcpu *v, const u8 *op, unsigned int n)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
 	u64 lin = s->rip;
@@ -123,17 +105,16 @@ static bool plain_at_rip(struct vcpu *v, const u8 *op, unsigned int n)
 	if ((lin & 0xfff) + n > 0x1000)
 		return false;
 	u64 gpa = lin;
-	if ((s->cr0 & CR0_PG) &&
-	    guest_walk(s->cr0, s->cr4, s->efer, s->cr3, lin, read_phys_cb, v->guest, &gpa))
+	if ((s->cr0 & CR0_PG) && vm_walk(v->vm, s->cr0, s->cr4, s->efer, s->cr3, lin, &gpa))
 		return false;
-	struct guest *g = v->guest;
-	return gpa < g->ram_size && n <= g->ram_size - gpa && !memcmp(g->ram + gpa, op, n);
+	const u8 *p = vm_gpa_to_host(v->vm, gpa, n);
+	return p && !memcmp(p, op, n);
 }
 
 /* Moves RIP past the intercepted instruction: NRIP when the CPU saves it,
  * else its plain length when its plain bytes are at RIP, else by decoding
  * it (QEMU's TCG has no NRIP save). */
-static int skip_insn(struct vcpu *v)
+static int skip_insn(struct svm_vcpu *v)
 {
 	struct vmcb *vm = v->vmcb;
 	if (svm_nrip_valid(vm)) {
@@ -146,8 +127,8 @@ static int skip_insn(struct vcpu *v)
 		struct insn in;
 		int r = decode_at_rip(v, &in);
 		if (r) {
-			guest_request_stop(v->guest, STOP_ERROR, "cannot decode the instruction at RIP %#lx (%d)",
-					   vm->save.rip, r);
+			vm_request_stop(v->vm, STOP_ERROR, "cannot decode the instruction at RIP %#lx (%d)",
+					vm->save.rip, r);
 			return r;
 		}
 		len = in.len;
@@ -162,332 +143,7 @@ static int skip_insn(struct vcpu *v)
 	return 0;
 }
 
-/* Hypercall arguments: 32 bits wide outside long mode. */
-static u64 arg(struct vcpu *v, u64 val)
-{
-	return (v->vmcb->save.efer & EFER_LMA) ? val : (val & 0xffffffffULL);
-}
-
-/* ---- the guest's console (COM1 and HC_CONSOLE_WRITE) ---- */
-
-static void con_flush(struct guest *g)
-{
-	if (!g->con_len)
-		return;
-	kprintf("[%s] %.*s\n", g->cfg.name, (int)g->con_len, g->con_line);
-	g->con_len = 0;
-}
-
-static void con_putc(struct guest *g, char c)
-{
-	u64 f = spin_lock_irqsave(&g->lock);
-	if (c == '\n') {
-		con_flush(g);
-	} else if (c != '\r') {
-		if ((u8)c < 0x20 || (u8)c > 0x7e)
-			c = '.';
-		g->con_line[g->con_len++] = c;
-		if (g->con_len == sizeof(g->con_line))
-			con_flush(g);
-	}
-	spin_unlock_irqrestore(&g->lock, f);
-}
-
-void guest_console_flush(struct guest *g)
-{
-	u64 f = spin_lock_irqsave(&g->lock);
-	con_flush(g);
-	spin_unlock_irqrestore(&g->lock, f);
-}
-
-/* ---- handlers ---- */
-
-static int handle_nothing(struct vcpu *v)
-{
-	return 0;	/* INTR, NMI, SMI: the host takes them at STGI */
-}
-
-static int handle_ud(struct vcpu *v)
-{
-	vcpu_inject_exception(v, 6, false, 0);	/* SVM instructions do not exist for guests */
-	return 0;
-}
-
-static int handle_shutdown(struct vcpu *v)
-{
-	guest_request_stop(v->guest, STOP_SHUTDOWN, "triple fault (shutdown) on vCPU %u near RIP %#lx",
-			   v->index, v->vmcb->save.rip);
-	return 1;
-}
-
-static int handle_hlt(struct vcpu *v)
-{
-	if (skip_insn(v))
-		return 1;
-	v->halted = true;
-	return 0;
-}
-
-static int handle_cpuid(struct vcpu *v)
-{
-	struct vmcb_save *s = &v->vmcb->save;
-	u32 leaf = (u32)s->rax, sub = (u32)v->regs.rcx;
-	u32 a = 0, b = 0, c = 0, d = 0;
-	if (leaf >= SVMHV_CPUID_LEAF && leaf < SVMHV_CPUID_END) {
-		if (leaf == SVMHV_CPUID_LEAF) {
-			a = SVMHV_CPUID_MAX;
-			b = SVMHV_SIG_EBX;
-			c = SVMHV_SIG_ECX;
-			d = SVMHV_SIG_EDX;
-		}
-	} else if ((leaf < 0x80000000 && leaf <= cpu_info.max_leaf) ||
-		   (leaf >= 0x80000000 && leaf <= cpu_info.max_ext_leaf)) {
-		cpuid_count(leaf, sub, &a, &b, &c, &d);
-		if (leaf == 1) {
-			c |= BIT(31);			/* a hypervisor is present */
-			c &= ~(BIT(21) | BIT(3));	/* no x2APIC, no MONITOR */
-			b = (b & 0x00ffffff) | (v->index << 24);
-		} else if (leaf == 0x80000001) {
-			c &= ~BIT(2);			/* SVM is hidden from guests */
-		} else if (leaf == 0x8000000A) {
-			a = b = c = d = 0;
-		}
-		if (leaf == 1 || leaf == 0xd)
-			gstate_cpuid(v, leaf, sub, &a, &b, &c, &d);
-	}
-	s->rax = a;
-	v->regs.rbx = b;
-	v->regs.rcx = c;
-	v->regs.rdx = d;
-	return skip_insn(v) ? 1 : 0;
-}
-
-static int hc_test_result(struct vcpu *v)
-{
-	struct guest *g = v->guest;
-	u64 result = arg(v, v->regs.rbx), name_gpa = arg(v, v->regs.rcx), value = arg(v, v->regs.rdx);
-	char name[HC_TEST_NAME_MAX + 1];
-	memset(name, 0, sizeof(name));
-	for (u32 i = 0; i < HC_TEST_NAME_MAX; i++) {
-		if (guest_read(g, name_gpa + i, &name[i], 1)) {
-			if (!i)
-				return -EFAULT;
-			break;
-		}
-		if (!name[i])
-			break;
-		if ((u8)name[i] < 0x20 || (u8)name[i] > 0x7e)
-			name[i] = '?';
-	}
-	const char *word = result == HC_TR_PASS ? "ok" : result == HC_TR_SKIP ? "skip" : "not ok";
-	guest_console_flush(g);
-	kprintf("guest %s: %s %s (value %#lx)\n", g->cfg.name, word, name, value);
-	u64 f = spin_lock_irqsave(&g->lock);
-	if (g->nresults < GUEST_MAX_RESULTS) {
-		struct guest_result *gr = &g->results[g->nresults++];
-		memcpy(gr->name, name, sizeof(gr->name));
-		gr->result = (u8)(result > HC_TR_SKIP ? HC_TR_FAIL : result);
-		gr->value = value;
-	}
-	if (result == HC_TR_PASS)
-		g->results_pass++;
-	else if (result == HC_TR_SKIP)
-		g->results_skip++;
-	else
-		g->results_fail++;
-	spin_unlock_irqrestore(&g->lock, f);
-	return 0;
-}
-
-static int handle_vmmcall(struct vcpu *v)
-{
-	struct vmcb_save *s = &v->vmcb->save;
-	struct guest *g = v->guest;
-	u64 fn = arg(v, s->rax);
-	s64 ret = 0;
-	bool yield = false;
-	switch (fn) {
-	case HC_NOP:
-		break;
-	case HC_CONSOLE_WRITE: {
-		u64 gpa = arg(v, v->regs.rbx), len = arg(v, v->regs.rcx);
-		if (len > HC_CONSOLE_MAX || gpa >= g->ram_size || len > g->ram_size - gpa) {
-			ret = -EFAULT;
-			break;
-		}
-		for (u64 i = 0; i < len; i++)
-			con_putc(g, (char)g->ram[gpa + i]);
-		ret = 0;
-		break;
-	}
-	case HC_EXIT: {
-		u64 st = arg(v, v->regs.rbx);
-		g->exit_status = (v->vmcb->save.efer & EFER_LMA) ? (s64)st : (s64)(s32)st;
-		guest_console_flush(g);
-		guest_request_stop(g, STOP_HYPERCALL, "exit hypercall with status %ld", g->exit_status);
-		skip_insn(v);
-		return 1;
-	}
-	case HC_TEST_RESULT:
-		ret = hc_test_result(v);
-		break;
-	case HC_INFO:
-		ret = v->index;
-		v->regs.rbx = g->nvcpus;
-		v->regs.rcx = g->ram_size;
-		break;
-	case HC_TIMER: {
-		u64 us = arg(v, v->regs.rbx), vec = arg(v, v->regs.rcx);
-		if (us == 0) {
-			/* Cancelling also withdraws an expiry the guest has not
-			 * taken yet (docs/hypercalls.md). */
-			v->vtimer_deadline = 0;
-			v->virq_pending = false;
-		} else if (vec < HC_TIMER_VEC_MIN || vec > HC_TIMER_VEC_MAX || us > HC_TIMER_US_MAX) {
-			ret = -EINVAL;
-		} else {
-			v->vtimer_vector = (u8)vec;
-			v->vtimer_deadline = rdtsc() + ns_to_tsc(us * 1000);
-		}
-		break;
-	}
-	case HC_YIELD:
-		yield = true;
-		break;
-	default:
-		ret = -ENOSYS;
-		break;
-	}
-	s->rax = (u64)ret;
-	if (skip_insn(v))
-		return 1;
-	if (yield)
-		sched_yield();
-	return 0;
-}
-
-static int handle_ioio(struct vcpu *v)
-{
-	struct vmcb *vm = v->vmcb;
-	struct guest *g = v->guest;
-	u64 info = vm->control.exitinfo1;
-	u16 port = svm_ioio_port(info);
-	unsigned int size = svm_ioio_size(info);	/* 1, 2 or 4 */
-	u64 mask = size == 4 ? 0xffffffffULL : size == 2 ? 0xffffULL : 0xffULL;
-	bool in = info & SVM_IOIO_IN;
-
-	if (info & SVM_IOIO_STR) {
-		/* INS/OUTS are not emulated: treated as dropped, not as data. */
-		g->io_dropped++;
-	} else if (in) {
-		u64 val = mask;		/* nothing there: all ones */
-		if (port == COM1_LSR)
-			val = UART_LSR_THRE | UART_LSR_TEMT;	/* transmitter empty */
-		else if (port == COM1_SCR)
-			val = g->io_scratch;
-		else if (port >= COM1_BASE && port < COM1_BASE + UART_NR_PORTS)
-			val = 0;
-		else
-			g->io_unhandled_reads++;
-		u64 rax = vm->save.rax;
-		if (size == 4)
-			rax = val & mask;	/* a 32-bit IN zero-extends */
-		else
-			rax = (rax & ~mask) | (val & mask);
-		vm->save.rax = rax;
-	} else {
-		u64 val = vm->save.rax & mask;
-		if (port == COM1_BASE)
-			con_putc(g, (char)val);
-		else if (port == COM1_SCR)
-			g->io_scratch = (u8)val;
-		else if (!(port > COM1_BASE && port < COM1_BASE + UART_NR_PORTS))
-			g->io_dropped++;
-	}
-	advance_rip(v, vm->control.exitinfo2);	/* the next RIP, always given for IOIO */
-	return 0;
-}
-
-static bool msr_read_allowed(struct vcpu *v, u32 msr, u64 *val)
-{
-	struct vmcb_save *s = &v->vmcb->save;
-	switch (msr) {
-	case MSR_EFER:           *val = s->efer & ~EFER_SVME; return true;
-	case MSR_STAR:           *val = s->star; return true;
-	case MSR_LSTAR:          *val = s->lstar; return true;
-	case MSR_CSTAR:          *val = s->cstar; return true;
-	case MSR_SFMASK:         *val = s->sfmask; return true;
-	case MSR_FS_BASE:        *val = s->fs.base; return true;
-	case MSR_GS_BASE:        *val = s->gs.base; return true;
-	case MSR_KERNEL_GS_BASE: *val = s->kernel_gs_base; return true;
-	case MSR_SYSENTER_CS:    *val = s->sysenter_cs; return true;
-	case MSR_SYSENTER_ESP:   *val = s->sysenter_esp; return true;
-	case MSR_SYSENTER_EIP:   *val = s->sysenter_eip; return true;
-	case MSR_PAT:            *val = s->g_pat; return true;
-	case 0x10:               *val = rdtsc() + v->vmcb->control.tsc_offset; return true;
-	case MSR_APIC_BASE:      *val = LAPIC_DEFAULT_BASE | APIC_BASE_EN | APIC_BASE_BSP; return true;
-	default:                 return false;
-	}
-}
-
-static bool canonical(u64 a)
-{
-	return (u64)((s64)(a << 16) >> 16) == a;
-}
-
-static bool msr_write_allowed(struct vcpu *v, u32 msr, u64 val)
-{
-	struct vmcb_save *s = &v->vmcb->save;
-	switch (msr) {
-	case MSR_EFER: {
-		u64 ok = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
-		if (val & ~ok)
-			return false;	/* SVME or reserved bits: #GP */
-		s->efer = (val & ~EFER_LMA) | (s->efer & EFER_LMA) | EFER_SVME;
-		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_CRX);
-		return true;
-	}
-	case MSR_STAR:           s->star = val; return true;
-	case MSR_LSTAR:          if (!canonical(val)) return false; s->lstar = val; return true;
-	case MSR_CSTAR:          if (!canonical(val)) return false; s->cstar = val; return true;
-	case MSR_SFMASK:         s->sfmask = val & 0xffffffffULL; return true;
-	case MSR_FS_BASE:        if (!canonical(val)) return false; s->fs.base = val; return true;
-	case MSR_GS_BASE:        if (!canonical(val)) return false; s->gs.base = val; return true;
-	case MSR_KERNEL_GS_BASE: if (!canonical(val)) return false; s->kernel_gs_base = val; return true;
-	case MSR_SYSENTER_CS:    s->sysenter_cs = val & 0xffff; return true;
-	case MSR_SYSENTER_ESP:   s->sysenter_esp = val; return true;
-	case MSR_SYSENTER_EIP:   s->sysenter_eip = val; return true;
-	case MSR_PAT:            s->g_pat = val; vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_NP); return true;
-	default:                 return false;
-	}
-}
-
-static int handle_msr(struct vcpu *v)
-{
-	struct vmcb *vm = v->vmcb;
-	u32 msr = (u32)v->regs.rcx;
-	bool write = vm->control.exitinfo1 & 1;
-	if (write) {
-		u64 val = (vm->save.rax & 0xffffffffULL) | (v->regs.rdx << 32);
-		if (!msr_write_allowed(v, msr, val)) {
-			vcpu_inject_exception(v, 13, true, 0);
-			return 0;
-		}
-	} else {
-		u64 val;
-		if (!msr_read_allowed(v, msr, &val)) {
-			vcpu_inject_exception(v, 13, true, 0);
-			return 0;
-		}
-		vm->save.rax = val & 0xffffffffULL;
-		v->regs.rdx = val >> 32;
-	}
-	return skip_insn(v) ? 1 : 0;
-}
-
-/* The one emulated MMIO page: loads read a fixed pattern, stores are
- * dropped.  Anything else outside guest RAM stops the guest. */
-static u64 *gpr_ptr(struct vcpu *v, unsigned int reg)
+static u64 *gpr_ptr(struct svm_vcpu *v, unsigned int reg)
 {
 	switch (reg) {
 	case 1: return &v->regs.rcx;
@@ -509,8 +165,92 @@ static u64 *gpr_ptr(struct vcpu *v, unsigned int reg)
 	}
 }
 
+/* ---- decoders: the VMCB into the record ---- */
+
+static void dec_none(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	x->reason = VMM_EXIT_NONE;	/* INTR, NMI, SMI: the host takes them at STGI */
+}
+
+static void dec_ud(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	vcpu_inject_exception(v, 6, false, 0);	/* SVM instructions do not exist for guests */
+	x->reason = VMM_EXIT_NONE;
+}
+
+/* The pause filter counted a spin loop: let the vCPU it waits for run.
+ * RIP stays: the PAUSE runs again, against a fresh count. */
+static void dec_pause(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	sched_yield();
+	x->reason = VMM_EXIT_NONE;
+}
+
+/* XCR0 is the vCPU's own (svm/gstate.c); a refused value faults in the
+ * guest as it would on the CPU. */
+static void dec_xsetbv(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	u64 val = (v->vmcb->save.rax & 0xffffffffULL) | (v->regs.rdx << 32);
+	int vec = gstate_xsetbv(v, (u32)v->regs.rcx, val);
+	x->reason = VMM_EXIT_NONE;
+	if (vec >= 0)
+		vcpu_inject_exception(v, (u8)vec, vec == 13, 0);
+	else if (skip_insn(v))
+		x->reason = VMM_EXIT_STOPPED;
+}
+
+static void dec_shutdown(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	x->reason = VMM_EXIT_SHUTDOWN;
+}
+
+static void dec_hlt(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	x->reason = VMM_EXIT_HLT;
+}
+
+static void dec_cpuid(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	x->reason = VMM_EXIT_CPUID;
+	x->u.cpuid.leaf = (u32)v->vmcb->save.rax;
+	x->u.cpuid.subleaf = (u32)v->regs.rcx;
+}
+
+static void dec_msr(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	x->reason = VMM_EXIT_MSR;
+	x->u.msr.index = (u32)v->regs.rcx;
+	x->u.msr.write = v->vmcb->control.exitinfo1 & 1;
+	x->u.msr.value = (v->vmcb->save.rax & 0xffffffffULL) | (v->regs.rdx << 32);
+}
+
+static void dec_vmmcall(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	struct vmm_exit_hypercall *h = &x->u.hypercall;
+	bool lm = (v->vmcb->save.efer & EFER_LMA) != 0;
+	u64 m = lm ? ~0ULL : 0xffffffffULL;	/* 32 bits wide outside long mode */
+	x->reason = VMM_EXIT_HYPERCALL;
+	h->nr = v->vmcb->save.rax & m;
+	h->args[0] = v->regs.rbx & m;
+	h->args[1] = v->regs.rcx & m;
+	h->args[2] = v->regs.rdx & m;
+	h->long_mode = lm;
+}
+
+static void dec_ioio(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	u64 info = v->vmcb->control.exitinfo1;
+	struct vmm_exit_io *io = &x->u.io;
+	x->reason = VMM_EXIT_IO;
+	io->port = svm_ioio_port(info);
+	io->size = (u8)svm_ioio_size(info);	/* 1, 2 or 4 */
+	io->in = (info & SVM_IOIO_IN) != 0;
+	io->string = (info & SVM_IOIO_STR) != 0;
+	io->data = v->vmcb->save.rax;
+}
+
 /* The bytes the CPU saved with decode assists, else from guest memory. */
-static int decode_for_mmio(struct vcpu *v, struct insn *in)
+static int decode_for_mmio(struct svm_vcpu *v, struct insn *in)
 {
 	const struct vmcb *vm = v->vmcb;
 	if (svm_use_decode_assists_bytes(vm) &&
@@ -519,115 +259,206 @@ static int decode_for_mmio(struct vcpu *v, struct insn *in)
 	return decode_at_rip(v, in);
 }
 
-static int handle_mmio(struct vcpu *v, u64 gpa)
+/* A load or store to a device's MMIO range: the instruction says the size,
+ * the direction and (for a store) the value; how to finish a load is kept
+ * for svm_exit_complete. */
+static void dec_mmio(struct svm_vcpu *v, struct vmm_exit *x, u64 gpa)
 {
 	struct insn in;
 	int r = decode_for_mmio(v, &in);
 	if (r || !(in.kind == INSN_MOV_LOAD || in.kind == INSN_MOV_STORE || in.kind == INSN_MOV_IMM ||
 		   in.kind == INSN_MOVZX)) {
-		guest_request_stop(v->guest, STOP_ERROR, "MMIO access at GPA %#lx by an instruction "
-				   "that is not emulated (RIP %#lx)", gpa, v->vmcb->save.rip);
-		return 1;
+		vm_request_stop(v->vm, STOP_ERROR, "MMIO access at GPA %#lx by an instruction "
+				"that is not emulated (RIP %#lx)", gpa, v->vmcb->save.rip);
+		x->reason = VMM_EXIT_STOPPED;
+		return;
 	}
-	if (!in.is_write && !in.reg_high8) {
-		u64 val = 0x5a5a5a5a5a5a5a5aULL;
-		u64 *reg = gpr_ptr(v, in.reg);
-		u8 osz = in.kind == INSN_MOVZX ? in.op_size : in.size;
-		if (in.kind == INSN_MOVZX)
-			val &= in.size == 1 ? 0xff : 0xffff;
-		if (osz == 8 || osz == 4)
-			*reg = osz == 4 ? (val & 0xffffffffULL) : val;
-		else if (osz == 2)
-			*reg = (*reg & ~0xffffULL) | (val & 0xffff);
-		else
-			*reg = (*reg & ~0xffULL) | (val & 0xff);
+	struct vmm_exit_mmio *m = &x->u.mmio;
+	x->reason = VMM_EXIT_MMIO;
+	m->gpa = gpa;
+	m->size = in.size;
+	m->write = in.is_write;
+	m->data = 0;
+	if (in.kind == INSN_MOV_IMM) {
+		m->data = in.imm;
+	} else if (in.is_write) {
+		u64 reg = *gpr_ptr(v, in.reg);
+		m->data = in.reg_high8 ? (reg >> 8) & 0xff : reg;
+		if (in.size < 8)
+			m->data &= (1ULL << (in.size * 8)) - 1;
 	}
-	u64 rip = v->vmcb->save.rip + in.len;
-	if (cs_mode_bits(&v->vmcb->save) != 64)
-		rip &= 0xffffffffULL;
-	advance_rip(v, rip);
-	return 0;
+	v->mmio_reg = in.reg;
+	v->mmio_movzx = in.kind == INSN_MOVZX;
+	v->mmio_op_size = in.kind == INSN_MOVZX ? in.op_size : in.size;
+	v->mmio_skip_reg = in.reg_high8;
+	v->mmio_len = in.len;
 }
 
-static int handle_npf(struct vcpu *v)
+/* A device's MMIO range; else a page of guest RAM the host had withdrawn
+ * (give it back and let the access, or the event delivery it was part of,
+ * happen again); else an access outside RAM, which stops the guest. */
+static void dec_npf(struct svm_vcpu *v, struct vmm_exit *x)
 {
+	struct vm *vm = v->vm;
 	u64 gpa = v->vmcb->control.exitinfo2, err = v->vmcb->control.exitinfo1;
-	if (gpa >= MMIO_BENCH_GPA && gpa < MMIO_BENCH_GPA + 4096)
-		return handle_mmio(v, gpa);
-	/* A page of its RAM the host had withdrawn: give it back and let the
-	 * access (or the event delivery it was part of) happen again. */
-	if (gpa < v->guest->ram_size && !npt_leaf(&v->guest->npt, gpa, NULL) &&
-	    !npt_set_present(&v->guest->npt, gpa & ~0xfffULL, true))
-		return 0;
-	guest_request_stop(v->guest, STOP_NPF, "%s outside its RAM at GPA %#lx (RIP %#lx, error %#lx)",
-			   err & SVM_NPF_FETCH ? "instruction fetch" : err & SVM_NPF_WRITE ? "write" : "read",
-			   gpa, v->vmcb->save.rip, err);
-	return 1;
-}
-
-/* XCR0 is the vCPU's own (svm/gstate.c); a refused value faults in the
- * guest as it would on the CPU. */
-static int handle_xsetbv(struct vcpu *v)
-{
-	u64 val = (v->vmcb->save.rax & 0xffffffffULL) | (v->regs.rdx << 32);
-	int vec = gstate_xsetbv(v, (u32)v->regs.rcx, val);
-	if (vec >= 0) {
-		vcpu_inject_exception(v, (u8)vec, vec == 13, 0);
-		return 0;
+	if (vm_mmio_claimed(vm, gpa)) {
+		dec_mmio(v, x, gpa);
+		return;
 	}
-	return skip_insn(v) ? 1 : 0;
+	if (gpa < vm->ram_size && !npt_leaf(&vm->npt, gpa, NULL) &&
+	    !npt_set_present(&vm->npt, gpa & ~0xfffULL, true)) {
+		x->reason = VMM_EXIT_NONE;
+		return;
+	}
+	x->reason = VMM_EXIT_NPF;
+	x->u.npf.gpa = gpa;
+	x->u.npf.error = err;
+	x->u.npf.access = err & SVM_NPF_FETCH ? VMM_ACCESS_FETCH :
+			  err & SVM_NPF_WRITE ? VMM_ACCESS_WRITE : VMM_ACCESS_READ;
 }
 
-/* The pause filter counted a spin loop: let the vCPU it waits for run.
- * RIP stays: the PAUSE runs again, against a fresh count. */
-static int handle_pause(struct vcpu *v)
-{
-	sched_yield();
-	return 0;
-}
-
-static const exit_handler_t exit_handlers[SVM_EXIT_NR_INDEXED] = {
-	[SVM_EXIT_INTR]     = handle_nothing,
-	[SVM_EXIT_NMI]      = handle_nothing,
-	[SVM_EXIT_SMI]      = handle_nothing,
-	[SVM_EXIT_VINTR]    = handle_nothing,
-	[SVM_EXIT_CPUID]    = handle_cpuid,
-	[SVM_EXIT_HLT]      = handle_hlt,
-	[SVM_EXIT_PAUSE]    = handle_pause,
-	[SVM_EXIT_IOIO]     = handle_ioio,
-	[SVM_EXIT_MSR]      = handle_msr,
-	[SVM_EXIT_SHUTDOWN] = handle_shutdown,
-	[SVM_EXIT_VMRUN]    = handle_ud,
-	[SVM_EXIT_VMMCALL]  = handle_vmmcall,
-	[SVM_EXIT_VMLOAD]   = handle_ud,
-	[SVM_EXIT_VMSAVE]   = handle_ud,
-	[SVM_EXIT_STGI]     = handle_ud,
-	[SVM_EXIT_CLGI]     = handle_ud,
-	[SVM_EXIT_SKINIT]   = handle_ud,
-	[SVM_EXIT_INVLPGA]  = handle_ud,
-	[SVM_EXIT_XSETBV]   = handle_xsetbv,
+static const exit_decoder_t exit_decoders[SVM_EXIT_NR_INDEXED] = {
+	[SVM_EXIT_INTR]     = dec_none,
+	[SVM_EXIT_NMI]      = dec_none,
+	[SVM_EXIT_SMI]      = dec_none,
+	[SVM_EXIT_VINTR]    = dec_none,
+	[SVM_EXIT_CPUID]    = dec_cpuid,
+	[SVM_EXIT_HLT]      = dec_hlt,
+	[SVM_EXIT_PAUSE]    = dec_pause,
+	[SVM_EXIT_IOIO]     = dec_ioio,
+	[SVM_EXIT_MSR]      = dec_msr,
+	[SVM_EXIT_SHUTDOWN] = dec_shutdown,
+	[SVM_EXIT_VMRUN]    = dec_ud,
+	[SVM_EXIT_VMMCALL]  = dec_vmmcall,
+	[SVM_EXIT_VMLOAD]   = dec_ud,
+	[SVM_EXIT_VMSAVE]   = dec_ud,
+	[SVM_EXIT_STGI]     = dec_ud,
+	[SVM_EXIT_CLGI]     = dec_ud,
+	[SVM_EXIT_SKINIT]   = dec_ud,
+	[SVM_EXIT_INVLPGA]  = dec_ud,
+	[SVM_EXIT_XSETBV]   = dec_xsetbv,
 };
 
-int svm_handle_exit(struct vcpu *v)
+/* VMEXIT_INVALID, or an exit with no decoder: the VMCB by name, for the
+ * log, before the core stops the guest. */
+static __attribute__((noinline, cold)) void dec_bad(struct svm_vcpu *v, struct vmm_exit *x, u64 code)
 {
-	u64 code = v->vmcb->control.exitcode;
 	if (svm_exit_is_invalid(code)) {
 		kprintf("svm: guest %s vCPU %u: VMRUN refused the guest state (VMEXIT_INVALID)\n",
-			v->guest->cfg.name, v->index);
-		vmcb_dump(v->vmcb);
-		guest_request_stop(v->guest, STOP_INVALID, "VMEXIT_INVALID: inconsistent guest state");
-		return 1;
-	}
-	if (code == SVM_EXIT_NPF)
-		return handle_npf(v);
-	exit_handler_t h = code < SVM_EXIT_NR_INDEXED ? exit_handlers[code] : NULL;
-	if (!h) {
-		kprintf("svm: guest %s vCPU %u: unhandled exit %#lx (%s)\n", v->guest->cfg.name, v->index,
+			v->vm->cfg.name, v->index);
+		x->reason = VMM_EXIT_INVALID;
+	} else {
+		kprintf("svm: guest %s vCPU %u: unhandled exit %#lx (%s)\n", v->vm->cfg.name, v->index,
 			code, svm_exit_name(code));
-		vmcb_dump(v->vmcb);
-		guest_request_stop(v->guest, STOP_UNHANDLED, "unhandled exit %#lx (%s)", code,
-				   svm_exit_name(code));
-		return 1;
+		x->reason = VMM_EXIT_UNHANDLED;
+		x->u.unhandled.code = code;
 	}
-	return h(v);
+	vmcb_dump(v->vmcb);
+}
+
+void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	u64 code = v->vmcb->control.exitcode;
+	v->last_exit_stat = svm_exit_index(code);
+	x->vcpu = v->index;
+	x->rip = v->vmcb->save.rip;
+	x->inject.valid = 0;
+	if (code == SVM_EXIT_NPF) {
+		dec_npf(v, x);
+		return;
+	}
+	exit_decoder_t d = code < SVM_EXIT_NR_INDEXED ? exit_decoders[code] : NULL;
+	if (__builtin_expect(!d, 0)) {
+		dec_bad(v, x, code);	/* VMEXIT_INVALID (negative) lands here too */
+		return;
+	}
+	d(v, x);
+}
+
+/* ---- the answer into the VMCB ---- */
+
+static void apply_mmio_load(struct svm_vcpu *v, u64 val)
+{
+	u64 *reg = gpr_ptr(v, v->mmio_reg);
+	u8 osz = v->mmio_op_size;
+	if (osz == 8 || osz == 4)
+		*reg = osz == 4 ? (val & 0xffffffffULL) : val;
+	else if (osz == 2)
+		*reg = (*reg & ~0xffffULL) | (val & 0xffff);
+	else
+		*reg = (*reg & ~0xffULL) | (val & 0xff);
+}
+
+int svm_exit_complete(struct vcpu *vcpu, struct vmm_exit *x)
+{
+	struct svm_vcpu *v = to_svm(vcpu);
+	struct vmcb_save *s = &v->vmcb->save;
+	if (x->inject.valid) {
+		vcpu_inject_exception(v, x->inject.vector, x->inject.has_error, x->inject.error);
+		return 0;
+	}
+	switch (x->reason) {
+	case VMM_EXIT_HYPERCALL: {
+		const struct vmm_exit_hypercall *h = &x->u.hypercall;
+		if (h->nret > 0)
+			s->rax = h->ret[0];
+		if (h->nret > 1)
+			v->regs.rbx = h->ret[1];
+		if (h->nret > 2)
+			v->regs.rcx = h->ret[2];
+		return skip_insn(v) ? 1 : 0;
+	}
+	case VMM_EXIT_CPUID: {
+		struct vmm_exit_cpuid *c = &x->u.cpuid;
+		/* The XSAVE leaves as this vCPU's own XCR0 and CR4 make them. */
+		if ((c->leaf == 1 || c->leaf == 0xd) && c->leaf <= cpu_info.max_leaf)
+			gstate_cpuid(v, c->leaf, c->subleaf, &c->eax, &c->ebx, &c->ecx, &c->edx);
+		s->rax = c->eax;
+		v->regs.rbx = c->ebx;
+		v->regs.rcx = c->ecx;
+		v->regs.rdx = c->edx;
+		return skip_insn(v) ? 1 : 0;
+	}
+	case VMM_EXIT_MSR:
+		if (!x->u.msr.write) {
+			s->rax = x->u.msr.value & 0xffffffffULL;
+			v->regs.rdx = x->u.msr.value >> 32;
+		}
+		return skip_insn(v) ? 1 : 0;
+	case VMM_EXIT_HLT:
+		return skip_insn(v) ? 1 : 0;
+	case VMM_EXIT_IO: {
+		const struct vmm_exit_io *io = &x->u.io;
+		if (io->in && !io->string) {
+			u64 mask = io->size == 4 ? 0xffffffffULL : io->size == 2 ? 0xffffULL : 0xffULL;
+			if (io->size == 4)
+				s->rax = io->data & mask;	/* a 32-bit IN zero-extends */
+			else
+				s->rax = (s->rax & ~mask) | (io->data & mask);
+		}
+		advance_rip(v, v->vmcb->control.exitinfo2);	/* the next RIP, always given for IOIO */
+		return 0;
+	}
+	case VMM_EXIT_MMIO: {
+		if (!x->u.mmio.write && !v->mmio_skip_reg)
+			apply_mmio_load(v, v->mmio_movzx ? x->u.mmio.data & (x->u.mmio.size == 1 ? 0xff : 0xffff)
+							 : x->u.mmio.data);
+		u64 rip = s->rip + v->mmio_len;
+		if (cs_mode_bits(s) != 64)
+			rip &= 0xffffffffULL;
+		advance_rip(v, rip);
+		return 0;
+	}
+	default:
+		return 0;
+	}
+}
+
+int svm_handle_exit(struct svm_vcpu *v)
+{
+	struct vmm_exit x;
+	svm_exit_decode(v, &x);
+	if (x.reason == VMM_EXIT_NONE)
+		return 0;
+	return vcpu_handle_exit(svm_vcpu_core(v), &x);
 }

@@ -47,7 +47,7 @@ struct feature_line {
 static const struct feature_line feature_lines[] = {
 	{ .bit = SVM_FEAT_NRIPS, .name = "NRIP save", .used = &svm_feat.nrips,
 	  .when_used = "RIP advanced from the next-RIP field the CPU saves",
-	  .fallback = "RIP advanced by decoding the instruction at CS:RIP (svm/decode.c)" },
+	  .fallback = "RIP advanced by decoding the instruction at CS:RIP (vmm/decode.c)" },
 	{ .bit = SVM_FEAT_VMCB_CLEAN, .name = "VMCB clean bits", .used = &svm_feat.clean_bits,
 	  .when_used = "state groups svmhv did not touch stay cached in the CPU between VMRUNs",
 	  .fallback = "clean field always 0: every VMRUN loads the whole VMCB" },

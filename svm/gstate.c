@@ -55,7 +55,7 @@ void gstate_set_mode(int m)
 	gstate_mode = m;
 }
 
-int gstate_vcpu_init(struct vcpu *v)
+int gstate_vcpu_init(struct svm_vcpu *v)
 {
 	v->gs.area = xstate_area_alloc();
 	if (!v->gs.area)
@@ -66,7 +66,7 @@ int gstate_vcpu_init(struct vcpu *v)
 	return 0;
 }
 
-void gstate_vcpu_free(struct vcpu *v)
+void gstate_vcpu_free(struct svm_vcpu *v)
 {
 	xstate_area_free(v->gs.area);
 	v->gs.area = NULL;
@@ -81,7 +81,7 @@ void gstate_cpu_init(struct svm_cpu *sc)
  * XSETBV intercept, or under `off`, changes it behind the host's back,
  * and XRSTOR with XCR0 short of the area's XSTATE_BV faults.  XGETBV
  * costs a few cycles and happens only at load and put. */
-static void xcr0_load(struct vcpu *v, u64 val)
+static void xcr0_load(struct svm_vcpu *v, u64 val)
 {
 	if (!xstate.xsave || xgetbv(0) == val)
 		return;
@@ -90,14 +90,14 @@ static void xcr0_load(struct vcpu *v, u64 val)
 }
 
 /* The host takes XCR0 back: keep what the guest has there now. */
-static void xcr0_take_back(struct vcpu *v)
+static void xcr0_take_back(struct svm_vcpu *v)
 {
 	if (xstate.xsave)
 		v->gs.xcr0 = xgetbv(0);
 	xcr0_load(v, xstate.host_xcr0);
 }
 
-u64 gstate_guest_xcr0(struct vcpu *v)
+u64 gstate_guest_xcr0(struct svm_vcpu *v)
 {
 	u64 f = irq_save();
 	u64 x = v->gs.live && xstate.xsave ? xgetbv(0) : v->gs.xcr0;
@@ -105,7 +105,7 @@ u64 gstate_guest_xcr0(struct vcpu *v)
 	return x;
 }
 
-static void restore_regs(struct vcpu *v, struct svm_cpu *sc)
+static void restore_regs(struct svm_vcpu *v, struct svm_cpu *sc)
 {
 	xcr0_load(v, xstate.host_xcr0);
 	xstate_restore(v->gs.area);
@@ -118,7 +118,7 @@ static void restore_regs(struct vcpu *v, struct svm_cpu *sc)
 	v->gs.cnt.restores++;
 }
 
-static void save_regs(struct vcpu *v)
+static void save_regs(struct svm_vcpu *v)
 {
 	xcr0_take_back(v);
 	xstate_save(v->gs.area);
@@ -134,7 +134,7 @@ void gstate_cpu_clobbered(struct svm_cpu *sc)
 	sc->gs.owner = 0;
 }
 
-void gstate_load(struct vcpu *v, struct svm_cpu *sc)
+void gstate_load(struct svm_vcpu *v, struct svm_cpu *sc)
 {
 	if (gstate_mode != GSTATE_LAZY)
 		return;
@@ -146,7 +146,7 @@ void gstate_load(struct vcpu *v, struct svm_cpu *sc)
 	v->gs.live = true;
 }
 
-void gstate_put(struct vcpu *v)
+void gstate_put(struct svm_vcpu *v)
 {
 	if (!v->gs.live)
 		return;
@@ -158,7 +158,7 @@ void gstate_put(struct vcpu *v)
  * at each #VMEXIT is done here, before the next VMRUN, with the restore,
  * so the run loop carries one test of the mode instead of two; the work
  * per round trip is the same (XCR0 back, XSAVE, XRSTOR, XCR0 in, DR0-3). */
-void gstate_eager_switch(struct vcpu *v, struct svm_cpu *sc)
+void gstate_eager_switch(struct svm_vcpu *v, struct svm_cpu *sc)
 {
 	if (v->gs.live)
 		save_regs(v);
@@ -172,7 +172,7 @@ void gstate_eager_switch(struct vcpu *v, struct svm_cpu *sc)
  * than XCR0, and for XCR0 values the CPU would refuse (vol. 2, 11.5.2):
  * x87 cleared, bits this host does not let guests enable, AVX without
  * SSE, AVX-512's three components not all together or without AVX. */
-int gstate_xsetbv(struct vcpu *v, u32 ecx, u64 val)
+int gstate_xsetbv(struct svm_vcpu *v, u32 ecx, u64 val)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
 	v->gs.cnt.xsetbv_exits++;
@@ -198,7 +198,7 @@ int gstate_xsetbv(struct vcpu *v, u32 ecx, u64 val)
 	return -1;
 }
 
-void gstate_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
+void gstate_cpuid(struct svm_vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d)
 {
 	u64 allowed = xstate.host_xcr0;
 	if (leaf == 1) {

@@ -5,7 +5,7 @@
 #define SVMHV_GSTATE_H
 #include "lib/types.h"
 
-struct vcpu;
+struct svm_vcpu;
 struct svm_cpu;
 
 /* How the state is switched (gstate_mode). */
@@ -44,22 +44,22 @@ extern volatile bool gstate_debug_trust_owner;	/* test only: ignore migrations *
 const char *gstate_mode_name(int mode);
 void gstate_set_mode(int mode);		/* only while no vCPU runs */
 
-int gstate_vcpu_init(struct vcpu *v);
-void gstate_vcpu_free(struct vcpu *v);
+int gstate_vcpu_init(struct svm_vcpu *v);
+void gstate_vcpu_free(struct svm_vcpu *v);
 void gstate_cpu_init(struct svm_cpu *sc);	/* on that CPU */
 /* A guest ran on this CPU outside the run loop (the floor benchmark, a
  * hand-run test): its registers now hold nobody's state, so the next vCPU
  * loaded here restores its own even if it owned them before. */
 void gstate_cpu_clobbered(struct svm_cpu *sc);
 
-void gstate_load(struct vcpu *v, struct svm_cpu *sc);	/* prepare_switch_to_guest, IF=0 */
-void gstate_put(struct vcpu *v);			/* vcpu_put, IF=0 */
-void gstate_eager_switch(struct vcpu *v, struct svm_cpu *sc);	/* before VMRUN, eager only */
+void gstate_load(struct svm_vcpu *v, struct svm_cpu *sc);	/* prepare_switch_to_guest, IF=0 */
+void gstate_put(struct svm_vcpu *v);			/* vcpu_put, IF=0 */
+void gstate_eager_switch(struct svm_vcpu *v, struct svm_cpu *sc);	/* before VMRUN, eager only */
 
 /* XSETBV by the guest: -1 when done (advance RIP), else the vector to
  * inject (6 = #UD, 13 = #GP(0)). */
-int gstate_xsetbv(struct vcpu *v, u32 ecx, u64 value);
-u64 gstate_guest_xcr0(struct vcpu *v);	/* the guest's XCR0 now */
+int gstate_xsetbv(struct svm_vcpu *v, u32 ecx, u64 value);
+u64 gstate_guest_xcr0(struct svm_vcpu *v);	/* the guest's XCR0 now */
 /* CPUID leaves 1 and 0xD as this guest may see them. */
-void gstate_cpuid(struct vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d);
+void gstate_cpuid(struct svm_vcpu *v, u32 leaf, u32 sub, u32 *a, u32 *b, u32 *c, u32 *d);
 #endif

@@ -40,13 +40,13 @@ static u32 test_cpu(void)
 	return ncpus_online > 1 ? 1 : 0;
 }
 
-static struct fpu_mailbox *mailbox(struct guest *g)
+static struct fpu_mailbox *mailbox(struct vm *g)
 {
 	return (struct fpu_mailbox *)(void *)(g->ram + FPU_MAILBOX_GPA);
 }
 
 /* A k_fpu guest with `vcpus` vCPUs pinned to the test CPU. */
-static struct guest *fpu_guest(const char *name, u32 vcpus, u64 test, u64 iters, u64 role)
+static struct vm *fpu_guest(const char *name, u32 vcpus, u64 test, u64 iters, u64 role)
 {
 	char s[128];
 	ksnprintf(s, sizeof(s), "guest name=%s mem=4 vcpus=%u cpus=%u timeout=240000", name, vcpus,
@@ -54,7 +54,7 @@ static struct guest *fpu_guest(const char *name, u32 vcpus, u64 test, u64 iters,
 	struct guest_cfg cfg;
 	if (guest_cfg_parse(s, &cfg))
 		return NULL;
-	struct guest *g = guest_create(&cfg, guest_img_k_fpu, (size_t)(guest_img_k_fpu_end - guest_img_k_fpu));
+	struct vm *g = vm_create(&cfg, guest_img_k_fpu, (size_t)(guest_img_k_fpu_end - guest_img_k_fpu));
 	if (!g)
 		return NULL;
 	struct fpu_mailbox *mb = mailbox(g);
@@ -67,18 +67,18 @@ static struct guest *fpu_guest(const char *name, u32 vcpus, u64 test, u64 iters,
 	return g;
 }
 
-static bool exited_cleanly(struct ktest *t, struct guest *g)
+static bool exited_cleanly(struct ktest *t, struct vm *g)
 {
 	bool ok = g->stop == STOP_HYPERCALL && g->exit_status == 0;
-	KT_EXPECT(t, ok, "guest %s exits 0, found %s (%s)", g->cfg.name, guest_stop_name(g->stop),
+	KT_EXPECT(t, ok, "guest %s exits 0, found %s (%s)", g->cfg.name, vm_stop_name(g->stop),
 		  g->stop_detail);
 	return ok;
 }
 
-static void note_counters(struct ktest *t, struct guest *g)
+static void note_counters(struct ktest *t, struct vm *g)
 {
 	for (u32 i = 0; i < g->nvcpus; i++) {
-		const struct vcpu *v = g->vcpus[i];
+		const struct svm_vcpu *v = to_svm(g->vcpus[i]);
 		const struct gstate_counters *c = &v->gs.cnt;
 		ktest_note(t, "%s vCPU %u under '%s': VMRUN %lu, sched-in same %lu, saves %lu, restores %lu, "
 			   "restores skipped %lu, XCR0 writes %lu, XSETBV exits %lu", g->cfg.name, i,
@@ -98,12 +98,12 @@ struct isolate_result {
 static void run_isolate(struct ktest *t, struct isolate_result *r)
 {
 	memset(r, 0, sizeof(*r));
-	struct guest *g = fpu_guest("fpu-isolate", 2, FT_ISOLATE, ISOLATE_YIELDS, 0);
+	struct vm *g = fpu_guest("fpu-isolate", 2, FT_ISOLATE, ISOLATE_YIELDS, 0);
 	KT_EXPECT(t, g != NULL, "a guest");
 	if (!g)
 		return;
-	guest_start(g);
-	guest_wait(g);
+	vm_start(g);
+	vm_wait(g);
 	note_counters(t, g);
 	r->ran = exited_cleanly(t, g);
 	struct fpu_mailbox *mb = mailbox(g);
@@ -122,10 +122,10 @@ static void run_isolate(struct ktest *t, struct isolate_result *r)
 		KT_EXPECT(t, s->done == ISOLATE_YIELDS, "vCPU %u: %u yields, found %lu", i, ISOLATE_YIELDS,
 			  s->done);
 	}
-	KT_EXPECT(t, g->vcpus[0]->cnt.sched_in_same + g->vcpus[1]->cnt.sched_in_same >= ISOLATE_YIELDS,
+	KT_EXPECT(t, to_svm(g->vcpus[0])->cnt.sched_in_same + to_svm(g->vcpus[1])->cnt.sched_in_same >= ISOLATE_YIELDS,
 		  "the vCPUs took turns: >= %u same-CPU sched-ins, found %lu", ISOLATE_YIELDS,
-		  g->vcpus[0]->cnt.sched_in_same + g->vcpus[1]->cnt.sched_in_same);
-	guest_destroy(g);
+		  to_svm(g->vcpus[0])->cnt.sched_in_same + to_svm(g->vcpus[1])->cnt.sched_in_same);
+	vm_destroy(g);
 }
 
 static struct isolate_result lazy_result;
@@ -193,14 +193,14 @@ static void migrate_check(struct ktest *t, bool trust_owner)
 		KT_SKIP(t, "needs 2 CPUs, %u online", ncpus_online);
 	const u32 K = 6;
 	gstate_debug_trust_owner = trust_owner;
-	struct guest *g = fpu_guest("fpu-mover", 1, FT_ISOLATE, 1000000000ULL, 0);
+	struct vm *g = fpu_guest("fpu-mover", 1, FT_ISOLATE, 1000000000ULL, 0);
 	KT_EXPECT(t, g != NULL, "a guest");
 	if (!g) {
 		gstate_debug_trust_owner = false;
 		return;
 	}
-	guest_start(g);
-	struct vcpu *v = g->vcpus[0];
+	vm_start(g);
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
 	struct task *vt = g->tasks[0];
 	u32 moved = 0, cpu = test_cpu();
 	while (READ_ONCE(v->cnt.vmrun) < 20)
@@ -219,8 +219,8 @@ static void migrate_check(struct ktest *t, bool trust_owner)
 			moved++;
 		cpu = next;
 	}
-	guest_request_stop(g, STOP_HOST, "stopped by the test");
-	guest_wait(g);
+	vm_request_stop(g, STOP_HOST, "stopped by the test");
+	vm_wait(g);
 	gstate_debug_trust_owner = false;
 	const struct fpu_slot *s = &mailbox(g)->slot[0];
 	const struct gstate_counters *c = &v->gs.cnt;
@@ -237,7 +237,7 @@ static void migrate_check(struct ktest *t, bool trust_owner)
 	} else {
 		KT_EXPECT(t, bad > 0, "stale registers caught when migrations are ignored");
 	}
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 static void migrated_vcpu_reloads(struct ktest *t)
@@ -256,20 +256,20 @@ static u64 xsetbv_exits_seen;
 
 static void xsetbv_validated(struct ktest *t)
 {
-	struct guest *g = fpu_guest("fpu-xsetbv", 1, FT_XSETBV, 0, 0);
+	struct vm *g = fpu_guest("fpu-xsetbv", 1, FT_XSETBV, 0, 0);
 	KT_EXPECT(t, g != NULL, "a guest");
 	if (!g)
 		return;
-	guest_start(g);
-	guest_wait(g);
+	vm_start(g);
+	vm_wait(g);
 	note_counters(t, g);
 	exited_cleanly(t, g);
 	ktest_note(t, "guest checks: %u passed, %u failed, %u skipped", g->results_pass, g->results_fail,
 		   g->results_skip);
 	KT_EXPECT(t, g->results_fail == 0, "no guest check failed, %u did", g->results_fail);
 	KT_EXPECT(t, g->results_pass >= 15, ">= 15 guest checks passed, %u did", g->results_pass);
-	xsetbv_exits_seen = g->vcpus[0]->gs.cnt.xsetbv_exits;
-	guest_destroy(g);
+	xsetbv_exits_seen = to_svm(g->vcpus[0])->gs.cnt.xsetbv_exits;
+	vm_destroy(g);
 }
 
 /* On a CPU that implements the intercept, every XSETBV of that guest
@@ -313,13 +313,13 @@ static const struct xsetbv_case xsetbv_cases[] = {
 
 static void xsetbv_handler_rules(struct ktest *t)
 {
-	struct guest *g = fpu_guest("fpu-handler", 1, 0, 0, 0);
+	struct vm *g = fpu_guest("fpu-handler", 1, 0, 0, 0);
 	KT_EXPECT(t, g != NULL, "a guest");
 	if (!g)
 		return;
 	static const u8 insn[3] = { 0x0f, 0x01, 0xd1 };	/* XSETBV */
 	memcpy(g->ram + XSETBV_GPA, insn, sizeof(insn));
-	struct vcpu *v = g->vcpus[0];
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
 	struct vmcb *vm = v->vmcb;
 	u32 n = ARRAY_SIZE(xsetbv_cases) + (xstate.host_xcr0 & XCR0_YMM ? 1 : 0);
 	for (u32 i = 0; i < n; i++) {
@@ -358,28 +358,28 @@ static void xsetbv_handler_rules(struct ktest *t)
 	}
 	ktest_note(t, "%u XSETBV exits handled", n);
 	vm->control.eventinj = 0;
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 /* ---- XCR0 and DR0-DR3: two guests, one CPU ---- */
 
 static void two_guests(struct ktest *t, u64 test, struct fpu_slot out[2])
 {
-	struct guest *g[2];
+	struct vm *g[2];
 	g[0] = fpu_guest("fpu-a", 1, test, SHORT_ITERS, 0);
 	g[1] = fpu_guest("fpu-b", 1, test, SHORT_ITERS, 1);
 	KT_EXPECT(t, g[0] && g[1], "two guests");
 	for (u32 i = 0; i < 2; i++)
 		if (g[i])
-			guest_start(g[i]);
+			vm_start(g[i]);
 	for (u32 i = 0; i < 2; i++) {
 		if (!g[i])
 			continue;
-		guest_wait(g[i]);
+		vm_wait(g[i]);
 		note_counters(t, g[i]);
 		exited_cleanly(t, g[i]);
 		out[i] = mailbox(g[i])->slot[0];
-		guest_destroy(g[i]);
+		vm_destroy(g[i]);
 	}
 }
 

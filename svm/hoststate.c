@@ -40,7 +40,7 @@ int hoststate_policy = HOSTSAVE_CACHED;
 int hoststate_fault;
 bool hoststate_diff_check;
 bool hoststate_ignore_generation;
-void (*hoststate_exit_hook)(struct vcpu *v);
+void (*hoststate_exit_hook)(struct svm_vcpu *v);
 u64 hoststate_mismatch_total;
 u64 hoststate_group_mismatches[HG_COUNT];
 volatile int hoststate_first_group = -1;
@@ -140,14 +140,14 @@ static struct vmcb_save *snapshot_area(struct svm_cpu *sc, int policy)
 	return &sc->host_area->save;
 }
 
-static void host_vmsave(struct vcpu *v, struct svm_cpu *sc)
+static void host_vmsave(struct svm_vcpu *v, struct svm_cpu *sc)
 {
 	svm_vmsave(sc->host_area_pa);
 	sc->cnt.host_vmsave++;
 	v->cnt.host_vmsave++;
 }
 
-static void take_snapshot(struct vcpu *v, struct svm_cpu *sc)
+static void take_snapshot(struct svm_vcpu *v, struct svm_cpu *sc)
 {
 	const struct vmcb_save *s = snapshot_area(sc, v->load_policy);
 	v->snap.fs = s->fs;
@@ -162,7 +162,7 @@ static void take_snapshot(struct vcpu *v, struct svm_cpu *sc)
 /* On sched-in (sched_in = true, from the preempt notifier) and when the
  * vCPU starts to run (false).  Interrupts are off.  The policy is latched
  * here: a change of hoststate_policy takes effect at the next load. */
-void vcpu_load(struct vcpu *v, u32 cpu, bool sched_in)
+void svm_vcpu_load(struct svm_vcpu *v, u32 cpu, bool sched_in)
 {
 	struct svm_cpu *sc = svm_this_cpu();
 	bool migrated = v->cpu != cpu;
@@ -208,7 +208,7 @@ static void fault_undo(struct svm_cpu *sc)
 	sc->fault_active = false;
 }
 
-void vcpu_put(struct vcpu *v)
+void svm_vcpu_put(struct svm_vcpu *v)
 {
 	if (!v->guest_state_loaded)
 		v->cnt.unused_loads++;
@@ -218,7 +218,7 @@ void vcpu_put(struct vcpu *v)
 	fault_undo(svm_this_cpu());
 }
 
-static void diff_check(struct vcpu *v, struct svm_cpu *sc)
+static void diff_check(struct svm_vcpu *v, struct svm_cpu *sc)
 {
 	svm_vmsave(sc->scratch_pa);
 	const struct vmcb_save *now = &sc->scratch->save;
@@ -266,7 +266,7 @@ static void fault_inject(struct svm_cpu *sc, enum host_group g)
 
 /* Before VMRUN whenever the guest state is not loaded, or the task changed
  * its own host state since it was (hs_gen).  Interrupts off. */
-void prepare_switch_to_guest(struct vcpu *v)
+void prepare_switch_to_guest(struct svm_vcpu *v)
 {
 	u64 gen = v->task->hs_gen;
 	if (v->guest_state_loaded && (v->loaded_gen == gen || hoststate_ignore_generation))
@@ -281,7 +281,7 @@ void prepare_switch_to_guest(struct vcpu *v)
 		    v->snap_policy != v->load_policy)
 			panic("host-state snapshot", "vCPU %s/%u before VMRUN on CPU %u: expected a "
 			      "snapshot taken on CPU %u for load %lu under '%s', found CPU %d, load %lu, "
-			      "'%s'", v->guest->cfg.name, v->index, sc->cpu, sc->cpu, v->load_seq,
+			      "'%s'", v->vm->cfg.name, v->index, sc->cpu, sc->cpu, v->load_seq,
 			      hoststate_policy_name(v->load_policy), (int)v->snap_cpu, v->snap_load,
 			      hoststate_policy_name(v->snap_policy));
 		if (v->snap_gen != gen && !hoststate_ignore_generation) {
@@ -339,7 +339,7 @@ u32 hoststate_check_task(const struct task *t, struct percpu *pc, struct host_mi
 /* Right after the stub's host VMLOAD, with GIF=0.  `cpu` is the CPU the
  * vCPU was loaded on, known without trusting GS: nothing here may use GS,
  * FS or the TSS until repair() has run, since any of them may be wrong. */
-void hoststate_after_vmexit(struct vcpu *v, u32 cpu)
+void hoststate_after_vmexit(struct svm_vcpu *v, u32 cpu)
 {
 	struct percpu *pc = cpu_table[cpu];
 	struct svm_cpu *sc = pc->svm;
@@ -366,7 +366,7 @@ void hoststate_after_vmexit(struct vcpu *v, u32 cpu)
 				hoststate_first_group = host_field_group(m.field);
 				kprintf("hoststate: MISMATCH on CPU %u, task '%s', vCPU %s/%u: %s expected "
 					"%#lx, found %#lx (%u field(s) wrong, in: %s; repaired, counting "
-					"the rest)\n", cpu, v->task->name, v->guest->cfg.name, v->index,
+					"the rest)\n", cpu, v->task->name, v->vm->cfg.name, v->index,
 					host_field_names[m.field], m.expected, m.found, bad, groups);
 			}
 		}

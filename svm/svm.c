@@ -131,7 +131,7 @@ int svm_init(void)
  * CPU; when they run out, a new generation starts and every vCPU that
  * runs there next gets a fresh one with a TLB flush.  A new ASID is always
  * flushed: its number may have been used by another guest before. */
-void svm_asid_assign(struct vcpu *v, struct svm_cpu *sc)
+void svm_asid_assign(struct svm_vcpu *v, struct svm_cpu *sc)
 {
 	if (v->asid_cpu == sc->cpu && v->asid_generation == sc->asid_generation)
 		return;

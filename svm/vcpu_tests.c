@@ -31,14 +31,14 @@ extern const u8 guest_img_k_irq[], guest_img_k_irq_end[];
 #define CASE_HLT_LOOP		3
 #define CASE_CLI_HLT		4
 
-static struct guest *irq_guest(u32 timeout_ms)
+static struct vm *irq_guest(u32 timeout_ms)
 {
 	char s[96];
 	ksnprintf(s, sizeof(s), "guest name=irq mem=1 timeout=%u", timeout_ms);
 	struct guest_cfg cfg;
 	if (guest_cfg_parse(s, &cfg))
 		return NULL;
-	struct guest *g = guest_create(&cfg, guest_img_k_irq,
+	struct vm *g = vm_create(&cfg, guest_img_k_irq,
 				       (size_t)(guest_img_k_irq_end - guest_img_k_irq));
 	if (g) {
 		u16 *ivt = (u16 *)(void *)g->ram;
@@ -48,15 +48,15 @@ static struct guest *irq_guest(u32 timeout_ms)
 	return g;
 }
 
-static u32 res(struct guest *g, u32 off)
+static u32 res(struct vm *g, u32 off)
 {
 	return *(volatile u32 *)(void *)(g->ram + off);
 }
 
 /* The vCPU starts at `rip` with IF=1 and TIMER_VEC pending. */
-static void start_pending_at(struct guest *g, u64 rip)
+static void start_pending_at(struct vm *g, u64 rip)
 {
-	struct vcpu *v = g->vcpus[0];
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
 	v->vmcb->save.rip = rip;
 	v->vmcb->save.rflags = 0x202;
 	v->vmcb->save.rsp = 0x7000;
@@ -64,13 +64,13 @@ static void start_pending_at(struct guest *g, u64 rip)
 	v->virq_vector = TIMER_VEC;
 }
 
-static void run(struct guest *g)
+static void run(struct vm *g)
 {
-	guest_start(g);
-	guest_wait(g);
+	vm_start(g);
+	vm_wait(g);
 }
 
-static bool exited_ok(const struct guest *g)
+static bool exited_ok(const struct vm *g)
 {
 	return g->stop == STOP_HYPERCALL && g->exit_status == 0;
 }
@@ -79,25 +79,25 @@ static bool exited_ok(const struct guest *g)
  * the interrupt must come after the HLT, exactly once. */
 static void shadow_holds_interrupt_until_after_hlt(struct ktest *t)
 {
-	struct guest *g = irq_guest(5000);
+	struct vm *g = irq_guest(5000);
 	KT_EXPECT(t, g != NULL, "a guest");
 	if (!g)
 		return;
 	start_pending_at(g, K_IRQ_SHADOW_HLT);
-	g->vcpus[0]->vmcb->control.int_shadow = VMCB_INT_SHADOW;
+	to_svm(g->vcpus[0])->vmcb->control.int_shadow = VMCB_INT_SHADOW;
 	run(g);
-	struct vcpu *v = g->vcpus[0];
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
 	ktest_note(t, "stopped: %s; handler runs %u, returned to %#x; withheld %lu, delivered %lu",
-		   guest_stop_name(g->stop), res(g, RES_COUNT), res(g, RES_RET) & 0xffff,
+		   vm_stop_name(g->stop), res(g, RES_COUNT), res(g, RES_RET) & 0xffff,
 		   v->ev.virq_withheld, v->ev.virq_delivered);
-	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", guest_stop_name(g->stop),
+	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", vm_stop_name(g->stop),
 		  g->stop_detail);
 	KT_EXPECT(t, res(g, RES_COUNT) == 1, "one handler run, found %u", res(g, RES_COUNT));
 	KT_EXPECT(t, (res(g, RES_RET) & 0xffff) == K_IRQ_SHADOW_HLT + 1,
 		  "the handler returns behind the HLT (%#x), found %#x", K_IRQ_SHADOW_HLT + 1,
 		  res(g, RES_RET) & 0xffff);
 	KT_EXPECT(t, v->ev.virq_withheld >= 1, "the interrupt was held back in the shadow");
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 /* Negative control: offer the interrupt in the shadow anyway.  A VMRUN
@@ -105,20 +105,20 @@ static void shadow_holds_interrupt_until_after_hlt(struct ktest *t)
  * sleeps until the guest's timeout. */
 static void shadow_control_offering_in_shadow_is_caught(struct ktest *t)
 {
-	struct guest *g = irq_guest(300);
+	struct vm *g = irq_guest(300);
 	KT_EXPECT(t, g != NULL, "a guest");
 	if (!g)
 		return;
 	start_pending_at(g, K_IRQ_SHADOW_HLT);
-	g->vcpus[0]->vmcb->control.int_shadow = VMCB_INT_SHADOW;
+	to_svm(g->vcpus[0])->vmcb->control.int_shadow = VMCB_INT_SHADOW;
 	vcpu_debug_ignore_shadow = true;
 	run(g);
 	vcpu_debug_ignore_shadow = false;
 	u32 ret = res(g, RES_RET) & 0xffff;
 	ktest_note(t, "without the hold-back: stopped %s, handler runs %u, returned to %#x",
-		   guest_stop_name(g->stop), res(g, RES_COUNT), ret);
+		   vm_stop_name(g->stop), res(g, RES_COUNT), ret);
 	bool fine = exited_ok(g) && res(g, RES_COUNT) == 1 && ret == K_IRQ_SHADOW_HLT + 1;
-	guest_destroy(g);
+	vm_destroy(g);
 	if (fine)
 		KT_SKIP(t, "this CPU holds the interrupt in the shadow at VMRUN itself: nothing to catch");
 	KT_EXPECT(t, ret == K_IRQ_SHADOW_HLT, "caught: the interrupt came before the HLT (%#x), found %#x",
@@ -142,11 +142,11 @@ static void stepping_over_an_instruction_ends_the_shadow(struct ktest *t)
 		{ "IN", SVM_EXIT_IOIO, { 0xec }, 1 },
 		{ "CPUID with a prefix (decoded)", SVM_EXIT_CPUID, { 0x3e, 0x0f, 0xa2 }, 3 },
 	};
-	struct guest *g = irq_guest(1000);
+	struct vm *g = irq_guest(1000);
 	KT_EXPECT(t, g != NULL, "a guest");
 	if (!g)
 		return;
-	struct vcpu *v = g->vcpus[0];
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
 	const u64 rip = 0x8000;
 	for (u32 i = 0; i < ARRAY_SIZE(kinds); i++) {
 		memcpy(g->ram + rip, kinds[i].bytes, kinds[i].len);
@@ -168,33 +168,33 @@ static void stepping_over_an_instruction_ends_the_shadow(struct ktest *t)
 		KT_EXPECT(t, !(c->int_shadow & VMCB_INT_SHADOW), "%s: the shadow is over", kinds[i].name);
 		v->halted = false;
 	}
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 /* The timer is due before `sti; hlt; cli`: taken once, behind the HLT. */
 static void due_timer_wakes_sti_hlt_once(struct ktest *t)
 {
-	struct guest *g = irq_guest(10000);
+	struct vm *g = irq_guest(10000);
 	KT_EXPECT(t, g != NULL, "a guest");
 	if (!g)
 		return;
-	g->vcpus[0]->regs.rbx = CASE_TIMER_DUE;
+	to_svm(g->vcpus[0])->regs.rbx = CASE_TIMER_DUE;
 	run(g);
-	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", guest_stop_name(g->stop),
+	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", vm_stop_name(g->stop),
 		  g->stop_detail);
 	KT_EXPECT(t, res(g, RES_COUNT) == 1, "one handler run, found %u", res(g, RES_COUNT));
 	KT_EXPECT(t, res(g, RES_BADIP) == 0, "it returned behind the HLT");
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 /* 10,000 rounds of `arm 20 us; sti; hlt; cli`, each woken exactly once. */
 static void hlt_loop_wakes_exactly_once(struct ktest *t)
 {
-	struct guest *g = irq_guest(120000);
+	struct vm *g = irq_guest(120000);
 	KT_EXPECT(t, g != NULL, "a guest");
 	if (!g)
 		return;
-	struct vcpu *v = g->vcpus[0];
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
 	v->regs.rbx = CASE_HLT_LOOP;
 	u64 t0 = rdtsc();
 	run(g);
@@ -203,39 +203,39 @@ static void hlt_loop_wakes_exactly_once(struct ktest *t)
 	ktest_note(t, "%u rounds in %lu ms; %lu HLT blocks, %lu exits; timer raised %lu us late on "
 		   "average (max %lu us)", res(g, RES_ITER), ms, v->ev.halt_blocks, v->exits, late_us,
 		   tsc_to_ns(v->ev.timer_late_max) / 1000);
-	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", guest_stop_name(g->stop),
+	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", vm_stop_name(g->stop),
 		  g->stop_detail);
 	KT_EXPECT(t, res(g, RES_ITER) == 10000, "10000 rounds, found %u", res(g, RES_ITER));
 	KT_EXPECT(t, res(g, RES_FAIL) == 0, "every round woken exactly once: %u were not",
 		  res(g, RES_FAIL));
 	KT_EXPECT(t, res(g, RES_BADIP) == 0, "every handler returned behind the HLT: %u did not",
 		  res(g, RES_BADIP));
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 /* `cli; arm; hlt`: halted until the timeout, blocked, with almost no exits. */
 static void cli_hlt_stays_halted(struct ktest *t)
 {
 	const u32 timeout_ms = 300;
-	struct guest *g = irq_guest(timeout_ms);
+	struct vm *g = irq_guest(timeout_ms);
 	KT_EXPECT(t, g != NULL, "a guest");
 	if (!g)
 		return;
-	struct vcpu *v = g->vcpus[0];
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
 	v->regs.rbx = CASE_CLI_HLT;
 	u64 t0 = rdtsc();
 	run(g);
 	u64 ms = tsc_to_ns(rdtsc() - t0) / 1000000;
 	ktest_note(t, "stopped after %lu ms: %s; %lu exits, %lu HLT blocks, handler runs %u", ms,
-		   guest_stop_name(g->stop), v->exits, v->ev.halt_blocks, res(g, RES_COUNT));
+		   vm_stop_name(g->stop), v->exits, v->ev.halt_blocks, res(g, RES_COUNT));
 	KT_EXPECT(t, g->stop == STOP_TIMEOUT, "stopped by its timeout, found %s (%s)",
-		  guest_stop_name(g->stop), g->stop_detail);
+		  vm_stop_name(g->stop), g->stop_detail);
 	KT_EXPECT(t, ms >= timeout_ms, "halted for the whole %u ms, found %lu", timeout_ms, ms);
 	KT_EXPECT(t, res(g, RES_COUNT) == 0, "no interrupt with IF=0, found %u", res(g, RES_COUNT));
 	KT_EXPECT(t, v->exits < 10, "fewer than 10 exits, found %lu", v->exits);
 	KT_EXPECT(t, v->ev.halt_blocks <= 3, "the vCPU task blocked, found %lu blocks",
 		  v->ev.halt_blocks);
-	guest_destroy(g);
+	vm_destroy(g);
 }
 
 /* An interrupt whose delivery exits halfway (its stack page withdrawn from
@@ -247,7 +247,7 @@ enum lost_how { LOST_EVENTINJ, LOST_VIRQ };
 
 static u32 run_lost_event(struct ktest *t, enum lost_how how, bool drop, u64 *requeued)
 {
-	struct guest *g = irq_guest(5000);
+	struct vm *g = irq_guest(5000);
 	KT_EXPECT(t, g != NULL, "a guest");
 	if (!g)
 		return ~0u;
@@ -256,7 +256,7 @@ static u32 run_lost_event(struct ktest *t, enum lost_how how, bool drop, u64 *re
 	start_pending_at(g, K_IRQ_LOST_EVENT);
 	if (how == LOST_EVENTINJ) {
 		g->vcpus[0]->virq_pending = false;
-		g->vcpus[0]->vmcb->control.eventinj = vmcb_event_intr(TIMER_VEC);
+		to_svm(g->vcpus[0])->vmcb->control.eventinj = vmcb_event_intr(TIMER_VEC);
 	}
 	vcpu_debug_drop_exitintinfo = drop;
 	run(g);
@@ -265,10 +265,10 @@ static u32 run_lost_event(struct ktest *t, enum lost_how how, bool drop, u64 *re
 	*requeued = g->vcpus[0]->ev.events_requeued;
 	ktest_note(t, "%s%s: stopped %s; handler runs %u; events injected again %lu",
 		   how == LOST_EVENTINJ ? "EVENTINJ" : "V_IRQ", drop ? ", dropping EXITINTINFO" : "",
-		   guest_stop_name(g->stop), n, *requeued);
-	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", guest_stop_name(g->stop),
+		   vm_stop_name(g->stop), n, *requeued);
+	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", vm_stop_name(g->stop),
 		  g->stop_detail);
-	guest_destroy(g);
+	vm_destroy(g);
 	return n;
 }
 

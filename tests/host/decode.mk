@@ -1,2 +1,2 @@
 HOST_TESTS += decode
-decode_SRCS := svm/decode.c
+decode_SRCS := vmm/decode.c

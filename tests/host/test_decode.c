@@ -1,11 +1,11 @@
 /* tests/host/test_decode.c - host tests for the instruction decoder and the
- * guest page-table walker (svm/decode.c): every decoded kind in each mode,
+ * guest page-table walker (vmm/decode.c): every decoded kind in each mode,
  * prefixes and REX, the 15-byte limit, short buffers, ModRM/SIB/displacement
  * forms of all three address sizes, immediates, and walks through
  * hand-built page tables of every paging mode. */
 #include "tests/host/host_support.h"
 #include <string.h>
-#include "svm/decode.h"
+#include "vmm/decode.h"
 
 /* Decode exactly the bytes given and insist they are one whole instruction. */
 static struct insn decode_all(unsigned int mode, const u8 *b, size_t n)
@@ -663,10 +663,18 @@ static int walk_setup(void **state)
 	return 0;
 }
 
+/* Every walk twice: through read_phys, and straight over gmem as the
+ * kernel's run-time path does (guest_walk_ram); both must agree. */
 static int walk(u64 cr0, u64 cr4, u64 efer, u64 cr3, u64 lin, u64 *gpa)
 {
+	u64 direct = 0xdead;
+	int rd = guest_walk_ram(cr0, cr4, efer, cr3, lin, gmem, sizeof(gmem), &direct);
 	*gpa = 0xdead;
-	return guest_walk(cr0, cr4, efer, cr3, lin, read_gmem, NULL, gpa);
+	int r = guest_walk(cr0, cr4, efer, cr3, lin, read_gmem, NULL, gpa);
+	assert_int_equal(rd, r);
+	if (!r)
+		assert_int_equal(direct, *gpa);
+	return r;
 }
 
 static void test_walk_paging_off(void **state)

@@ -1,4 +1,4 @@
-/* tests/host/test_guest_cfg.c - host unit tests for svm/guest_cfg.c: module
+/* tests/host/test_guest_cfg.c - host unit tests for vmm/loader/ (cfg.c, elf.c, flat.c): module
  * strings (defaults, every key, every refusal and its message, output left
  * alone on error), image kinds, the ELF checks one damaged field at a time,
  * loading with zero-fill, random corruption under ASan, and the real guest
@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "lib/types.h"
-#include "svm/guest_cfg.h"
+#include "vmm/loader/loader.h"
 
 #define MiB (1024ULL * 1024)
 

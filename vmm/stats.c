@@ -1,8 +1,8 @@
-/* svm/stats.c - exit statistics per vCPU and exit reason, printed when a
+/* vmm/stats.c - exit statistics per vCPU and exit reason, printed when a
  * guest stops in the layout `perf kvm stat report` users know: samples,
  * share of samples and of time, min/max/avg host time from #VMEXIT to the
  * next VMRUN. */
-#include "svm/svm.h"
+#include "vmm/vmm.h"
 #include "kernel/printk.h"
 #include "lib/printf.h"
 #include "drivers/timer.h"
@@ -13,10 +13,11 @@ static void fmt_us(char *buf, size_t n, u64 cycles)
 	ksnprintf(buf, n, "%lu.%02luus", ns / 1000, (ns % 1000) / 10);
 }
 
-static void print_vcpu(struct guest *g, struct vcpu *v)
+static void print_vcpu(struct vm *g, struct vcpu *v)
 {
+	u32 n = vmm_backend->nr_exit_stats;
 	u64 samples = 0, time = 0;
-	for (u32 i = 0; i <= SVM_EXIT_NR_INDEXED; i++) {
+	for (u32 i = 0; i < n; i++) {
 		samples += v->stats[i].count;
 		time += v->stats[i].total;
 	}
@@ -26,10 +27,10 @@ static void print_vcpu(struct guest *g, struct vcpu *v)
 	if (!samples)
 		return;
 	/* Largest sample counts first: a selection sort over the few used rows. */
-	bool done[SVM_EXIT_NR_INDEXED + 1] = { false };
+	bool done[VMM_MAX_EXIT_STATS] = { false };
 	for (;;) {
 		int best = -1;
-		for (u32 i = 0; i <= SVM_EXIT_NR_INDEXED; i++)
+		for (u32 i = 0; i < n; i++)
 			if (!done[i] && v->stats[i].count &&
 			    (best < 0 || v->stats[i].count > v->stats[best].count))
 				best = (int)i;
@@ -42,7 +43,7 @@ static void print_vcpu(struct guest *g, struct vcpu *v)
 		fmt_us(mx, sizeof(mx), s->max);
 		fmt_us(av, sizeof(av), s->total / s->count);
 		u64 sp = s->count * 10000 / samples, tp = time ? s->total * 10000 / time : 0;
-		const char *name = (u32)best == SVM_EXIT_NR_INDEXED ? "INVALID/OTHER" : svm_exit_name((u64)best);
+		const char *name = vmm_backend->exit_stat_name((u32)best);
 		kprintf("%20s %10lu %6lu.%02lu%% %6lu.%02lu%% %12s %12s %12s\n", name, s->count, sp / 100,
 			sp % 100, tp / 100, tp % 100, mn, mx, av);
 	}
@@ -50,14 +51,10 @@ static void print_vcpu(struct guest *g, struct vcpu *v)
 	char tt[24];
 	fmt_us(tt, sizeof(tt), time);
 	kprintf("%s.\n", tt);
-	const struct hs_counters *c = &v->cnt;
-	kprintf("vcpu %s/%u host state: VMRUN %lu, host VMSAVE %lu, host VMLOAD %lu, loads for run %lu, "
-		"sched-in same CPU %lu, sched-in migrated %lu, prepare %lu, mismatches %lu\n",
-		g->cfg.name, v->index, c->vmrun, c->host_vmsave, c->host_vmload, c->loads_for_run,
-		c->sched_in_same, c->sched_in_migrated, c->prepare_calls, c->check_mismatches);
+	vmm_backend->vcpu_report(v);
 }
 
-void exit_stats_print(struct guest *g)
+void vm_exit_stats_print(struct vm *g)
 {
 	for (u32 i = 0; i < g->nvcpus; i++)
 		print_vcpu(g, g->vcpus[i]);

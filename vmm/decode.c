@@ -1,15 +1,15 @@
-/* svm/decode.c - instruction length decoder and guest page-table walker.
+/* vmm/decode.c - instruction length decoder and guest page-table walker.
  *
  * Called by the exit handlers when the CPU gives no next RIP (no NRIP save,
  * as under QEMU's TCG) and by MMIO emulation, which needs the direction,
- * size and operands of the access that faulted.  See svm/decode.h for the
+ * size and operands of the access that faulted.  See vmm/decode.h for the
  * contract.  Pure file: kernel and host unit tests.
  *
  * Encoding rules follow AMD64 APM vol. 3, chapter 1 (instruction encoding)
  * and appendix A (opcode maps).
  */
 #include "lib/types.h"
-#include "svm/decode.h"
+#include "vmm/decode.h"
 
 /* ------------------------------------------------------------------------
  * Opcode tables
@@ -532,7 +532,11 @@ u64 insn_mem_offset(const struct insn *in, const u64 gpr[16], u64 rip)
 #define GW_PS		BIT(7)
 #define GW_ADDR		GENMASK(51, 12)	/* next table or 4 KiB frame */
 
+/* Entries come from guest RAM directly (ram != NULL: the run-time path,
+ * no call per entry) or through read_phys. */
 struct walker {
+	const u8 *ram;
+	u64 ram_size;
 	guest_read_phys_fn read_phys;
 	void *ctx;
 };
@@ -542,7 +546,12 @@ static int read_entry(const struct walker *w, u64 gpa, unsigned int size, u64 *e
 	u32 e32;
 	u64 e64;
 
-	if (size == 4) {
+	if (w->ram) {
+		/* Entries are aligned to their size: no straddling. */
+		if (gpa >= w->ram_size || size > w->ram_size - gpa)
+			return -EFAULT;
+		*entry = size == 4 ? *(const u32 *)(w->ram + gpa) : *(const u64 *)(w->ram + gpa);
+	} else if (size == 4) {
 		if (w->read_phys(w->ctx, gpa, &e32, 4))
 			return -EFAULT;
 		*entry = e32;
@@ -602,15 +611,12 @@ static int walk_legacy(const struct walker *w, u64 cr3, u64 cr4, u64 lin, u64 *g
 	return 0;
 }
 
-int guest_walk(u64 cr0, u64 cr4, u64 efer, u64 cr3, u64 lin,
-	       guest_read_phys_fn read_phys, void *ctx, u64 *gpa)
+static int walk(const struct walker *wp, u64 cr0, u64 cr4, u64 efer, u64 cr3, u64 lin, u64 *gpa)
 {
-	struct walker w = { .read_phys = read_phys, .ctx = ctx };
+	const struct walker w = *wp;
 	bool long_mode = efer & GW_EFER_LMA;
 	unsigned int va_bits;
 
-	if (!gpa || !read_phys)
-		return -EINVAL;
 	if (!long_mode)
 		lin &= 0xffffffffULL;
 	if (!(cr0 & GW_CR0_PG)) {
@@ -629,4 +635,45 @@ int guest_walk(u64 cr0, u64 cr4, u64 efer, u64 cr3, u64 lin,
 		/* The four PDPTEs sit 32-byte aligned at CR3[31:5]. */
 		return walk_8byte(&w, cr3 & GENMASK(31, 5), 3, false, lin, gpa);
 	return walk_legacy(&w, cr3, cr4, lin, gpa);
+}
+
+int guest_walk(u64 cr0, u64 cr4, u64 efer, u64 cr3, u64 lin,
+	       guest_read_phys_fn read_phys, void *ctx, u64 *gpa)
+{
+	struct walker w = { .read_phys = read_phys, .ctx = ctx };
+	if (!gpa || !read_phys)
+		return -EINVAL;
+	return walk(&w, cr0, cr4, efer, cr3, lin, gpa);
+}
+
+/* Four-level long mode, the run-time common case, walked in one tight
+ * loop; the rest goes through walk().  The same rules as walk_8byte(). */
+int guest_walk_ram(u64 cr0, u64 cr4, u64 efer, u64 cr3, u64 lin,
+		   const u8 *ram, u64 ram_size, u64 *gpa)
+{
+	if ((efer & GW_EFER_LMA) && (cr0 & GW_CR0_PG) && !(cr4 & GW_CR4_LA57) && ram_size >= 8) {
+		if ((u64)((s64)(lin << 16) >> 16) != lin)
+			return -EINVAL;
+		u64 table = cr3 & GW_ADDR, last = ram_size - 8;
+		for (unsigned int shift = 39;; shift -= 9) {
+			u64 at = table + ((lin >> shift) & 511) * 8;
+			if (at > last)
+				return -EFAULT;
+			u64 entry = *(const u64 *)(ram + at);
+			if (!(entry & GW_P))
+				return -EFAULT;
+			if (shift == 12) {
+				*gpa = (entry & GW_ADDR) | (lin & 0xfff);
+				return 0;
+			}
+			if ((entry & GW_PS) && shift <= 30) {
+				u64 mask = (1ULL << shift) - 1;
+				*gpa = (entry & GW_ADDR & ~mask) | (lin & mask);
+				return 0;
+			}
+			table = entry & GW_ADDR;
+		}
+	}
+	struct walker w = { .ram = ram, .ram_size = ram_size };
+	return walk(&w, cr0, cr4, efer, cr3, lin, gpa);
 }

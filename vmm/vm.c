@@ -1,19 +1,12 @@
-/* svm/guest.c - guests from boot modules: RAM from the frame allocator
- * mapped through nested page tables (2 MiB pages where possible), the
- * image loaded, every vCPU's VMCB set for its start mode, one task per
- * vCPU; then waiting for them, and the report of how each one stopped.
- *
- * Start state per mode (docs/guests.md):
- *   real: CS=0 IP=0x7c00, 64 KiB segments, IVT at 0.
- *   prot: flat 4 GiB segments (CS 0x08, data 0x10) from a GDT at 0x500,
- *         paging off, EIP = the ELF entry.
- *   long: as prot plus an identity map of the first 4 GiB (2 MiB pages,
- *         PML4 at 0x1000), EFER.LME/LMA, CS 0x18 (64-bit).
- * General registers, the stack pointer included, start at zero.  Every
- * vCPU starts with the same state; HC_INFO tells them apart. */
-#include "svm/svm.h"
+/* vmm/vm.c - a VM's lifecycle: RAM from the frame allocator mapped through
+ * nested page tables (2 MiB pages where possible), the image loaded and
+ * the start state built (vmm/loader/), its devices attached (vmm/dev/),
+ * one vCPU from the backend and one task per vCPU; then waiting for them,
+ * and the report of how each one stopped. */
+#include "vmm/vmm.h"
+#include "vmm/dev/dev.h"
+#include "hw/uart16550.h"
 #include "kernel/cpu.h"
-#include "kernel/cpuinfo.h"
 #include "kernel/mb2.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
@@ -23,11 +16,12 @@
 #include "mm/vmm.h"
 #include "drivers/timer.h"
 
-#define GUEST_GDT_GPA   0x500ULL
-#define GUEST_PML4_GPA  0x1000ULL
-#define SEL_CODE32 0x08
-#define SEL_DATA   0x10
-#define SEL_CODE64 0x18
+const struct vmm_backend_ops *vmm_backend;
+
+void vmm_set_backend(const struct vmm_backend_ops *ops)
+{
+	vmm_backend = ops;
+}
 
 static u32 next_guest_id;
 
@@ -38,7 +32,7 @@ static const char *const stop_names[] = {
 	[STOP_ERROR] = "emulation error", [STOP_HOST] = "stopped by the host",
 };
 
-const char *guest_stop_name(u32 r)
+const char *vm_stop_name(u32 r)
 {
 	return r < ARRAY_SIZE(stop_names) ? stop_names[r] : "?";
 }
@@ -62,112 +56,16 @@ static void npt_free(void *ctx, paddr_t pa)
 
 static const struct npt_ops guest_npt_ops = { npt_alloc, npt_p2v, NULL };
 
-static void seg(struct vmcb_seg *s, u16 sel, u16 attr, u32 limit, u64 base)
+struct vm *vm_create(const struct guest_cfg *cfg, const u8 *image, size_t len)
 {
-	s->selector = sel;
-	s->attrib = attr;
-	s->limit = limit;
-	s->base = base;
-}
-
-static void vmcb_init(struct vcpu *v, struct guest *g, u64 entry)
-{
-	struct vmcb_control *c = &v->vmcb->control;
-	struct vmcb_save *s = &v->vmcb->save;
-
-	/* Intercepts that are always on: physical interrupts and NMIs so a
-	 * guest never keeps a CPU from its host, everything that could see or
-	 * change the machine, and every SVM instruction (VMRUN's intercept is
-	 * required by the APM's consistency checks, 15.5.1). */
-	c->intercept1 = SVM_INTERCEPT1_INTR | SVM_INTERCEPT1_NMI | SVM_INTERCEPT1_SMI |
-			SVM_INTERCEPT1_CPUID | SVM_INTERCEPT1_HLT | SVM_INTERCEPT1_INVLPGA |
-			SVM_INTERCEPT1_IOIO_PROT | SVM_INTERCEPT1_MSR_PROT | SVM_INTERCEPT1_SHUTDOWN;
-	c->intercept2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL | SVM_INTERCEPT2_VMLOAD |
-			SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
-			SVM_INTERCEPT2_SKINIT | SVM_INTERCEPT2_XSETBV;
-	svm_features_vmcb_init(c);
-	c->iopm_base_pa = svm_iopm_pa;
-	c->msrpm_base_pa = svm_msrpm_pa;
-	c->vintr = VMCB_VINTR_MASKING;
-	c->np_ctl = VMCB_NP_ENABLE;
-	c->n_cr3 = g->npt.root_pa;
-	c->clean = 0;
-
-	s->efer = EFER_SVME;
-	s->g_pat = 0x0007040600070406ULL;	/* the reset PAT */
-	s->dr6 = 0xffff0ff0;
-	s->dr7 = 0x400;
-	s->rflags = 0x2;
-	seg(&s->ldtr, 0, 0x82, 0xffff, 0);
-	seg(&s->tr, 0, 0x8b, 0xffff, 0);
-
-	switch (g->cfg.mode) {
-	case GUEST_MODE_REAL:
-	default:
-		seg(&s->cs, 0, 0x9b, 0xffff, 0);
-		seg(&s->ds, 0, 0x93, 0xffff, 0);
-		s->es = s->ss = s->fs = s->gs = s->ds;
-		seg(&s->gdtr, 0, 0, 0xffff, 0);
-		seg(&s->idtr, 0, 0, 0x3ff, 0);
-		s->cr0 = CR0_ET | CR0_NE;
-		s->rip = entry;
-		s->rsp = 0;
-		break;
-	case GUEST_MODE_PROT:
-		seg(&s->cs, SEL_CODE32, 0xc9b, 0xffffffff, 0);
-		seg(&s->ds, SEL_DATA, 0xc93, 0xffffffff, 0);
-		s->es = s->ss = s->fs = s->gs = s->ds;
-		seg(&s->gdtr, 0, 0, 31, GUEST_GDT_GPA);
-		seg(&s->idtr, 0, 0, 0, 0);
-		s->cr0 = CR0_PE | CR0_ET | CR0_NE;
-		s->rip = entry;
-		s->rsp = 0;
-		break;
-	case GUEST_MODE_LONG:
-		seg(&s->cs, SEL_CODE64, 0x29b, 0xffffffff, 0);
-		seg(&s->ds, SEL_DATA, 0xc93, 0xffffffff, 0);
-		s->es = s->ss = s->fs = s->gs = s->ds;
-		seg(&s->gdtr, 0, 0, 31, GUEST_GDT_GPA);
-		seg(&s->idtr, 0, 0, 0, 0);
-		s->cr0 = CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
-		s->cr4 = CR4_PAE;
-		s->cr3 = GUEST_PML4_GPA;
-		s->efer = EFER_SVME | EFER_LME | EFER_LMA;
-		s->rip = entry;
-		s->rsp = 0;
-		break;
-	}
-}
-
-/* The GDT every protected- and long-mode guest starts with, and for long
- * mode the identity map of the first 4 GiB built in guest memory. */
-static void guest_build_tables(struct guest *g)
-{
-	u64 gdt[4] = { 0, 0x00cf9b000000ffffULL, 0x00cf93000000ffffULL, 0x00af9b000000ffffULL };
-	memcpy(g->ram + GUEST_GDT_GPA, gdt, sizeof(gdt));
-	if (g->cfg.mode != GUEST_MODE_LONG)
-		return;
-	u64 *pml4 = (u64 *)(g->ram + GUEST_PML4_GPA);
-	u64 *pdpt = (u64 *)(g->ram + GUEST_PML4_GPA + 0x1000);
-	memset(pml4, 0, 6 * 4096);
-	pml4[0] = (GUEST_PML4_GPA + 0x1000) | 0x7;
-	for (u64 i = 0; i < 4; i++) {
-		u64 pd_gpa = GUEST_PML4_GPA + 0x2000 + i * 0x1000;
-		u64 *pd = (u64 *)(g->ram + pd_gpa);
-		pdpt[i] = pd_gpa | 0x7;
-		for (u64 j = 0; j < 512; j++)
-			pd[j] = ((i << 30) + (j << 21)) | 0x87;	/* P, W, U, PS */
-	}
-}
-
-struct guest *guest_create(const struct guest_cfg *cfg, const u8 *image, size_t len)
-{
-	struct guest *g = kzalloc(sizeof(*g));
+	if (!vmm_backend)
+		return NULL;
+	struct vm *g = kzalloc(sizeof(*g));
 	if (!g)
 		return NULL;
 	g->cfg = *cfg;
 	g->id = __atomic_fetch_add(&next_guest_id, 1, __ATOMIC_RELAXED);
-	spin_lock_init(&g->lock, "guest");
+	spin_lock_init(&g->lock, "vm");
 	wq_init(&g->start_wq);
 	if (!g->cfg.name[0])
 		ksnprintf(g->cfg.name, sizeof(g->cfg.name), "guest%u", g->id);
@@ -201,7 +99,11 @@ struct guest *guest_create(const struct guest_cfg *cfg, const u8 *image, size_t 
 		pr_err("guest %s: could not load its image\n", g->cfg.name);
 		goto fail;
 	}
-	guest_build_tables(g);
+	vmm_start_state_build(g->cfg.mode, entry, g->ram, &g->start);
+	if (uart16550_attach(g, UART_COM1_BASE) || testdev_attach(g, TESTDEV_GPA)) {
+		pr_err("guest %s: attaching its devices failed\n", g->cfg.name);
+		goto fail;
+	}
 
 	if (npt_init(&g->npt, &guest_npt_ops) ||
 	    npt_map(&g->npt, 0, g->ram_pa, g->ram_size, NPT_W)) {
@@ -215,18 +117,25 @@ struct guest *guest_create(const struct guest_cfg *cfg, const u8 *image, size_t 
 	if (!g->vcpus || !g->tasks)
 		goto fail;
 	for (u32 i = 0; i < g->nvcpus; i++) {
-		g->vcpus[i] = vcpu_create(g, i);
+		g->vcpus[i] = vmm_backend->vcpu_create(g, i);
 		if (!g->vcpus[i])
 			goto fail;
-		vmcb_init(g->vcpus[i], g, entry);
 	}
 	return g;
 fail:
-	guest_destroy(g);
+	vm_destroy(g);
 	return NULL;
 }
 
-int guest_start(struct guest *g)
+struct vm *vm_create_from_string(const char *settings, const u8 *image, size_t len)
+{
+	struct guest_cfg cfg;
+	if (guest_cfg_parse(settings, &cfg))
+		return NULL;
+	return vm_create(&cfg, image, len);
+}
+
+int vm_start(struct vm *g)
 {
 	cpumask_t m;
 	if (g->cfg.has_cpus) {
@@ -264,7 +173,7 @@ int guest_start(struct guest *g)
 					 .with_ldt = i % 2 == 0 };
 		g->tasks[i] = task_create(&p);
 		if (!g->tasks[i]) {
-			guest_request_stop(g, STOP_ERROR, "could not create the task of vCPU %u", i);
+			vm_request_stop(g, STOP_ERROR, "could not create the task of vCPU %u", i);
 			break;
 		}
 	}
@@ -275,24 +184,26 @@ int guest_start(struct guest *g)
 	return g->stop == STOP_ERROR ? -ENOMEM : 0;
 }
 
-void guest_wait(struct guest *g)
+void vm_wait(struct vm *g)
 {
 	for (u32 i = 0; i < g->nvcpus; i++)
 		if (g->tasks && g->tasks[i]) {
 			task_join(g->tasks[i]);
 			g->tasks[i] = NULL;
 		}
-	guest_console_flush(g);
+	vm_console_flush(g);
 }
 
-void guest_destroy(struct guest *g)
+void vm_destroy(struct vm *g)
 {
 	if (!g)
 		return;
 	if (g->vcpus)
 		for (u32 i = 0; i < g->nvcpus; i++)
 			if (g->vcpus[i])
-				vcpu_free(g->vcpus[i]);
+				vmm_backend->vcpu_free(g->vcpus[i]);
+	for (u32 i = 0; i < g->ndevs; i++)
+		g->devs[i]->ops->teardown(g->devs[i]);
 	kfree(g->vcpus);
 	kfree(g->tasks);
 	if (g->npt.root_pa)
@@ -304,7 +215,7 @@ void guest_destroy(struct guest *g)
 
 /* Did the guest stop the way its expect= said?  No expect=: it must not
  * have reported a failed test. */
-bool guest_met_expectation(const struct guest *g)
+bool vm_met_expectation(const struct vm *g)
 {
 	if (g->results_fail)
 		return false;
@@ -324,21 +235,21 @@ bool guest_met_expectation(const struct guest *g)
 	}
 }
 
-void guest_report(struct guest *g)
+void vm_report(struct vm *g)
 {
 	u64 exits = 0;
 	for (u32 i = 0; i < g->nvcpus; i++)
 		exits += g->vcpus[i]->exits;
 	kprintf("guest %s: stopped: %s (%s); %lu exits; %u passed, %u failed, %u skipped in-guest checks; "
-		"%lu port writes dropped\n", g->cfg.name, guest_stop_name(g->stop), g->stop_detail, exits,
+		"%lu port writes dropped\n", g->cfg.name, vm_stop_name(g->stop), g->stop_detail, exits,
 		g->results_pass, g->results_fail, g->results_skip, g->io_dropped);
 	if (g->cfg.expect != GUEST_EXPECT_NONE)
 		kprintf("guest %s: expected %s%s: %s\n", g->cfg.name, guest_expect_name(g->cfg.expect),
 			g->cfg.expect == GUEST_EXPECT_EXIT ? " with status" : "",
-			guest_met_expectation(g) ? "as expected" : "NOT as expected");
+			vm_met_expectation(g) ? "as expected" : "NOT as expected");
 }
 
-u32 guests_create_from_modules(const struct mb2_module *mods, u32 nmods, struct guest **gs, u32 max)
+u32 vms_create_from_modules(const struct mb2_module *mods, u32 nmods, struct vm **gs, u32 max)
 {
 	u32 n = 0;
 	for (u32 i = 0; i < nmods && n < max; i++) {
@@ -353,7 +264,7 @@ u32 guests_create_from_modules(const struct mb2_module *mods, u32 nmods, struct 
 			kprintf("module %u ('%s'): bad guest settings; not started\n", i, m->string);
 			continue;
 		}
-		struct guest *g = guest_create(&cfg, phys_to_virt(m->start), m->end - m->start);
+		struct vm *g = vm_create(&cfg, phys_to_virt(m->start), m->end - m->start);
 		if (!g) {
 			kprintf("module %u ('%s'): guest not created\n", i, m->string);
 			continue;
@@ -363,14 +274,14 @@ u32 guests_create_from_modules(const struct mb2_module *mods, u32 nmods, struct 
 	return n;
 }
 
-void guests_run_all(struct guest **gs, u32 n)
+void vms_run_all(struct vm **gs, u32 n)
 {
 	for (u32 i = 0; i < n; i++)
-		guest_start(gs[i]);
+		vm_start(gs[i]);
 	for (u32 i = 0; i < n; i++)
-		guest_wait(gs[i]);
+		vm_wait(gs[i]);
 	for (u32 i = 0; i < n; i++)
-		guest_report(gs[i]);
+		vm_report(gs[i]);
 	for (u32 i = 0; i < n; i++)
-		exit_stats_print(gs[i]);
+		vm_exit_stats_print(gs[i]);
 }

@@ -1,6 +1,9 @@
-/* svm/guest_cfg.h - what a guest module says about itself: the settings in
- * its multiboot2 module string, and which kind of image it carries (flat
- * binary, ELF32, ELF64) with the ELF loader.  Pure logic: guest setup calls
+/* vmm/loader/loader.h - what a guest module says about itself: the settings
+ * in its multiboot2 module string (cfg.c), which kind of image it carries
+ * (flat binary, ELF32, ELF64) and the loaders that copy it into guest RAM
+ * (elf.c, flat.c), and the neutral start state a loader fills and the
+ * backend turns into its own format (start.c).  Pure logic except start.c:
+ * guest setup calls
  * it with the module's string and bytes, the host unit tests with made-up
  * ones.  Everything here is input from outside, so each refusal is one
  * pr_err naming the key, value or header field at fault.
@@ -10,8 +13,8 @@
  *	guest [name=NAME] [mem=MIB] [mode=real|prot|long] [vcpus=N]
  *	      [cpus=LIST] [timeout=MS] [expect=exit:N|shutdown|npf|timeout|invalid]
  */
-#ifndef SVMHV_SVM_GUEST_CFG_H
-#define SVMHV_SVM_GUEST_CFG_H
+#ifndef SVMHV_VMM_LOADER_H
+#define SVMHV_VMM_LOADER_H
 
 #include "lib/types.h"
 
@@ -101,8 +104,44 @@ int guest_image_kind(const u8 *img, size_t len, u64 ram_size);
  * touched.  0, or -EINVAL. */
 int guest_elf_load(const u8 *img, size_t len, u8 *guest_ram, u64 ram_size, u64 *entry);
 
+/* ELF only (elf.c): whether img starts with the ELF magic, and the checks
+ * guest_image_kind() makes of an ELF file; the kind, or -EINVAL. */
+bool guest_elf_magic(const u8 *img, size_t len);
+int guest_elf_check(const u8 *img, size_t len, u64 ram_size);
+
 /* The same for a flat binary: copied to GUEST_FLAT_LOAD, *entry set to
  * it.  0, or -EINVAL when it does not fit. */
 int guest_flat_load(const u8 *img, size_t len, u8 *guest_ram, u64 ram_size, u64 *entry);
 
+/* ---- the neutral start state (start.c) ---- */
+
+/* A segment register as the start state gives it: attrib holds the
+ * descriptor's attribute bits packed into 12 (type, S, DPL, P in 0-7; AVL,
+ * L, D/B, G in 8-11), the form AMD's VMCB also uses. */
+struct vmm_seg {
+	u16 selector;
+	u16 attrib;
+	u32 limit;
+	u64 base;
+};
+
+/* How every vCPU of a guest starts: filled by the loader, turned into its
+ * own format by the backend.  General registers are zero. */
+struct vmm_start_state {
+	enum guest_mode mode;
+	u64 rip, rsp, rflags;
+	u64 cr0, cr3, cr4;
+	u64 efer;		/* as the guest sees it */
+	u64 pat, dr6, dr7;
+	struct vmm_seg cs, ds, es, ss, fs, gs, ldtr, tr, gdtr, idtr;
+	u64 gdt_gpa;		/* the GDT built in guest RAM, 0 none */
+	u64 map_root_gpa;	/* the identity map's PML4, 0 none */
+	u64 map_bytes;		/* ... covering [0, map_bytes) */
+};
+
+/* Fills *st for mode with RIP = entry, and builds what that mode starts
+ * with in ram: the GDT (prot, long) and an identity map of the first
+ * 4 GiB in 2 MiB pages (long).  The caller checked that long mode has at
+ * least 2 MiB of RAM. */
+void vmm_start_state_build(enum guest_mode mode, u64 entry, u8 *ram, struct vmm_start_state *st);
 #endif

@@ -1,4 +1,4 @@
-/* svm/decode.h - length decoder for the guest instructions that cause
+/* vmm/decode.h - length decoder for the guest instructions that cause
  * #VMEXITs, and a guest page-table walker to find where those bytes live.
  *
  * Why it exists: with NRIP save (CPUID Fn8000_000A_EDX[3]) the CPU stores
@@ -12,10 +12,10 @@
  * Only the instructions svmhv intercepts, plus the MOV forms guests use for
  * MMIO, are recognised; anything else is refused rather than guessed.
  *
- * Pure file (svm/decode.c): kernel and host unit tests.
+ * Pure file (vmm/decode.c): kernel and host unit tests.
  */
-#ifndef SVMHV_SVM_DECODE_H
-#define SVMHV_SVM_DECODE_H
+#ifndef SVMHV_VMM_DECODE_H
+#define SVMHV_VMM_DECODE_H
 
 #include "lib/types.h"
 
@@ -179,5 +179,10 @@ typedef int (*guest_read_phys_fn)(void *ctx, u64 gpa, void *buf, size_t len);
  */
 int guest_walk(u64 cr0, u64 cr4, u64 efer, u64 cr3, u64 lin,
 	       guest_read_phys_fn read_phys, void *ctx, u64 *gpa);
+
+/* The same over guest RAM at ram[0, ram_size) (guest-physical address =
+ * offset), read directly: what the run-time path uses. */
+int guest_walk_ram(u64 cr0, u64 cr4, u64 efer, u64 cr3, u64 lin,
+		   const u8 *ram, u64 ram_size, u64 *gpa);
 
 #endif

@@ -1,0 +1,226 @@
+/* svm/backend.c - the SVM backend's ops table for the VMM core
+ * (struct vmm_backend_ops, vmm/vmm.h): a vCPU with its VMCB set from the
+ * loader's neutral start state, the guest registers the core reads and
+ * writes, event injection, TLB flushes and the names of exits.  The run
+ * and exit halves are svm/run.c and svm/exit.c. */
+#include "svm/svm.h"
+#include "kernel/cpu.h"
+#include "kernel/options.h"
+#include "kernel/printk.h"
+#include "lib/string.h"
+#include "mm/kmem.h"
+#include "mm/vmm.h"
+
+static void seg(struct vmcb_seg *d, const struct vmm_seg *s)
+{
+	d->selector = s->selector;
+	d->attrib = s->attrib;
+	d->limit = s->limit;
+	d->base = s->base;
+}
+
+static void vmcb_init(struct svm_vcpu *v, const struct vm *vm)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+	struct vmcb_save *s = &v->vmcb->save;
+	const struct vmm_start_state *st = &vm->start;
+
+	/* Intercepts that are always on: physical interrupts and NMIs so a
+	 * guest never keeps a CPU from its host, everything that could see or
+	 * change the machine, and every SVM instruction (VMRUN's intercept is
+	 * required by the APM's consistency checks, 15.5.1). */
+	c->intercept1 = SVM_INTERCEPT1_INTR | SVM_INTERCEPT1_NMI | SVM_INTERCEPT1_SMI |
+			SVM_INTERCEPT1_CPUID | SVM_INTERCEPT1_HLT | SVM_INTERCEPT1_INVLPGA |
+			SVM_INTERCEPT1_IOIO_PROT | SVM_INTERCEPT1_MSR_PROT | SVM_INTERCEPT1_SHUTDOWN;
+	c->intercept2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL | SVM_INTERCEPT2_VMLOAD |
+			SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
+			SVM_INTERCEPT2_SKINIT | SVM_INTERCEPT2_XSETBV;
+	svm_features_vmcb_init(c);
+	c->iopm_base_pa = svm_iopm_pa;
+	c->msrpm_base_pa = svm_msrpm_pa;
+	c->vintr = VMCB_VINTR_MASKING;
+	c->np_ctl = VMCB_NP_ENABLE;
+	c->n_cr3 = vm->npt.root_pa;
+	c->clean = 0;
+
+	/* The guest's state from the loader; SVME in EFER is the CPU's
+	 * requirement for VMRUN (APM 15.5.1), never seen by the guest. */
+	s->efer = st->efer | EFER_SVME;
+	s->g_pat = st->pat;
+	s->dr6 = st->dr6;
+	s->dr7 = st->dr7;
+	s->rflags = st->rflags;
+	s->rip = st->rip;
+	s->rsp = st->rsp;
+	s->cr0 = st->cr0;
+	s->cr3 = st->cr3;
+	s->cr4 = st->cr4;
+	seg(&s->cs, &st->cs);
+	seg(&s->ds, &st->ds);
+	seg(&s->es, &st->es);
+	seg(&s->ss, &st->ss);
+	seg(&s->fs, &st->fs);
+	seg(&s->gs, &st->gs);
+	seg(&s->ldtr, &st->ldtr);
+	seg(&s->tr, &st->tr);
+	seg(&s->gdtr, &st->gdtr);
+	seg(&s->idtr, &st->idtr);
+}
+
+static struct vcpu *svm_vcpu_create(struct vm *vm, u32 index)
+{
+	struct svm_vcpu *v = kzalloc(sizeof(*v));
+	if (!v)
+		return NULL;
+	v->stats = kzalloc(sizeof(struct exit_stat) * (SVM_EXIT_NR_INDEXED + 1));
+	paddr_t pa;
+	if (!v->stats || frame_alloc(1, 1, &pa)) {
+		kfree(v->stats);
+		kfree(v);
+		return NULL;
+	}
+	memset(phys_to_virt(pa), 0, 4096);
+	v->vmcb = phys_to_virt(pa);
+	v->vmcb_pa = pa;
+	v->vm = vm;
+	v->index = index;
+	v->cpu = ~0u;
+	v->snap_cpu = ~0u;
+	v->asid_cpu = ~0u;
+	if (gstate_vcpu_init(v)) {
+		frame_free(pa, 1);
+		kfree(v->stats);
+		kfree(v);
+		return NULL;
+	}
+	vmcb_clean_init(&v->clean, svm_feat.clean_bits);
+	/* hostcheck=1 also checks that every VMCB write marks its clean-bit
+	 * group, which QEMU's TCG (no VMCB caching) would never reveal. */
+	if (kopt.hostcheck)
+		v->clean_check = kzalloc(sizeof(struct vmcb));
+	vmcb_init(v, vm);
+	return svm_vcpu_core(v);
+}
+
+static void svm_vcpu_free(struct vcpu *vcpu)
+{
+	struct svm_vcpu *v = to_svm(vcpu);
+	frame_free(v->vmcb_pa, 1);
+	gstate_vcpu_free(v);
+	kfree(v->clean_check);
+	kfree(v->stats);
+	kfree(v);
+}
+
+static void svm_load(struct vcpu *v, u32 cpu, bool sched_in)
+{
+	svm_vcpu_load(to_svm(v), cpu, sched_in);
+}
+
+static void svm_put(struct vcpu *v)
+{
+	svm_vcpu_put(to_svm(v));
+}
+
+static u64 svm_get_reg(struct vcpu *vcpu, enum vmm_reg r)
+{
+	const struct vmcb *vm = to_svm(vcpu)->vmcb;
+	const struct vmcb_save *s = &vm->save;
+	switch (r) {
+	case VMM_REG_RFLAGS:         return s->rflags;
+	case VMM_REG_EFER:           return s->efer & ~EFER_SVME;
+	case VMM_REG_STAR:           return s->star;
+	case VMM_REG_LSTAR:          return s->lstar;
+	case VMM_REG_CSTAR:          return s->cstar;
+	case VMM_REG_SFMASK:         return s->sfmask;
+	case VMM_REG_FS_BASE:        return s->fs.base;
+	case VMM_REG_GS_BASE:        return s->gs.base;
+	case VMM_REG_KERNEL_GS_BASE: return s->kernel_gs_base;
+	case VMM_REG_SYSENTER_CS:    return s->sysenter_cs;
+	case VMM_REG_SYSENTER_ESP:   return s->sysenter_esp;
+	case VMM_REG_SYSENTER_EIP:   return s->sysenter_eip;
+	case VMM_REG_PAT:            return s->g_pat;
+	case VMM_REG_TSC_OFFSET:     return vm->control.tsc_offset;
+	}
+	return 0;
+}
+
+/* Writes mark the clean-bit group of the field they change (svm/vmcb_clean.h). */
+static void svm_set_reg(struct vcpu *vcpu, enum vmm_reg r, u64 val)
+{
+	struct svm_vcpu *v = to_svm(vcpu);
+	struct vmcb_save *s = &v->vmcb->save;
+	switch (r) {
+	case VMM_REG_RFLAGS:         s->rflags = val; break;
+	case VMM_REG_EFER:
+		s->efer = val | EFER_SVME;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_CRX);
+		break;
+	case VMM_REG_STAR:           s->star = val; break;
+	case VMM_REG_LSTAR:          s->lstar = val; break;
+	case VMM_REG_CSTAR:          s->cstar = val; break;
+	case VMM_REG_SFMASK:         s->sfmask = val; break;
+	case VMM_REG_FS_BASE:        s->fs.base = val; break;
+	case VMM_REG_GS_BASE:        s->gs.base = val; break;
+	case VMM_REG_KERNEL_GS_BASE: s->kernel_gs_base = val; break;
+	case VMM_REG_SYSENTER_CS:    s->sysenter_cs = val; break;
+	case VMM_REG_SYSENTER_ESP:   s->sysenter_esp = val; break;
+	case VMM_REG_SYSENTER_EIP:   s->sysenter_eip = val; break;
+	case VMM_REG_PAT:
+		s->g_pat = val;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_NP);
+		break;
+	case VMM_REG_TSC_OFFSET:
+		v->vmcb->control.tsc_offset = val;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
+		break;
+	}
+}
+
+static void svm_inject(struct vcpu *v, const struct vmm_event *e)
+{
+	vcpu_inject_exception(to_svm(v), e->vector, e->has_error, e->error);
+}
+
+void svm_vcpu_flush(struct svm_vcpu *v)
+{
+	v->vmcb->control.tlb_control = svm_tlb_flush_cmd();
+}
+
+static void svm_flush(struct vcpu *v)
+{
+	svm_vcpu_flush(to_svm(v));
+}
+
+static const char *svm_exit_stat_name(u32 row)
+{
+	return row == SVM_EXIT_NR_INDEXED ? "INVALID/OTHER" : svm_exit_name((u64)row);
+}
+
+static void svm_vcpu_report(const struct vcpu *vcpu)
+{
+	const struct svm_vcpu *v = (const struct svm_vcpu *)vcpu;
+	const struct hs_counters *c = &v->cnt;
+	kprintf("vcpu %s/%u host state: VMRUN %lu, host VMSAVE %lu, host VMLOAD %lu, loads for run %lu, "
+		"sched-in same CPU %lu, sched-in migrated %lu, prepare %lu, mismatches %lu\n",
+		v->vm->cfg.name, v->index, c->vmrun, c->host_vmsave, c->host_vmload, c->loads_for_run,
+		c->sched_in_same, c->sched_in_migrated, c->prepare_calls, c->check_mismatches);
+}
+
+const struct vmm_backend_ops svm_backend_ops = {
+	.name = "svm",
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_free = svm_vcpu_free,
+	.vcpu_load = svm_load,
+	.vcpu_put = svm_put,
+	.vcpu_run = svm_vcpu_run,
+	.vcpu_complete = svm_exit_complete,
+	.get_reg = svm_get_reg,
+	.set_reg = svm_set_reg,
+	.inject = svm_inject,
+	.flush = svm_flush,
+	.exit_name = svm_exit_name,
+	.nr_exit_stats = SVM_EXIT_NR_INDEXED + 1,
+	.exit_stat_name = svm_exit_stat_name,
+	.vcpu_report = svm_vcpu_report,
+};

@@ -1,0 +1,161 @@
+/* svm/bench_tests.c - the explicit KTAP suite "bench" (test=bench): runs
+ * the quick benchmarks (svm/bench.c) and checks what they produced and the
+ * host-state counters, never the times. */
+#include "svm/bench.h"
+#include "svm/svm.h"
+#include "kernel/boot.h"
+#include "kernel/console.h"
+#include "kernel/cpu.h"
+#include "kernel/cpuinfo.h"
+#include "kernel/ktest.h"
+#include "kernel/mb2.h"
+#include "kernel/options.h"
+#include "kernel/percpu.h"
+#include "kernel/printk.h"
+#include "lib/printf.h"
+#include "lib/json.h"
+#include "lib/sort.h"
+#include "lib/string.h"
+#include "mm/kmem.h"
+#include "mm/vmm.h"
+#include "drivers/timer.h"
+#include "hw/svmhv_hypercall.h"
+#include "lib/muldiv.h"
+
+/* ---------------- KTAP: bench ---------------- */
+
+static const struct bench_result *find(const char *bench, const char *scenario, const char *policy)
+{
+	for (u32 i = 0; i < bench_nresults; i++)
+		if (!strcmp(bench_results[i].bench, bench) && !strcmp(bench_results[i].scenario, scenario) &&
+		    !strcmp(bench_results[i].policy, policy))
+			return &bench_results[i];
+	return NULL;
+}
+
+struct expected {
+	const char *bench, *scenario;
+	bool per_policy;
+};
+
+static const struct expected expected[] = {
+	{ "baseline", "micro", true }, { "vmmcall", "micro", true }, { "cpuid", "micro", true },
+	{ "pio_in", "micro", true }, { "rdmsr", "micro", true }, { "wrmsr", "micro", true },
+	{ "mmio_read", "micro", true }, { "hlt_wake", "micro", true }, { "timer_wake", "micro", true },
+	{ "vmmcall", "traced", true },
+	{ "vmmcall", "alone", true }, { "yield", "turns", true }, { "vmmcall", "migrate", true },
+	{ "vmmcall", "overcommit", true }, { "vmmcall", "floor", false },
+	{ "ctxsw", "tasks2", false }, { "ctxsw", "tasks64", false }, { "ctxsw", "tasks1024", false },
+	{ "ctxsw", "queue2", false }, { "ctxsw", "queue64", false }, { "ctxsw", "queue1024", false },
+};
+
+static u32 expected_count(void)
+{
+	u32 n = 0;
+	for (u32 i = 0; i < ARRAY_SIZE(expected); i++)
+		n += expected[i].per_policy ? BENCH_NPOLICIES : 1;
+	return n;
+}
+
+static void check_present(struct ktest_dyn *d, const char *bench, const char *scenario, const char *policy)
+{
+	char name[80];
+	ksnprintf(name, sizeof(name), "result %s/%s/%s", bench, scenario, policy);
+	const struct bench_result *r = find(bench, scenario, policy);
+	if (!r)
+		ktest_dyn_result(d, name, KTEST_FAIL, "no result");
+	else if (r->skipped)
+		ktest_dyn_result(d, name, KTEST_SKIPPED, "%s", r->note);
+	else if (r->failed)
+		ktest_dyn_result(d, name, KTEST_FAIL, "%s", r->note);
+	else
+		ktest_dyn_result(d, name, r->iterations && r->rounds && r->st.n ? KTEST_PASS : KTEST_FAIL,
+				 "%lu iterations in %u rounds", r->iterations, r->rounds);
+}
+
+/* Counter rules every vCPU result must follow (docs/host-state.md). */
+static void check_counters(struct ktest_dyn *d)
+{
+	u32 bad_load = 0, bad_cached = 0, bad_vmsave = 0, seen = 0;
+	const char *which = "-";
+	for (u32 i = 0; i < bench_nresults; i++) {
+		const struct bench_result *r = &bench_results[i];
+		if (!r->has_counters || !strcmp(r->scenario, "floor") || r->failed)
+			continue;
+		seen++;
+		if (r->cnt.vmload != r->cnt.vmrun) {
+			bad_load++;
+			which = r->bench;
+		}
+		if (!strcmp(r->policy, "cached") &&
+		    r->cnt.vmsave != r->cnt.loads_for_run + r->cnt.sched_in_migrated) {
+			bad_cached++;
+			which = r->scenario;
+		}
+		if (!strcmp(r->policy, "vmsave") && r->cnt.vmsave != r->cnt.prepare) {
+			bad_vmsave++;
+			which = r->scenario;
+		}
+	}
+	ktest_dyn_result(d, "counters: one host VMLOAD per VMRUN", seen && !bad_load ? KTEST_PASS : KTEST_FAIL,
+			 "%u results, %u off (last %s)", seen, bad_load, which);
+	ktest_dyn_result(d, "counters: cached does VMSAVE only at load and after migration",
+			 seen && !bad_cached ? KTEST_PASS : KTEST_FAIL, "%u off (last %s)", bad_cached, which);
+	ktest_dyn_result(d, "counters: vmsave does one VMSAVE per load",
+			 seen && !bad_vmsave ? KTEST_PASS : KTEST_FAIL, "%u off (last %s)", bad_vmsave, which);
+}
+
+static void check_scenarios(struct ktest_dyn *d)
+{
+	const struct bench_result *tv = find("yield", "turns", "vmsave"), *tc = find("yield", "turns", "cached");
+	bool ok = tv && tc && !tv->failed && !tc->failed && tv->cnt.sched_in_same > 0 &&
+		  tc->cnt.sched_in_same > 0 && !tv->cnt.sched_in_migrated && !tc->cnt.sched_in_migrated &&
+		  tc->cnt.vmsave == tc->cnt.loads_for_run && tv->cnt.vmsave > tc->cnt.vmsave;
+	ktest_dyn_result(d, "turns: same-CPU sched-ins cost a VMSAVE under vmsave, none under cached",
+			 ok ? KTEST_PASS : KTEST_FAIL, "sched-ins %lu/%lu, VMSAVE vmsave %lu cached %lu",
+			 tv ? tv->cnt.sched_in_same : 0, tc ? tc->cnt.sched_in_same : 0,
+			 tv ? tv->cnt.vmsave : 0, tc ? tc->cnt.vmsave : 0);
+	const struct bench_result *m = find("vmmcall", "migrate", "cached");
+	if (m && m->skipped)
+		ktest_dyn_result(d, "migrate: the vCPU moved, one VMSAVE per move under cached",
+				 KTEST_SKIPPED, "%s", m->note);
+	else
+		ktest_dyn_result(d, "migrate: the vCPU moved, one VMSAVE per move under cached",
+				 m && !m->failed && m->cnt.sched_in_migrated > 0 &&
+				 m->cnt.vmsave == m->cnt.loads_for_run + m->cnt.sched_in_migrated ?
+				 KTEST_PASS : KTEST_FAIL, "migrations %lu, VMSAVE %lu, loads %lu",
+				 m ? m->cnt.sched_in_migrated : 0, m ? m->cnt.vmsave : 0,
+				 m ? m->cnt.loads_for_run : 0);
+	const struct bench_result *o = find("vmmcall", "overcommit", "vmsave");
+	ktest_dyn_result(d, "overcommit: host tasks preempted the vCPUs",
+			 o && !o->failed && o->cnt.sched_in_same + o->cnt.sched_in_migrated > 0 ?
+			 KTEST_PASS : KTEST_FAIL, "sched-ins %lu",
+			 o ? o->cnt.sched_in_same + o->cnt.sched_in_migrated : 0);
+	const struct bench_result *f = find("vmmcall", "floor", "none");
+	u32 phases = 0;
+	for (u32 i = 0; i < bench_nresults; i++)
+		phases += bench_results[i].has_phases;
+	ktest_dyn_result(d, "floor and traced breakdown present",
+			 f && !f->failed && f->st.n && phases == BENCH_NPOLICIES ? KTEST_PASS : KTEST_FAIL,
+			 "floor %lu samples, %u breakdowns", f ? f->st.n : 0, phases);
+}
+
+static void run_bench_suite(struct ktest_dyn *d)
+{
+	ktest_dyn_plan(d, 1 + expected_count() + 3 + 4);
+	int r = bench_run("quick");
+	ktest_dyn_result(d, "quick suite ran", r >= 0 ? KTEST_PASS : KTEST_FAIL, "bench_run returned %d", r);
+	for (u32 i = 0; i < ARRAY_SIZE(expected); i++) {
+		const struct expected *e = &expected[i];
+		if (!e->per_policy) {
+			check_present(d, e->bench, e->scenario, "none");
+			continue;
+		}
+		for (u32 k = 0; k < BENCH_NPOLICIES; k++)
+			check_present(d, e->bench, e->scenario, hoststate_policy_name(bench_policies[k]));
+	}
+	check_counters(d);
+	check_scenarios(d);
+}
+
+KTEST_DYNAMIC_SUITE(bench, "bench", KTEST_NEEDS_SVM | KTEST_EXPLICIT, run_bench_suite);

@@ -1,0 +1,116 @@
+/* vmm/hypercall.c - the hypercalls (hw/svmhv_hypercall.h, explained in
+ * docs/hypercalls.md).  Arguments come in the exit record already cut to
+ * 32 bits outside long mode; results go back in ret[], nret of them. */
+#include "vmm/vmm.h"
+#include "kernel/cpu.h"
+#include "kernel/printk.h"
+#include "lib/string.h"
+#include "drivers/timer.h"
+#include "hw/svmhv_hypercall.h"
+
+static __attribute__((noinline)) s64 hc_console_write(struct vm *vm, u64 gpa, u64 len)
+{
+	const u8 *p = len <= HC_CONSOLE_MAX ? vm_gpa_to_host(vm, gpa, len) : NULL;
+	if (!p || gpa >= vm->ram_size)
+		return -EFAULT;
+	for (u64 i = 0; i < len; i++)
+		vm_console_putc(vm, (char)p[i]);
+	return 0;
+}
+
+static __attribute__((noinline)) s64 hc_test_result(struct vm *vm, u64 result, u64 name_gpa, u64 value)
+{
+	char name[HC_TEST_NAME_MAX + 1];
+	memset(name, 0, sizeof(name));
+	for (u32 i = 0; i < HC_TEST_NAME_MAX; i++) {
+		if (vm_read(vm, name_gpa + i, &name[i], 1)) {
+			if (!i)
+				return -EFAULT;
+			break;
+		}
+		if (!name[i])
+			break;
+		if ((u8)name[i] < 0x20 || (u8)name[i] > 0x7e)
+			name[i] = '?';
+	}
+	const char *word = result == HC_TR_PASS ? "ok" : result == HC_TR_SKIP ? "skip" : "not ok";
+	vm_console_flush(vm);
+	kprintf("guest %s: %s %s (value %#lx)\n", vm->cfg.name, word, name, value);
+	u64 f = spin_lock_irqsave(&vm->lock);
+	if (vm->nresults < VM_MAX_RESULTS) {
+		struct vm_result *gr = &vm->results[vm->nresults++];
+		memcpy(gr->name, name, sizeof(gr->name));
+		gr->result = (u8)(result > HC_TR_SKIP ? HC_TR_FAIL : result);
+		gr->value = value;
+	}
+	if (result == HC_TR_PASS)
+		vm->results_pass++;
+	else if (result == HC_TR_SKIP)
+		vm->results_skip++;
+	else
+		vm->results_fail++;
+	spin_unlock_irqrestore(&vm->lock, f);
+	return 0;
+}
+
+static __attribute__((noinline)) s64 hc_timer(struct vcpu *v, u64 us, u64 vec)
+{
+	if (us == 0) {
+		/* Cancelling also withdraws an expiry the guest has not taken
+		 * yet (docs/hypercalls.md). */
+		v->vtimer_deadline = 0;
+		v->virq_pending = false;
+		return 0;
+	}
+	if (vec < HC_TIMER_VEC_MIN || vec > HC_TIMER_VEC_MAX || us > HC_TIMER_US_MAX)
+		return -EINVAL;
+	v->vtimer_vector = (u8)vec;
+	v->vtimer_deadline = rdtsc() + ns_to_tsc(us * 1000);
+	return 0;
+}
+
+static __attribute__((noinline, cold)) int hc_exit(struct vm *vm, struct vmm_exit_hypercall *h)
+{
+	vm->exit_status = h->long_mode ? (s64)h->args[0] : (s64)(s32)h->args[0];
+	vm_console_flush(vm);
+	vm_request_stop(vm, STOP_HYPERCALL, "exit hypercall with status %ld", vm->exit_status);
+	h->nret = 0;	/* RAX keeps the number */
+	return 1;
+}
+
+int vmm_hypercall(struct vcpu *v, struct vmm_exit *x)
+{
+	struct vmm_exit_hypercall *h = &x->u.hypercall;
+	struct vm *vm = v->vm;
+	s64 ret = 0;
+	h->nret = 1;
+	switch (h->nr) {
+	case HC_NOP:
+		break;
+	case HC_CONSOLE_WRITE:
+		ret = hc_console_write(vm, h->args[0], h->args[1]);
+		break;
+	case HC_EXIT:
+		return hc_exit(vm, h);
+	case HC_TEST_RESULT:
+		ret = hc_test_result(vm, h->args[0], h->args[1], h->args[2]);
+		break;
+	case HC_INFO:
+		ret = v->index;
+		h->ret[1] = vm->nvcpus;
+		h->ret[2] = vm->ram_size;
+		h->nret = 3;
+		break;
+	case HC_TIMER:
+		ret = hc_timer(v, h->args[0], h->args[1]);
+		break;
+	case HC_YIELD:
+		v->want_yield = true;
+		break;
+	default:
+		ret = -ENOSYS;
+		break;
+	}
+	h->ret[0] = (u64)ret;
+	return 0;
+}

@@ -1,0 +1,252 @@
+/* vmm/vmm.h - the architecture-neutral VMM core: a VM (its RAM, vCPUs,
+ * devices and I/O buses, how it stopped), the neutral part of a vCPU, the
+ * one run loop (vmm/vcpu.c) and the backend ops table it runs over.
+ *
+ * The core never includes a backend header: it reaches the hardware only
+ * through vmm_backend.  A backend embeds struct vcpu at the start of its
+ * own vCPU (svm/svm.h: struct svm_vcpu) and decodes its exits into the
+ * neutral record of vmm/exit.h.  docs/architecture.md walks the exit path. */
+#ifndef SVMHV_VMM_VMM_H
+#define SVMHV_VMM_VMM_H
+#include "lib/types.h"
+#include "kernel/spinlock.h"
+#include "sched/task.h"
+#include "sched/sched.h"
+#include "mm/npt.h"
+#include "vmm/exit.h"
+#include "vmm/iobus.h"
+#include "vmm/decode.h"
+#include "vmm/loader/loader.h"
+
+struct vm;
+struct vmm_device;
+
+#define VMM_MAX_EXIT_STATS 256	/* rows a backend may have */
+
+struct exit_stat {
+	u64 count, total, min, max;	/* host cycles from the exit to the next entry */
+};
+
+struct vcpu_event_stats {
+	u64 virq_delivered;	/* virtual interrupts the guest took */
+	u64 virq_withheld;	/* entries in an interrupt shadow with an interrupt pending */
+	u64 events_requeued;	/* events cut short by an exit, injected again */
+	u64 halt_blocks;	/* times the vCPU task blocked in HLT */
+	u64 timer_fired;	/* HC_TIMER expiries */
+	u64 timer_late_total;	/* TSC from the deadline to raising the interrupt */
+	u64 timer_late_max;
+};
+
+/* Trace points of the run loop (bench/: the traced row).  NULL: off, one
+ * predictable branch each. */
+struct vcpu_trace_rec {
+	u64 t_entry;		/* right before the world switch */
+	u64 t_back;		/* right after it */
+	u64 t_h0, t_h1;		/* around the core's handling of the exit */
+	u32 reason;		/* enum vmm_exit_reason */
+	u32 code;		/* the backend's exit code */
+	u64 nr;			/* hypercall number, else 0 */
+	u64 r8;			/* guest R8 at the exit (the bench guest's TSC) */
+};
+struct vcpu_trace {
+	u32 n, cap;
+	struct vcpu_trace_rec *rec;
+};
+
+/* The neutral part of a vCPU.  A backend's vCPU starts with it. */
+struct vcpu {
+	struct vm *vm;
+	u32 index;
+	struct task *task;
+	struct preempt_notifier pn;
+	u32 cpu;			/* physical CPU it is loaded on, ~0 when put */
+	bool halted;
+	bool want_yield;		/* HC_YIELD: yield once the exit is complete */
+	/* The pending virtual interrupt (one vector until a local APIC model
+	 * brings a set), injected at entry by the backend. */
+	bool virq_pending;
+	u8 virq_vector;
+	/* Virtual timer (HC_TIMER): a one-shot interrupt on vtimer_vector. */
+	u8 vtimer_vector;
+	u64 vtimer_deadline;		/* TSC, 0 = off */
+	struct vcpu_event_stats ev;
+	u64 exits;
+	u64 exit_tsc;			/* TSC at the last exit */
+	u32 last_exit_stat;		/* backend's statistics row of the last exit */
+	struct exit_stat *stats;	/* vmm_backend->nr_exit_stats rows */
+	u64 first_vmrun_tsc;
+	struct vcpu_trace *trace;	/* trace points, or NULL */
+};
+
+enum vm_stop_reason {
+	STOP_NONE = 0, STOP_HYPERCALL, STOP_TIMEOUT, STOP_SHUTDOWN, STOP_NPF, STOP_INVALID,
+	STOP_UNHANDLED, STOP_ERROR, STOP_HOST,
+};
+
+#define VM_MAX_RESULTS 64
+struct vm_result {
+	char name[65];
+	u8 result;	/* 0 pass, 1 fail, 2 skip */
+	u64 value;
+};
+
+#define VM_MAX_DEVICES 8
+
+struct vm {
+	struct guest_cfg cfg;
+	u32 id;
+	u8 *ram;		/* direct-map view of guest RAM */
+	paddr_t ram_pa;
+	u64 ram_size;
+	u64 ram_pages;
+	struct npt npt;
+	struct vcpu **vcpus;
+	u32 nvcpus;
+	spinlock_t lock;
+	volatile u32 stop;	/* enum vm_stop_reason, first one wins */
+	s64 exit_status;
+	char stop_detail[128];
+	u64 start_tsc, deadline_tsc;
+	char con_line[160];	/* console output (COM1, HC_CONSOLE_WRITE) gathered into lines */
+	u32 con_len;
+	u64 io_dropped, io_unhandled_reads;
+	struct vmm_bus pio, mmio;
+	struct vmm_device *devs[VM_MAX_DEVICES];
+	u32 ndevs;
+	u32 results_pass, results_fail, results_skip;
+	struct vm_result results[VM_MAX_RESULTS];
+	u32 nresults;
+	u32 arrived;		/* vCPU tasks at the start barrier */
+	const char *image_kind;
+	struct vmm_start_state start;
+	struct task **tasks;
+	struct wait_queue start_wq;	/* vCPUs wait here until all exist */
+	volatile bool go;
+};
+
+/* Registers the core reads or writes through the backend. */
+enum vmm_reg {
+	VMM_REG_RFLAGS, VMM_REG_EFER, VMM_REG_STAR, VMM_REG_LSTAR, VMM_REG_CSTAR,
+	VMM_REG_SFMASK, VMM_REG_FS_BASE, VMM_REG_GS_BASE, VMM_REG_KERNEL_GS_BASE,
+	VMM_REG_SYSENTER_CS, VMM_REG_SYSENTER_ESP, VMM_REG_SYSENTER_EIP, VMM_REG_PAT,
+	VMM_REG_TSC_OFFSET,
+};
+
+/* What the core needs from the hardware.  One table per backend, filled
+ * by it (svm/backend.c) and installed by kernel/boot.c. */
+struct vmm_backend_ops {
+	const char *name;
+	/* A vCPU of vm in the state the loader left in vm->start; NULL when
+	 * out of memory.  Free undoes it. */
+	struct vcpu *(*vcpu_create)(struct vm *vm, u32 index);
+	void (*vcpu_free)(struct vcpu *v);
+	/* The preempt-notifier hooks: the vCPU's task starts or stops running
+	 * on cpu (docs/host-state.md).  Interrupts off. */
+	void (*vcpu_load)(struct vcpu *v, u32 cpu, bool sched_in);
+	void (*vcpu_put)(struct vcpu *v);
+	/* Enter the guest once, with interrupts off and no resched pending,
+	 * and decode the exit into *x (interrupts on again).  False when it
+	 * did not enter: host work came up inside its last window. */
+	bool (*vcpu_run)(struct vcpu *v, struct vmm_exit *x);
+	/* Apply the core's answer in *x; non-zero when the VM must stop. */
+	int (*vcpu_complete)(struct vcpu *v, struct vmm_exit *x);
+	u64 (*get_reg)(struct vcpu *v, enum vmm_reg r);
+	void (*set_reg)(struct vcpu *v, enum vmm_reg r, u64 val);
+	/* Raise an exception at the next entry. */
+	void (*inject)(struct vcpu *v, const struct vmm_event *e);
+	/* Forget the guest's cached translations at the next entry (after a
+	 * change of vm->npt). */
+	void (*flush)(struct vcpu *v);
+	/* Names for messages and statistics. */
+	const char *(*exit_name)(u64 code);
+	u32 nr_exit_stats;		/* at most VMM_MAX_EXIT_STATS */
+	const char *(*exit_stat_name)(u32 row);
+	void (*vcpu_report)(const struct vcpu *v);	/* backend counters of a vCPU */
+};
+
+extern const struct vmm_backend_ops *vmm_backend;
+void vmm_set_backend(const struct vmm_backend_ops *ops);	/* kernel/boot.c */
+
+/* vmm/vm.c: lifecycle */
+struct vm *vm_create(const struct guest_cfg *cfg, const u8 *image, size_t len);
+/* The same from a module string ("guest name=... mem=..."); NULL when it
+ * does not parse. */
+struct vm *vm_create_from_string(const char *settings, const u8 *image, size_t len);
+int vm_start(struct vm *vm);
+void vm_wait(struct vm *vm);
+void vm_destroy(struct vm *vm);
+void vm_report(struct vm *vm);
+const char *vm_stop_name(u32 reason);
+bool vm_met_expectation(const struct vm *vm);
+void vm_request_stop(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...) __printf(3, 4);
+/* VMs from the boot modules the caller hands in (kernel/boot.c, from the
+ * loader's list): created (bad ones reported and skipped), then all
+ * started together, waited for, and reported with statistics. */
+struct mb2_module;
+u32 vms_create_from_modules(const struct mb2_module *mods, u32 nmods, struct vm **vms, u32 max);
+void vms_run_all(struct vm **vms, u32 n);
+
+/* vmm/vcpu.c: the run loop */
+void vcpu_run_task(void *arg);		/* a vCPU task's body */
+/* Makes the vCPU notice a change at once: woken when it blocks in HLT,
+ * made to exit when it runs on another CPU.  Caller holds vm->lock. */
+void vcpu_kick(struct vcpu *v);
+/* A device or timer raises vector on v: pending, and v kicked. */
+void vcpu_raise_irq(struct vcpu *v, u8 vector);
+/* vmm/exit.c: the core's side of one exit - answer *x by reason, let the
+ * backend apply the answer, yield if asked.  0 = resume, else the VM
+ * stops. */
+int vcpu_handle_exit(struct vcpu *v, struct vmm_exit *x);
+
+/* Called by the backend right before the world switch: the time since the
+ * last exit goes to that exit's statistics row. */
+static inline void vcpu_account_entry(struct vcpu *v, u64 now)
+{
+	if (!v->first_vmrun_tsc)
+		v->first_vmrun_tsc = now;
+	if (!v->exit_tsc)
+		return;
+	struct exit_stat *s = &v->stats[v->last_exit_stat];
+	u64 dt = now - v->exit_tsc;
+	if (!s->count || dt < s->min)
+		s->min = dt;
+	if (dt > s->max)
+		s->max = dt;
+	s->total += dt;
+	s->count++;
+	v->exit_tsc = 0;
+}
+
+/* vmm/cpuid.c, vmm/msr.c, vmm/hypercall.c */
+void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *c);
+void vmm_msr(struct vcpu *v, struct vmm_exit *x);
+int vmm_hypercall(struct vcpu *v, struct vmm_exit *x);
+
+/* vmm/mem.c: guest memory */
+int vm_read(struct vm *vm, u64 gpa, void *buf, size_t len);
+/* Host pointer to guest RAM [gpa, gpa + len), or NULL when not all RAM. */
+static inline void *vm_gpa_to_host(struct vm *vm, u64 gpa, u64 len)
+{
+	return gpa < vm->ram_size && len <= vm->ram_size - gpa ? vm->ram + gpa : NULL;
+}
+/* Guest linear address to GPA with the guest's own page tables, read
+ * straight from guest RAM (vmm/decode.c). */
+static inline int vm_walk(struct vm *vm, u64 cr0, u64 cr4, u64 efer, u64 cr3, u64 lin, u64 *gpa)
+{
+	return guest_walk_ram(cr0, cr4, efer, cr3, lin, vm->ram, vm->ram_size, gpa);
+}
+/* Whether gpa lies in a registered MMIO range (the backend asks before it
+ * decodes the instruction of a nested page fault). */
+static inline bool vm_mmio_claimed(const struct vm *vm, u64 gpa)
+{
+	return vmm_bus_find(&vm->mmio, gpa) != NULL;
+}
+
+/* vmm/console.c: the guest's console, gathered into lines printed with
+ * its name. */
+void vm_console_putc(struct vm *vm, char c);
+void vm_console_flush(struct vm *vm);
+
+/* vmm/stats.c */
+void vm_exit_stats_print(struct vm *vm);
+#endif
