@@ -55,6 +55,9 @@ static void turns_on_one_cpu(struct ktest *t, int policy)
 		ktest_note(t, "%s vCPU %u: VMRUN %lu, sched-in same %lu, migrated %lu, unused %lu, VMSAVE %lu",
 			   hoststate_policy_name(policy), i, c->vmrun, c->sched_in_same, c->sched_in_migrated,
 			   c->unused_loads, c->host_vmsave);
+		const struct task_stats *ts = &g->vcpus[i]->sched;
+		ktest_note(t, "vCPU %u task: runs %lu, yields %lu, preemptions %lu, blocks %lu, migrations %lu",
+			   i, ts->runs, ts->yields, ts->preemptions, ts->blocks, ts->migrations);
 		KT_EXPECT(t, c->sched_in_same >= 50, "vCPU %u taking turns: >= 50 same-CPU sched-ins, "
 			  "found %lu", i, c->sched_in_same);
 		KT_EXPECT(t, c->sched_in_migrated == 0, "no migration, found %lu", c->sched_in_migrated);

@@ -115,16 +115,20 @@ void vcpu_run_task(void *arg)
 	const struct vmm_backend_ops *ops = vmm_backend;
 
 	/* All vCPUs of a VM start together: each waits at a barrier that the
-	 * last one to arrive (or vm_start, whichever is later) opens.  So a
-	 * vCPU never runs ahead while a sibling is not yet runnable. */
+	 * last one to arrive (or vm_start, whichever is later) opens, and each
+	 * one through it wakes every sibling still waiting before it runs the
+	 * guest.  A wake-up from vm_start on another CPU comes one vCPU at a
+	 * time, and that CPU may stall between two of them (a starved host
+	 * thread did, for the whole of a 300-yield test); the vCPU it woke
+	 * first must not run ahead meanwhile.  wq_wake_all returns only when
+	 * every waiter is runnable (wq_wake_one wakes under the queue's lock). */
 	u64 f = spin_lock_irqsave(&vm->lock);
-	bool last = ++vm->arrived == vm->nvcpus;
+	++vm->arrived;
 	v->task = me;
 	while (!vm->stop && (!vm->go || vm->arrived < vm->nvcpus))
 		wq_wait(&vm->start_wq, &vm->lock);
 	spin_unlock_irqrestore(&vm->lock, f);
-	if (last)
-		wq_wake_all(&vm->start_wq);
+	wq_wake_all(&vm->start_wq);
 
 	f = irq_save();
 	preempt_notifier_register(me, &v->pn, &vcpu_preempt_ops);
@@ -169,6 +173,7 @@ void vcpu_run_task(void *arg)
 	ops->vcpu_put(v);
 	irq_restore(f);
 	f = spin_lock_irqsave(&vm->lock);
+	v->sched = me->stats;
 	v->task = NULL;		/* no more kicks: the task is about to go */
 	spin_unlock_irqrestore(&vm->lock, f);
 }

@@ -58,6 +58,7 @@ struct vcpu {
 	struct vm *vm;
 	u32 index;
 	struct task *task;
+	struct task_stats sched;		/* its task's scheduler counts, kept when the task ends */
 	struct preempt_notifier pn;
 	u32 cpu;			/* physical CPU it is loaded on, ~0 when put */
 	bool halted;
