@@ -15,7 +15,7 @@
 #include "kernel/xstate.h"
 #include "sched/sched.h"
 #include "svm/svm.h"
-#include "svm/bench.h"
+#include "bench/bench.h"
 
 static void run_guests(void)
 {
