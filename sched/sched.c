@@ -952,12 +952,20 @@ extern u8 bsp_stack_base[];
 
 /* Boot CPU: the boot context becomes the task "main", which goes on with
  * boot_continue(); an idle task is created for the CPU. */
+/* For a panic report on this CPU (kernel/panic.c knows no tasks). */
+static const char *current_task_name(void)
+{
+	struct task *t = current_task();
+	return t ? t->name : NULL;
+}
+
 void sched_init(void)
 {
 	struct percpu *pc = this_cpu();
 	sched_cpus_init();
 	pc->sched = sc_of(pc->cpu_id);
 	struct task *main_task = adopt_current_context("main", bsp_stack_base, PRIO_DEFAULT);
+	panic_task_name = current_task_name;
 	pc->current = main_task;
 	load_task_state(pc, main_task);
 	task_check_record_boot(NULL);

@@ -445,10 +445,11 @@ static void no_fault_no_mismatch(struct ktest *t)
 	static const int policies[] = { HOSTSAVE_VMSAVE, HOSTSAVE_CACHED };
 	for (u32 i = 0; i < ARRAY_SIZE(policies); i++) {
 		struct stress_result r = { 0 };
+		int fault = hoststate_fault;
 		hoststate_fault = 0;
 		hoststate_diff_check = true;
 		stress_run(t, policies[i], HOSTFAULT_SWITCHES, &r);
-		hoststate_fault = kopt.hostfault;
+		hoststate_fault = fault;
 		ktest_note(t, "no fault, %s: %lu world switches, %lu mismatches", hoststate_policy_name(policies[i]),
 			   r.sum.vmrun, r.mismatches);
 		KT_EXPECT(t, r.sum.vmrun >= HOSTFAULT_SWITCHES, "%u world switches, found %lu",
@@ -466,10 +467,11 @@ static void hostfault_field(struct ktest *t, enum host_group g)
 	if (!kopt.hostcheck)
 		KT_SKIP(t, "needs hostcheck=1");
 	struct stress_result r = { 0 };
+	int fault = hoststate_fault;
 	hoststate_fault = (int)g + 1;
 	hoststate_diff_check = true;
 	stress_run(t, HOSTSAVE_CACHED, HOSTFAULT_SWITCHES, &r);
-	hoststate_fault = kopt.hostfault;
+	hoststate_fault = fault;
 	int first = hoststate_first_group;
 	const char *fname = first >= 0 ? host_group_names[first] : "none";
 	ktest_note(t, "hostfault=%s: %lu corruptions, %lu mismatches, first report names %s",
