@@ -7,6 +7,7 @@
  *   hostfault - one negative control per field VMLOAD restores: a short
  *               stress with that field corrupted must be caught and named. */
 #include "svm/svm.h"
+#include "svm/test_move.h"
 #include "kernel/boot.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
@@ -93,26 +94,9 @@ static void migrated_k_times_k_plus_one_vmsaves(struct ktest *t)
 		return;
 	vm_start(g);
 	struct svm_vcpu *v = to_svm(g->vcpus[0]);
-	struct task *vt = g->tasks[0];
-	u32 moved = 0, cpu = 1;
 	while (READ_ONCE(v->cnt.vmrun) < 10)
 		sched_sleep_ns(1000000);
-	for (u32 k = 0; k < K; k++) {
-		u32 next = (cpu + 1) % ncpus_online;
-		if (next == cpu)
-			break;
-		cpumask_t m;
-		cpumask_clear(&m);
-		cpumask_set(&m, next);
-		sched_set_affinity(vt, &m);
-		u64 runs = READ_ONCE(v->cnt.vmrun);
-		u64 until = rdtsc() + ns_to_tsc(2000000000ULL);
-		while ((READ_ONCE(v->cpu) != next || READ_ONCE(v->cnt.vmrun) < runs + 10) && rdtsc() < until)
-			sched_sleep_ns(1000000);
-		if (READ_ONCE(v->cpu) == next)
-			moved++;
-		cpu = next;
-	}
+	u32 moved = svm_test_move_vcpu(g, 1, ncpus_online, K, 10);
 	vm_request_stop(g, STOP_HOST, "stopped by the test");
 	vm_wait(g);
 	ktest_note(t, "moved %u times: VMSAVE %lu, sched-in migrated %lu, same %lu, VMRUN %lu", moved,
