@@ -325,6 +325,20 @@ out:
 
 /* ---------------- scheduling scenarios ---------------- */
 
+/* After a scenario's guest stopped: its n samples, its counters, and the
+ * CPU time it took (`cpus` CPUs busy from its first VMRUN to its last
+ * exit); then the guest is destroyed. */
+static void scenario_finish(struct bench_result *r, struct vm *g, u32 n, u32 cpus)
+{
+	if (guest_finished(g, r)) {
+		bench_result_round(r, guest_samples(g), n);
+		add_counters(r, g);
+		r->round_trips += n;
+		r->busy_cycles += guest_span(g) * cpus;
+	}
+	vm_destroy(g);
+}
+
 /* (a) one vCPU alone on its CPU, null hypercalls. */
 static void scenario_alone(const struct bench_plan *p, int policy)
 {
@@ -338,13 +352,7 @@ static void scenario_alone(const struct bench_plan *p, int policy)
 	}
 	vm_start(g);
 	vm_wait(g);
-	if (guest_finished(g, r)) {
-		bench_result_round(r, guest_samples(g), p->rt_samples);
-		add_counters(r, g);
-		r->round_trips += p->rt_samples;
-		r->busy_cycles += guest_span(g);
-	}
-	vm_destroy(g);
+	scenario_finish(r, g, p->rt_samples, 1);
 }
 
 /* (b) two vCPUs pinned to one CPU taking turns with HC_YIELD: a sample is
@@ -361,13 +369,7 @@ static void scenario_turns_as(const struct bench_plan *p, const char *label)
 	}
 	vm_start(g);
 	vm_wait(g);
-	if (guest_finished(g, r)) {
-		bench_result_round(r, guest_samples(g), 2 * p->rt_samples);
-		add_counters(r, g);
-		r->round_trips += 2ULL * p->rt_samples;
-		r->busy_cycles += guest_span(g);
-	}
-	vm_destroy(g);
+	scenario_finish(r, g, 2 * p->rt_samples, 1);
 }
 
 static void scenario_turns(const struct bench_plan *p, int policy)
@@ -412,13 +414,7 @@ static void scenario_migrate(const struct bench_plan *p, int policy)
 			cpu_relax();
 	}
 	vm_wait(g);
-	if (guest_finished(g, r)) {
-		bench_result_round(r, guest_samples(g), p->rt_samples);
-		add_counters(r, g);
-		r->round_trips += p->rt_samples;
-		r->busy_cycles += guest_span(g);
-	}
-	vm_destroy(g);
+	scenario_finish(r, g, p->rt_samples, 1);
 }
 
 /* (d) 2M vCPUs on M CPUs, with one host task per CPU at a higher priority
@@ -470,13 +466,7 @@ static void scenario_overcommit(const struct bench_plan *p, int policy)
 	for (u32 c = lo; c <= hi; c++)
 		if (hogs[c])
 			task_join(hogs[c]);
-	if (guest_finished(g, r)) {
-		bench_result_round(r, guest_samples(g), nv * p->rt_samples);
-		add_counters(r, g);
-		r->round_trips += (u64)nv * p->rt_samples;
-		r->busy_cycles += guest_span(g) * m;
-	}
-	vm_destroy(g);
+	scenario_finish(r, g, nv * p->rt_samples, m);
 }
 
 /* Guest FPU/XCR0/DR0-3 switching (svm/gstate.c): the default, lazy with a
