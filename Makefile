@@ -52,7 +52,7 @@ $(B)/gen/version.h: FORCE
 	@mkdir -p $(@D)
 	@echo '#define SVMHV_VERSION "$(VERSION)"' | cmp -s - $@ || \
 		echo '#define SVMHV_VERSION "$(VERSION)"' > $@
-$(B)/kernel/main.o $(B)/svm/bench_report.o: $(B)/gen/version.h
+$(B)/kernel/main.o $(B)/bench/machine.o: $(B)/gen/version.h
 
 # Offsets used by assembly, generated from the C structures (asm-offsets).
 $(B)/asm-offsets.inc: kernel/asm-offsets.c $(wildcard lib/*.h hw/*.h kernel/*.h svm/*.h sched/*.h)

@@ -1,7 +1,7 @@
 /* bench/result.c - the store of benchmark results (bench/result.h): one
  * entry per bench/scenario/policy, samples pooled over the rounds, each
- * round's median kept apart.  Filled by svm/bench.c and
- * bench/sched_switch.c, printed by svm/bench.c. */
+ * round's median kept apart.  Filled by bench/ws_runs.c and
+ * bench/sched_switch.c, printed by bench/report.c. */
 #include "bench/result.h"
 #include "kernel/printk.h"
 #include "lib/printf.h"
@@ -107,4 +107,19 @@ void bench_results_reset(void)
 		kfree(bench_results[i].samples);
 	memset(bench_results, 0, sizeof(bench_results));
 	bench_nresults = 0;
+}
+
+/* After the last round: the statistics of the pooled samples and the
+ * median of each traced phase over the rounds. */
+void bench_results_finish(void)
+{
+	for (u32 i = 0; i < bench_nresults; i++) {
+		struct bench_result *r = &bench_results[i];
+		stats_compute(r->samples, r->nsamples, &r->st);
+		if (r->has_phases)
+			for (u32 k = 0; k < BENCH_NPHASES; k++)
+				r->phase[k] = bench_median_small(r->phase_round[k], r->rounds);
+		if (!r->failed && !r->skipped && !r->st.n)
+			bench_result_fail(r, "no samples");
+	}
 }

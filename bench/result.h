@@ -1,5 +1,5 @@
 /* bench/result.h - what a benchmark produces, shared by the world-switch
- * benchmarks (svm/bench.c) and the context-switch benchmark
+ * benchmarks (bench/ws_runs.c) and the context-switch benchmark
  * (bench/sched_switch.c), and the plan that sizes one run.  Kept apart from
  * svm/ so a benchmark of another layer needs no SVM header. */
 #ifndef SVMHV_BENCH_RESULT_H
@@ -68,6 +68,9 @@ void bench_result_fail(struct bench_result *r, const char *fmt, ...) __printf(2,
 void bench_result_skip(struct bench_result *r, const char *why);
 /* Frees every result's samples and empties the store. */
 void bench_results_reset(void);
+/* Computes every result's statistics once its rounds are done; a result
+ * that got no samples and no reason is marked failed. */
+void bench_results_finish(void);
 /* Median of at most BENCH_MAX_ROUNDS values, without touching them. */
 u64 bench_median_small(const u64 *v, u32 n);
 

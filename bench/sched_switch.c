@@ -1,6 +1,6 @@
 /* bench/sched_switch.c - what a task switch costs, and whether it stays the
  * same as the run queue grows (the O(1) claim of sched/runqueue.c).
- * Called by svm/bench.c (bench=quick|full, test=bench) after the world-
+ * Called by bench/suite.c (bench=quick|full, test=bench) after the world-
  * switch rounds.
  *
  * For 2, 64 and 1024 runnable tasks pinned to one CPU, each yielding in a

@@ -15,7 +15,7 @@
 #include "kernel/xstate.h"
 #include "sched/sched.h"
 #include "svm/svm.h"
-#include "svm/bench.h"
+#include "bench/bench.h"
 
 static void run_guests(void)
 {
@@ -51,7 +51,7 @@ void boot_continue(void)
 	if (svm_err)
 		kprintf("svm: not usable: %s\n", svm_unusable_reason);
 	hoststate_policy = kopt.hostsave;
-	hoststate_fault = kopt.hostfault;
+	hoststate_fault = hoststate_fault_parse(kopt.hostfault);
 	hoststate_diff_check = kopt.hostcheck;
 	if (!svm_err) {
 		vmm_set_backend(&svm_backend_ops);	/* the VMM core runs guests on SVM */

@@ -12,7 +12,7 @@ struct kernel_options {
 	int loglevel;		/* loglevel=err|warn|info|debug */
 	int hostsave;		/* hostsave=vmsave|cached|seedbug */
 	bool hostcheck;		/* hostcheck=1: verify host state after every VMLOAD */
-	int hostfault;		/* hostfault=FIELD: 0 none, else 1 + enum host_group */
+	char hostfault[24];	/* hostfault=FIELD, checked by hoststate_fault_parse (svm/) */
 	bool schedstats;	/* schedstats=1: print scheduler statistics at the end */
 	char bench[64];		/* bench=quick|full: run the world-switch benchmarks */
 	u64 seed;		/* seed=N: seed for randomized tests */
@@ -20,9 +20,6 @@ struct kernel_options {
 	bool noguests;		/* noguests: ignore guest modules */
 };
 extern struct kernel_options kopt;
-
-/* hostfault= values: "none", then sched/task_check.h's HOST_GROUP_NAMES. */
-extern const char *const hostfault_choices[];
 
 int options_parse(const char *cmdline);
 void options_print(void);

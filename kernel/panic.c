@@ -8,11 +8,11 @@
 #include "kernel/options.h"
 #include "kernel/trap.h"
 #include "kernel/cpu.h"
-#include "sched/task.h"
 
 volatile bool panicking;
 bool panic_backtrace_done;
 void (*panic_stop_others)(void);
+const char *(*panic_task_name)(void);
 static volatile u32 panic_owner = ~0u;
 
 void panic_begin(void)
@@ -34,9 +34,9 @@ void panic(const char *reason, const char *fmt, ...)
 {
 	panic_begin();
 	struct percpu *c = this_cpu();
-	struct task *t = c ? c->current : NULL;
+	const char *task = c && panic_task_name ? panic_task_name() : NULL;
 	kprintf("\n*** PANIC on CPU %u, task '%s': %s\n", c ? c->cpu_id : 0,
-		t ? t->name : "(boot)", reason);
+		task ? task : "(boot)", reason);
 	va_list ap;
 	va_start(ap, fmt);
 	kprintf("*** ");

@@ -29,5 +29,8 @@ extern bool panic_backtrace_done;	/* an exception report already printed one */
 void panic_begin(void);
 /* Set by the platform code once other CPUs can be stopped by IPI. */
 extern void (*panic_stop_others)(void);
+/* Set by the scheduler once it runs: the name of the task on this CPU, or
+ * NULL; the report says "(boot)" before then.  kernel/ knows no tasks. */
+extern const char *(*panic_task_name)(void);
 
 #endif

@@ -13,8 +13,12 @@
  *
  * Preempt notifiers run on every switch: sched_out before leaving a task,
  * sched_in after entering one, both with the physical CPU and interrupts off.
+ *
+ * Moving tasks between CPUs (explicit migration, affinity, the idle pull)
+ * is sched/migrate.c, over the helpers of sched/sched_internal.h.
  */
 #include "sched/sched.h"
+#include "sched/sched_internal.h"
 #include "sched/task_check.h"
 #include "kernel/cpu.h"
 #include "kernel/desc.h"
@@ -34,7 +38,7 @@ struct task *switch_stack(u64 *prev_rsp, u64 next_rsp, struct task *prev);
 extern char task_entry_trampoline[];
 void task_start(struct task *prev) __noreturn;
 
-static struct sched_cpu sched_cpus[MAX_CPUS];
+struct sched_cpu sched_cpus[MAX_CPUS];
 static volatile bool sched_up;
 static u32 next_task_id = 1;
 static spinlock_t tasks_lock = SPINLOCK_INIT("tasks");
@@ -42,7 +46,6 @@ static struct list_node all_tasks = LIST_INIT(all_tasks);
 volatile bool sched_debug_skip_fs_restore;
 u32 sched_slice_ticks = SCHED_SLICE_TICKS;
 
-static inline struct sched_cpu *sc_of(u32 cpu) { return &sched_cpus[cpu]; }
 
 bool sched_running(void)
 {
@@ -51,7 +54,7 @@ bool sched_running(void)
 
 /* ---- locking helpers ---- */
 
-static struct sched_cpu *task_rq_lock(struct task *t, u64 *flags)
+struct sched_cpu *sched_task_rq_lock(struct task *t, u64 *flags)
 {
 	for (;;) {
 		u32 c = READ_ONCE(t->cpu);
@@ -64,7 +67,7 @@ static struct sched_cpu *task_rq_lock(struct task *t, u64 *flags)
 }
 
 /* Locks two run queues in a fixed order (lower CPU first). */
-static void double_lock(u32 a, u32 b)
+void sched_double_lock(u32 a, u32 b)
 {
 	if (a == b) {
 		spin_lock(&sc_of(a)->lock);
@@ -77,7 +80,7 @@ static void double_lock(u32 a, u32 b)
 	}
 }
 
-static void double_unlock(u32 a, u32 b)
+void sched_double_unlock(u32 a, u32 b)
 {
 	spin_unlock(&sc_of(a)->lock);
 	if (a != b)
@@ -90,7 +93,7 @@ static inline struct task *rq_task(struct rq_entity *e)
 }
 
 /* Makes `cpu` reschedule soon: locally by flag, remotely by IPI. */
-static void kick_cpu(u32 cpu)
+void sched_kick_cpu(u32 cpu)
 {
 	sc_of(cpu)->need_resched = true;
 	if (cpu != this_cpu_id())
@@ -98,13 +101,13 @@ static void kick_cpu(u32 cpu)
 }
 
 /* Must `t`, just queued on `cpu`, preempt what runs there? */
-static void check_preempt(u32 cpu, struct task *t)
+void sched_check_preempt(u32 cpu, struct task *t)
 {
 	if (!cpu_table[cpu] || !cpu_table[cpu]->sched)
 		return;
 	struct task *cur = cpu_table[cpu]->current;
 	if (cur == sc_of(cpu)->idle || (cur && t->rq.prio < cur->rq.prio))
-		kick_cpu(cpu);
+		sched_kick_cpu(cpu);
 }
 
 /* ---- per-task CPU state ---- */
@@ -257,12 +260,12 @@ static void finish_switch(struct task *prev)
 	spin_unlock(&sc->lock);
 
 	if (move_to >= 0) {
-		double_lock(cpu, (u32)move_to);
+		sched_double_lock(cpu, (u32)move_to);
 		prev->migrate_to = -1;
 		prev->cpu = (u32)move_to;
 		rq_enqueue(&sc_of((u32)move_to)->rq, &prev->rq);
-		double_unlock(cpu, (u32)move_to);
-		check_preempt((u32)move_to, prev);
+		sched_double_unlock(cpu, (u32)move_to);
+		sched_check_preempt((u32)move_to, prev);
 	}
 	if (dead) {
 		if (prev->detached)
@@ -420,7 +423,7 @@ struct task *task_create(const struct task_params *p)
 	t->state = TASK_RUNNABLE;
 	rq_enqueue(&sc->rq, &t->rq);
 	spin_unlock_irqrestore(&sc->lock, f);
-	check_preempt((u32)cpu, t);
+	sched_check_preempt((u32)cpu, t);
 	return t;
 }
 
@@ -454,349 +457,6 @@ int task_join_keep(struct task *t, u64 *runs, u64 *migrations)
 		*migrations += t->stats.migrations;
 	free_task(t);
 	return 0;
-}
-
-/* ---- waking, sleeping, waiting ---- */
-
-void task_wake(struct task *t)
-{
-	u64 f;
-	struct sched_cpu *sc = task_rq_lock(t, &f);
-	u32 cpu = t->cpu;
-	bool queued = false;
-	if (t->state == TASK_BLOCKED) {
-		if (list_linked(&t->sleep_link))
-			list_del(&t->sleep_link);
-		if (cpu_table[cpu]->current == t) {
-			t->state = TASK_RUNNING;	/* not switched out yet */
-		} else {
-			t->state = TASK_RUNNABLE;
-			rq_enqueue(&sc->rq, &t->rq);
-			queued = true;
-		}
-	}
-	spin_unlock_irqrestore(&sc->lock, f);
-	if (queued)
-		check_preempt(cpu, t);
-}
-
-/* ---- time ----
- * Each CPU's LAPIC timer is one-shot (TSC-deadline mode where the CPU has
- * it), armed for the earliest of: the next scheduler tick (SCHED_HZ, for
- * time slices and load balancing), the first sleeper's deadline, and an
- * event a vCPU asked for.  So a task sleeping 20 us wakes after 20 us, not
- * at the next tick.  Armed on its own CPU with the run-queue lock held. */
-
-static void timer_rearm_locked(struct sched_cpu *sc)
-{
-	if (sc->timer_hold)
-		return;
-	u64 at = sc->tick_tsc;
-	if (!list_empty(&sc->sleepers)) {
-		struct task *t = list_entry(sc->sleepers.next, struct task, sleep_link);
-		if (t->wake_tsc < at)
-			at = t->wake_tsc;
-	}
-	if (sc->event_tsc && sc->event_tsc < at)
-		at = sc->event_tsc;
-	sc->timer_at = at;
-	lapic_timer_at_tsc(at);
-}
-
-void sched_timer_request(u64 tsc)
-{
-	struct sched_cpu *sc = this_cpu()->sched;
-	if (tsc >= READ_ONCE(sc->timer_at))
-		return;
-	spin_lock(&sc->lock);
-	if (!sc->event_tsc || tsc < sc->event_tsc)
-		sc->event_tsc = tsc;
-	timer_rearm_locked(sc);
-	spin_unlock(&sc->lock);
-}
-
-void sched_timer_hold(bool hold)
-{
-	u64 f = irq_save();
-	struct sched_cpu *sc = this_cpu()->sched;
-	spin_lock(&sc->lock);
-	sc->timer_hold = hold;
-	timer_rearm_locked(sc);
-	spin_unlock(&sc->lock);
-	irq_restore(f);
-}
-
-static void sleepers_insert(struct sched_cpu *sc, struct task *t)
-{
-	list_for_each(it, &sc->sleepers) {
-		struct task *o = list_entry(it, struct task, sleep_link);
-		if (o->wake_tsc > t->wake_tsc) {
-			list_insert_between(&t->sleep_link, it->prev, it);
-			return;
-		}
-	}
-	list_add_tail(&sc->sleepers, &t->sleep_link);
-}
-
-void sched_sleep_until_tsc(u64 deadline)
-{
-	u64 f = irq_save();
-	struct percpu *pc = this_cpu();
-	struct sched_cpu *sc = pc->sched;
-	struct task *t = pc->current;
-	spin_lock(&sc->lock);
-	t->wake_tsc = deadline;
-	sleepers_insert(sc, t);
-	if (deadline < sc->timer_at)
-		timer_rearm_locked(sc);
-	t->state = TASK_BLOCKED;
-	t->stats.blocks++;
-	spin_unlock(&sc->lock);
-	schedule();
-	irq_restore(f);
-}
-
-bool sched_block_unless(bool (*ready)(void *arg), void *arg, u64 deadline)
-{
-	u64 f = irq_save();
-	struct percpu *pc = this_cpu();
-	struct sched_cpu *sc = pc->sched;
-	struct task *t = pc->current;
-	spin_lock(&sc->lock);
-	t->state = TASK_BLOCKED;
-	if (deadline) {
-		t->wake_tsc = deadline;
-		sleepers_insert(sc, t);
-		if (deadline < sc->timer_at)
-			timer_rearm_locked(sc);
-	}
-	spin_unlock(&sc->lock);
-	if (ready(arg)) {
-		/* Undo, unless a waker already did (it marks us RUNNING). */
-		spin_lock(&sc->lock);
-		if (list_linked(&t->sleep_link))
-			list_del(&t->sleep_link);
-		t->state = TASK_RUNNING;
-		spin_unlock(&sc->lock);
-		irq_restore(f);
-		return true;
-	}
-	t->stats.blocks++;
-	schedule();
-	irq_restore(f);
-	return false;
-}
-
-void sched_sleep_ns(u64 ns)
-{
-	sched_sleep_until_tsc(rdtsc() + ns_to_tsc(ns));
-}
-
-void wq_init(struct wait_queue *wq)
-{
-	spin_lock_init(&wq->lock, "waitq");
-	list_init(&wq->waiters);
-}
-
-void wq_wait(struct wait_queue *wq, spinlock_t *lock)
-{
-	u64 f = irq_save();
-	struct task *t = current_task();
-	spin_lock(&wq->lock);
-	list_add_tail(&wq->waiters, &t->wait_link);
-	t->state = TASK_BLOCKED;
-	t->stats.blocks++;
-	spin_unlock(&wq->lock);
-	if (lock)
-		spin_unlock(lock);
-	schedule();
-	/* Woken (or never slept): make sure we are off the queue. */
-	spin_lock(&wq->lock);
-	if (list_linked(&t->wait_link))
-		list_del(&t->wait_link);
-	spin_unlock(&wq->lock);
-	if (lock)
-		spin_lock(lock);
-	irq_restore(f);
-}
-
-/* The waiter is woken before the queue's lock is dropped: whoever then
- * finds the queue empty knows every waiter is runnable, not merely taken
- * off the list by a waker on another CPU that has yet to wake it (the start
- * barrier of a guest's vCPUs relies on that).  Lock order: queue, then run
- * queue; nothing takes a wait-queue lock with a run-queue lock held. */
-bool wq_wake_one(struct wait_queue *wq)
-{
-	u64 f = spin_lock_irqsave(&wq->lock);
-	struct list_node *n = list_first(&wq->waiters);
-	struct task *t = NULL;
-	if (n) {
-		list_del(n);
-		t = list_entry(n, struct task, wait_link);
-		task_wake(t);
-	}
-	spin_unlock_irqrestore(&wq->lock, f);
-	return t != NULL;
-}
-
-u32 wq_wake_all(struct wait_queue *wq)
-{
-	u32 n = 0;
-	while (wq_wake_one(wq))
-		n++;
-	return n;
-}
-
-/* ---- affinity and migration ---- */
-
-int sched_migrate(struct task *t, u32 cpu)
-{
-	if (cpu >= ncpus_online || !cpumask_test(&t->affinity, cpu))
-		return -EINVAL;
-	for (;;) {
-		u64 f;
-		struct sched_cpu *sc = task_rq_lock(t, &f);
-		u32 from = t->cpu;
-		if (from == cpu && t->migrate_to < 0) {
-			spin_unlock_irqrestore(&sc->lock, f);
-			return 0;
-		}
-		if (t->state == TASK_RUNNING) {
-			t->migrate_to = (s32)cpu;
-			t->preempt_pending = true;
-			spin_unlock_irqrestore(&sc->lock, f);
-			if (from == this_cpu_id() && t == current_task())
-				schedule();
-			else
-				kick_cpu(from);
-			return 0;
-		}
-		if (t->state == TASK_DEAD) {
-			spin_unlock_irqrestore(&sc->lock, f);
-			return -ENOENT;
-		}
-		if (t->state == TASK_RUNNABLE && !t->rq.queued) {
-			/* In transit between queues: try again. */
-			spin_unlock_irqrestore(&sc->lock, f);
-			cpu_relax();
-			continue;
-		}
-		spin_unlock(&sc->lock);
-		double_lock(from, cpu);
-		if (t->cpu != from || cpu_table[from]->current == t ||
-		    (t->state == TASK_RUNNABLE && !t->rq.queued)) {
-			double_unlock(from, cpu);
-			irq_restore(f);
-			continue;
-		}
-		bool queued = false;
-		if (t->state == TASK_RUNNABLE) {
-			rq_dequeue(&sc_of(from)->rq, &t->rq);
-			t->cpu = cpu;
-			rq_enqueue(&sc_of(cpu)->rq, &t->rq);
-			queued = true;
-		} else if (t->state == TASK_BLOCKED) {
-			bool sleeping = list_linked(&t->sleep_link);
-			if (sleeping)
-				list_del(&t->sleep_link);
-			t->cpu = cpu;
-			if (sleeping)
-				sleepers_insert(sc_of(cpu), t);
-		}
-		double_unlock(from, cpu);
-		irq_restore(f);
-		if (queued)
-			check_preempt(cpu, t);
-		return 0;
-	}
-}
-
-int sched_set_affinity(struct task *t, const cpumask_t *m)
-{
-	int target = -1;
-	for (u32 c = 0; c < ncpus_online && target < 0; c++)
-		if (cpumask_test(m, c))
-			target = (int)c;
-	if (target < 0)
-		return -EINVAL;
-	u64 f;
-	struct sched_cpu *sc = task_rq_lock(t, &f);
-	t->affinity = *m;
-	bool must_move = !cpumask_test(m, t->cpu);
-	spin_unlock_irqrestore(&sc->lock, f);
-	if (must_move)
-		return sched_migrate(t, (u32)target);
-	return 0;
-}
-
-void sched_set_prio(struct task *t, u32 prio)
-{
-	if (prio >= SCHED_NPRIO)
-		prio = SCHED_NPRIO - 1;
-	u64 f;
-	struct sched_cpu *sc = task_rq_lock(t, &f);
-	if (t->rq.queued) {
-		rq_dequeue(&sc->rq, &t->rq);
-		t->rq.prio = prio;
-		rq_enqueue(&sc->rq, &t->rq);
-	} else {
-		t->rq.prio = prio;
-	}
-	spin_unlock_irqrestore(&sc->lock, f);
-}
-
-u64 sched_cpu_switches(u32 cpu)
-{
-	return sc_of(cpu)->stats.switches;
-}
-
-/* ---- load balancing: an idle CPU pulls one waiting task ---- */
-
-static bool try_pull(u32 self)
-{
-	/* At most one attempt per timer tick per CPU. */
-	struct sched_cpu *me = sc_of(self);
-	if (me->last_pull_tick == me->stats.ticks && me->stats.ticks)
-		return false;
-	me->last_pull_tick = me->stats.ticks;
-	u32 loads[MAX_CPUS];
-	u32 n = ncpus_online;
-	for (u32 c = 0; c < n; c++)
-		loads[c] = READ_ONCE(sc_of(c)->rq.nr);
-	int busiest = balance_pick_busiest(loads, n, self, 1);
-	if (busiest < 0)
-		return false;
-	u32 from = (u32)busiest;
-	struct task *pulled = NULL;
-	/* Never queue up on a busy CPU's lock: many idle CPUs doing so form
-	 * a convoy on it (seen at -smp 16 on two host cores).  Try it once. */
-	spin_lock(&sc_of(self)->lock);
-	if (!spin_trylock(&sc_of(from)->lock)) {
-		spin_unlock(&sc_of(self)->lock);
-		return false;
-	}
-	struct runqueue *rq = &sc_of(from)->rq;
-	/* Lowest priority level first: leave urgent work where it is. */
-	for (int p = SCHED_NPRIO - 1; p >= 0 && !pulled; p--) {
-		list_for_each(it, &rq->level[p]) {
-			struct task *t = list_entry(it, struct task, rq.link);
-			/* A task placed on a CPU it has not run on yet (explicit
-			 * migration, wake-up there) stays: it was put there. */
-			bool placed = t->last_cpu != ~0u && t->last_cpu != t->cpu;
-			if (cpumask_test(&t->affinity, self) && t->migrate_to < 0 && !placed) {
-				pulled = t;
-				break;
-			}
-		}
-	}
-	if (pulled) {
-		rq_dequeue(rq, &pulled->rq);
-		pulled->cpu = self;
-		rq_enqueue(&sc_of(self)->rq, &pulled->rq);
-		sc_of(self)->stats.pulls++;
-	}
-	double_unlock(self, from);
-	return pulled != NULL;
 }
 
 /* ---- timer tick and preemption ---- */
@@ -845,7 +505,7 @@ static void sched_tick(struct trap_frame *tf)
 		if (woke && hp >= 0 && (u32)hp < cur->rq.prio)
 			sc->need_resched = true;
 	}
-	timer_rearm_locked(sc);
+	sched_timer_rearm_locked(sc);
 	spin_unlock(&sc->lock);
 }
 
@@ -880,7 +540,7 @@ static void idle_loop(void)
 	for (;;) {
 		cli();
 		if (!sc->rq.nr && ncpus_online > 1)
-			try_pull(pc->cpu_id);
+			sched_try_pull(pc->cpu_id);
 		if (!sc->rq.nr) {
 			u64 t0 = rdtsc();
 			sti_hlt();
@@ -952,12 +612,20 @@ extern u8 bsp_stack_base[];
 
 /* Boot CPU: the boot context becomes the task "main", which goes on with
  * boot_continue(); an idle task is created for the CPU. */
+/* For a panic report on this CPU (kernel/panic.c knows no tasks). */
+static const char *current_task_name(void)
+{
+	struct task *t = current_task();
+	return t ? t->name : NULL;
+}
+
 void sched_init(void)
 {
 	struct percpu *pc = this_cpu();
 	sched_cpus_init();
 	pc->sched = sc_of(pc->cpu_id);
 	struct task *main_task = adopt_current_context("main", bsp_stack_base, PRIO_DEFAULT);
+	panic_task_name = current_task_name;
 	pc->current = main_task;
 	load_task_state(pc, main_task);
 	task_check_record_boot(NULL);

@@ -4,6 +4,7 @@
  * (gstate_set_mode(GSTATE_OFF)) the same guests must catch the corruption,
  * which shows every check can fail. */
 #include "svm/svm.h"
+#include "svm/test_move.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/ktest.h"
@@ -201,24 +202,9 @@ static void migrate_check(struct ktest *t, bool trust_owner)
 	}
 	vm_start(g);
 	struct svm_vcpu *v = to_svm(g->vcpus[0]);
-	struct task *vt = g->tasks[0];
-	u32 moved = 0, cpu = test_cpu();
 	while (READ_ONCE(v->cnt.vmrun) < 20)
 		sched_sleep_ns(1000000);
-	for (u32 k = 0; k < K; k++) {
-		u32 next = (cpu + 1) % 2;
-		cpumask_t m;
-		cpumask_clear(&m);
-		cpumask_set(&m, next);
-		sched_set_affinity(vt, &m);
-		u64 runs = READ_ONCE(v->cnt.vmrun);
-		u64 until = rdtsc() + ns_to_tsc(2000000000ULL);
-		while ((READ_ONCE(v->cpu) != next || READ_ONCE(v->cnt.vmrun) < runs + 50) && rdtsc() < until)
-			sched_sleep_ns(1000000);
-		if (READ_ONCE(v->cpu) == next)
-			moved++;
-		cpu = next;
-	}
+	u32 moved = svm_test_move_vcpu(g, test_cpu(), 2, K, 50);
 	vm_request_stop(g, STOP_HOST, "stopped by the test");
 	vm_wait(g);
 	gstate_debug_trust_owner = false;

@@ -59,6 +59,20 @@ const char *hoststate_policy_name(int p)
 	return p >= 0 && p < 3 ? policy_names[p] : "?";
 }
 
+int hoststate_fault_parse(const char *name)
+{
+	if (!name[0] || !strcmp(name, "none"))
+		return 0;
+	for (u32 g = 0; g < HG_COUNT; g++)
+		if (!strcmp(name, host_group_names[g]))
+			return (int)g + 1;
+	kprintf("options: hostfault=%s: expected one of none", name);
+	for (u32 g = 0; g < HG_COUNT; g++)
+		kprintf(", %s", host_group_names[g]);
+	kprintf("; keeping none\n");
+	return 0;
+}
+
 void hoststate_print_policy(void)
 {
 	kprintf("hoststate: policy '%s'%s%s\n", policy_names[hoststate_policy],

@@ -7,6 +7,7 @@
  *   hostfault - one negative control per field VMLOAD restores: a short
  *               stress with that field corrupted must be caught and named. */
 #include "svm/svm.h"
+#include "svm/test_move.h"
 #include "kernel/boot.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
@@ -96,26 +97,9 @@ static void migrated_k_times_k_plus_one_vmsaves(struct ktest *t)
 		return;
 	vm_start(g);
 	struct svm_vcpu *v = to_svm(g->vcpus[0]);
-	struct task *vt = g->tasks[0];
-	u32 moved = 0, cpu = 1;
 	while (READ_ONCE(v->cnt.vmrun) < 10)
 		sched_sleep_ns(1000000);
-	for (u32 k = 0; k < K; k++) {
-		u32 next = (cpu + 1) % ncpus_online;
-		if (next == cpu)
-			break;
-		cpumask_t m;
-		cpumask_clear(&m);
-		cpumask_set(&m, next);
-		sched_set_affinity(vt, &m);
-		u64 runs = READ_ONCE(v->cnt.vmrun);
-		u64 until = rdtsc() + ns_to_tsc(2000000000ULL);
-		while ((READ_ONCE(v->cpu) != next || READ_ONCE(v->cnt.vmrun) < runs + 10) && rdtsc() < until)
-			sched_sleep_ns(1000000);
-		if (READ_ONCE(v->cpu) == next)
-			moved++;
-		cpu = next;
-	}
+	u32 moved = svm_test_move_vcpu(g, 1, ncpus_online, K, 10);
 	vm_request_stop(g, STOP_HOST, "stopped by the test");
 	vm_wait(g);
 	ktest_note(t, "moved %u times: VMSAVE %lu, sched-in migrated %lu, same %lu, VMRUN %lu", moved,
@@ -448,10 +432,11 @@ static void no_fault_no_mismatch(struct ktest *t)
 	static const int policies[] = { HOSTSAVE_VMSAVE, HOSTSAVE_CACHED };
 	for (u32 i = 0; i < ARRAY_SIZE(policies); i++) {
 		struct stress_result r = { 0 };
+		int fault = hoststate_fault;
 		hoststate_fault = 0;
 		hoststate_diff_check = true;
 		stress_run(t, policies[i], HOSTFAULT_SWITCHES, &r);
-		hoststate_fault = kopt.hostfault;
+		hoststate_fault = fault;
 		ktest_note(t, "no fault, %s: %lu world switches, %lu mismatches", hoststate_policy_name(policies[i]),
 			   r.sum.vmrun, r.mismatches);
 		KT_EXPECT(t, r.sum.vmrun >= HOSTFAULT_SWITCHES, "%u world switches, found %lu",
@@ -469,10 +454,11 @@ static void hostfault_field(struct ktest *t, enum host_group g)
 	if (!kopt.hostcheck)
 		KT_SKIP(t, "needs hostcheck=1");
 	struct stress_result r = { 0 };
+	int fault = hoststate_fault;
 	hoststate_fault = (int)g + 1;
 	hoststate_diff_check = true;
 	stress_run(t, HOSTSAVE_CACHED, HOSTFAULT_SWITCHES, &r);
-	hoststate_fault = kopt.hostfault;
+	hoststate_fault = fault;
 	int first = hoststate_first_group;
 	const char *fname = first >= 0 ? host_group_names[first] : "none";
 	ktest_note(t, "hostfault=%s: %lu corruptions, %lu mismatches, first report names %s",

@@ -156,6 +156,10 @@ const char *hoststate_policy_name(int policy);
 extern int hoststate_policy;
 /* hostfault=: 0, or 1 + the enum host_group to corrupt under `cached`. */
 extern int hoststate_fault;
+/* The value of hostfault=: "" or "none" is 0, a group name (sched/
+ * task_check.h's HOST_GROUP_NAMES) 1 + its group; anything else is named
+ * on the console with the choices, and kept at 0. */
+int hoststate_fault_parse(const char *name);
 /* Tests only: ignore the task's hs_gen (the negative control of the
  * generation), and a function called after every host-state check, with
  * GIF=0, on the vCPU's task. */

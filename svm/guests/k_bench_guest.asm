@@ -1,12 +1,12 @@
 ; svmhv-guest: mode=long mem=4
 ; svm/guests/k_bench_guest.asm - built into the kernel for the world-switch
-; benchmarks (svm/bench.c).  One 64-bit guest runs one benchmark, chosen by
+; benchmarks (bench/ws_runs.c).  One 64-bit guest runs one benchmark, chosen by
 ; the host in a mailbox at GPA 0x80000 before the guest starts: it times
 ; `samples` iterations of the benchmark's body, one iteration per sample,
 ; after `warmup` untimed ones, and stores each sample (TSC cycles, u64) in
 ; its RAM where the host reads them after the guest has stopped.  No new
 ; hypercall: the only ABI is the mailbox, mirrored by struct bench_mailbox
-; in svm/bench.h (keep the two in step).
+; in bench/bench.h (keep the two in step).
 ;
 ; Every vCPU of the guest runs the same benchmark into its own slot of the
 ; output (slot = order of arrival, taken with LOCK XADD, so no exit is
@@ -194,7 +194,7 @@ timer_isr:
 	pop rax
 	iretq
 
-; ---- the bodies (ids: enum bench_micro_id in svm/bench.h) ----
+; ---- the bodies (ids: enum bench_guest_id in bench/bench.h) ----
 
 BENCH_BEGIN bench_baseline		; 0: the two stamps, nothing between
 BENCH_END

@@ -10,7 +10,7 @@ Owns: build/results/bench.log and build/results/bench.tap.  Called by
 and by hand, also with --log LOG to check an existing log without booting
 (a bench=quick log has no KTAP; its KTAP checks then fail).
 
-The kernel's KTAP suite "bench" (svm/bench.c) runs the quick suite and
+The kernel's KTAP suite "bench" (bench/bench_tests.c) runs the quick suite and
 checks structure and counters, never times: a result for every benchmark,
 one host VMLOAD per VMRUN, VMSAVE counts by policy.  Here, on top:
   * the log has a BENCHMETA line and BENCH lines;

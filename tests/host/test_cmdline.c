@@ -172,8 +172,9 @@ static void test_enum(void **state)
 	assert_true(host_log_contains("cmdline: console=VGA: expected one of serial, vga, both, keeping both"));
 }
 
-/* hostfault=: the kernel's own choices (the field names of the host-state
- * check), one per field VMLOAD restores; a bad one is named and ignored. */
+/* An enum option over the host-state check's field groups (the names
+ * hostfault= takes; the kernel checks that one in svm/hoststate.c), one
+ * per field VMLOAD restores; a bad one is named and ignored. */
 static void test_hostfault_choices(void **state)
 {
 	static const char *const choices[] = { "none", HOST_GROUP_NAMES, NULL };

@@ -1,53 +1,32 @@
-/* svm/bench.c - the world-switch benchmarks (svm/bench.h): bench=quick or
- * bench=full on the command line (bench_run, called from kernel/boot.c);
- * svm/bench_report.c prints them and svm/bench_tests.c is the explicit
- * KTAP suite "bench" (test=bench).
+/* bench/ws_runs.c - the world-switch runs of one round (bench_ws_round,
+ * called by bench/suite.c): guests of svm/guests/k_bench_guest.asm driven
+ * through the ordinary vCPU tasks, the floor under svm_vmrun_floor, the
+ * traced row from the one run loop's trace points, and the scheduling
+ * scenarios, under each host-state policy in turn.
  *
- * What runs, per round, each host-state policy in turn (A B A B ...):
- *   micro      one guest per benchmark body of svm/guests/k_bench_guest.asm,
- *              one vCPU alone on its CPU, timed by the guest itself;
- *   traced     the null hypercall through the one run loop with its trace
- *              points on (vmm/vmm.h: struct vcpu_trace), for the host breakdown;
- *   alone, turns, migrate, overcommit
- *              the scheduling scenarios (docs/benchmarking.md);
- * and once per round the floor: the null hypercall under svm_vmrun_floor.
- * After the rounds, the context-switch cost (bench/sched_switch.c).
- *
- * Samples are pooled over the rounds; the console gets a table and one
- * `BENCH {json}` line per result, after one `BENCHMETA {json}` line that
- * names the machine. */
-#include "svm/bench.h"
+ * Backend-specific on purpose: the results carry the SVM host-state
+ * counters (struct hs_counters), the floor drives the VMCB itself, and the
+ * policies and FPU modes are svm/'s; docs/architecture.md says why bench/
+ * may include svm/ headers and nothing below it may include bench/. */
+#include "bench/bench.h"
 #include "svm/svm.h"
-#include "kernel/boot.h"
-#include "kernel/console.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
-#include "kernel/ktest.h"
-#include "kernel/mb2.h"
 #include "kernel/options.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "lib/printf.h"
-#include "lib/json.h"
 #include "lib/sort.h"
 #include "lib/string.h"
 #include "mm/kmem.h"
-#include "mm/vmm.h"
 #include "drivers/timer.h"
 #include "hw/svmhv_hypercall.h"
-#include "lib/muldiv.h"
 
 /* svm/vmrun.asm: VMRUN / #VMEXIT / RIP += insn_len, `count` times. */
 void svm_vmrun_floor(paddr_t vmcb_pa, struct vmcb *vmcb, u64 count, u64 insn_len);
 
 extern const u8 guest_img_k_bench_guest[], guest_img_k_bench_guest_end[];
 
-static const struct bench_plan plans[] = {
-	{ .name = "quick", .rounds = 3, .warmup = 200, .samples = 2000, .hlt_samples = 300,
-	  .rt_samples = 1000, .migrate_every = 50 },
-	{ .name = "full", .rounds = 7, .warmup = 1000, .samples = 10000, .hlt_samples = 2000,
-	  .rt_samples = 5000, .migrate_every = 100 },
-};
 
 const int bench_policies[BENCH_NPOLICIES] = { HOSTSAVE_VMSAVE, HOSTSAVE_CACHED };
 
@@ -346,6 +325,20 @@ out:
 
 /* ---------------- scheduling scenarios ---------------- */
 
+/* After a scenario's guest stopped: its n samples, its counters, and the
+ * CPU time it took (`cpus` CPUs busy from its first VMRUN to its last
+ * exit); then the guest is destroyed. */
+static void scenario_finish(struct bench_result *r, struct vm *g, u32 n, u32 cpus)
+{
+	if (guest_finished(g, r)) {
+		bench_result_round(r, guest_samples(g), n);
+		add_counters(r, g);
+		r->round_trips += n;
+		r->busy_cycles += guest_span(g) * cpus;
+	}
+	vm_destroy(g);
+}
+
 /* (a) one vCPU alone on its CPU, null hypercalls. */
 static void scenario_alone(const struct bench_plan *p, int policy)
 {
@@ -359,13 +352,7 @@ static void scenario_alone(const struct bench_plan *p, int policy)
 	}
 	vm_start(g);
 	vm_wait(g);
-	if (guest_finished(g, r)) {
-		bench_result_round(r, guest_samples(g), p->rt_samples);
-		add_counters(r, g);
-		r->round_trips += p->rt_samples;
-		r->busy_cycles += guest_span(g);
-	}
-	vm_destroy(g);
+	scenario_finish(r, g, p->rt_samples, 1);
 }
 
 /* (b) two vCPUs pinned to one CPU taking turns with HC_YIELD: a sample is
@@ -382,13 +369,7 @@ static void scenario_turns_as(const struct bench_plan *p, const char *label)
 	}
 	vm_start(g);
 	vm_wait(g);
-	if (guest_finished(g, r)) {
-		bench_result_round(r, guest_samples(g), 2 * p->rt_samples);
-		add_counters(r, g);
-		r->round_trips += 2ULL * p->rt_samples;
-		r->busy_cycles += guest_span(g);
-	}
-	vm_destroy(g);
+	scenario_finish(r, g, 2 * p->rt_samples, 1);
 }
 
 static void scenario_turns(const struct bench_plan *p, int policy)
@@ -433,13 +414,7 @@ static void scenario_migrate(const struct bench_plan *p, int policy)
 			cpu_relax();
 	}
 	vm_wait(g);
-	if (guest_finished(g, r)) {
-		bench_result_round(r, guest_samples(g), p->rt_samples);
-		add_counters(r, g);
-		r->round_trips += p->rt_samples;
-		r->busy_cycles += guest_span(g);
-	}
-	vm_destroy(g);
+	scenario_finish(r, g, p->rt_samples, 1);
 }
 
 /* (d) 2M vCPUs on M CPUs, with one host task per CPU at a higher priority
@@ -491,36 +466,7 @@ static void scenario_overcommit(const struct bench_plan *p, int policy)
 	for (u32 c = lo; c <= hi; c++)
 		if (hogs[c])
 			task_join(hogs[c]);
-	if (guest_finished(g, r)) {
-		bench_result_round(r, guest_samples(g), nv * p->rt_samples);
-		add_counters(r, g);
-		r->round_trips += (u64)nv * p->rt_samples;
-		r->busy_cycles += guest_span(g) * m;
-	}
-	vm_destroy(g);
-}
-
-/* ---------------- the suite ---------------- */
-
-static const struct bench_plan *plan_named(const char *mode)
-{
-	for (u32 i = 0; i < ARRAY_SIZE(plans); i++)
-		if (!strcmp(plans[i].name, mode))
-			return &plans[i];
-	return NULL;
-}
-
-static void results_finish(void)
-{
-	for (u32 i = 0; i < bench_nresults; i++) {
-		struct bench_result *r = &bench_results[i];
-		stats_compute(r->samples, r->nsamples, &r->st);
-		if (r->has_phases)
-			for (u32 k = 0; k < BENCH_NPHASES; k++)
-				r->phase[k] = bench_median_small(r->phase_round[k], r->rounds);
-		if (!r->failed && !r->skipped && !r->st.n)
-			bench_result_fail(r, "no samples");
-	}
+	scenario_finish(r, g, nv * p->rt_samples, m);
 }
 
 /* Guest FPU/XCR0/DR0-3 switching (svm/gstate.c): the default, lazy with a
@@ -546,7 +492,7 @@ static void run_fpu_modes(const struct bench_plan *p, u32 round)
 	gstate_set_mode(GSTATE_LAZY);
 }
 
-static void run_round(const struct bench_plan *p, u32 round)
+void bench_ws_round(const struct bench_plan *p, u32 round)
 {
 	u64 host_per_rt = 0;
 	run_floor(p, &host_per_rt);
@@ -570,42 +516,11 @@ static void run_round(const struct bench_plan *p, u32 round)
 	hoststate_policy = kopt.hostsave;
 }
 
-int bench_run(const char *mode)
+/* Where the runs go: single-vCPU guests on CPU 1 (CPU 0 takes the
+ * console and the boot task), migrations between CPUs 1 and 2, as far as
+ * the machine has them. */
+void bench_ws_place(void)
 {
-	const struct bench_plan *p = plan_named(mode);
-	if (!p) {
-		kprintf("bench: unknown suite '%s' (bench=quick or bench=full)\n", mode);
-		return -EINVAL;
-	}
-	if (!svm_usable) {
-		kprintf("bench: SVM is not usable (%s): no benchmarks\n", svm_unusable_reason);
-		return -ENODEV;
-	}
-	bench_results_reset();
-	bench_machine_identify();
 	cpu_a = ncpus_online > 1 ? 1 : 0;
 	cpu_b = ncpus_online > 2 ? 2 : 0;
-	bench_print_header(p);
-	struct pmm_stats mem0, mem1;
-	frame_stats(&mem0);
-	u64 t0 = rdtsc();
-	for (u32 round = 0; round < p->rounds; round++)
-		run_round(p, round);
-	bench_switch_cost(p);
-	hoststate_policy = kopt.hostsave;
-	results_finish();
-
-	bench_print_table(p);
-	bench_print_meta(p);
-	u64 floor = bench_floor_median();
-	int failed = 0;
-	for (u32 i = 0; i < bench_nresults; i++) {
-		bench_print_json(&bench_results[i], floor);
-		failed += bench_results[i].failed;
-	}
-	frame_stats(&mem1);
-	kprintf("bench: %u results, %d failed, in %lu ms; free memory %lu KiB before, %lu KiB after "
-		"(the pooled samples are kept)\n", bench_nresults, failed, tsc_to_ns(rdtsc() - t0) / 1000000,
-		mem0.free_pages * 4, mem1.free_pages * 4);
-	return failed;
 }

@@ -1,28 +1,16 @@
-/* svm/bench_report.c - what the world-switch benchmarks print: the
- * machine's identity, the table, one `BENCH {json}` line per result after
- * one `BENCHMETA {json}` line (svm/bench.c runs them). */
-#include "version.h"
-#include "svm/bench.h"
-#include "svm/svm.h"
-#include "kernel/boot.h"
+/* bench/report.c - what the world-switch benchmarks print once the rounds
+ * are done (bench/suite.c): the table on the console and one
+ * `BENCH {json}` line per result, which tools/wsreport reads (keep the
+ * fields in step with it).  The machine's `BENCHMETA` line is
+ * bench/machine.c's. */
+#include "bench/bench.h"
 #include "kernel/console.h"
-#include "kernel/cpu.h"
-#include "kernel/cpuinfo.h"
-#include "kernel/ktest.h"
-#include "kernel/mb2.h"
-#include "kernel/options.h"
-#include "kernel/percpu.h"
 #include "kernel/printk.h"
-#include "lib/printf.h"
 #include "lib/json.h"
-#include "lib/sort.h"
+#include "lib/printf.h"
 #include "lib/string.h"
-#include "mm/kmem.h"
-#include "mm/vmm.h"
 #include "drivers/timer.h"
-#include "hw/svmhv_hypercall.h"
 #include "lib/muldiv.h"
-
 /* How late the timer_wake guest's timer fired: TSC cycles of a sample
  * less the timer's own period. */
 static u64 timer_late_ns(u64 cycles)
@@ -42,70 +30,9 @@ const char *const bench_phase_names[BENCH_NPHASES] = {
 	"exit", "to_handler", "handler", "to_vmrun", "entry",
 };
 
-/* ---------------- the machine ---------------- */
-
-static char hv_sig[13];
-static char machine_id[17];
-
-static const char *platform_name(void)
-{
-	if (!cpu_info.hypervisor)
-		return "hardware";
-	if (!strcmp(hv_sig, "KVMKVMKVM"))
-		return "KVM";
-	if (!strcmp(hv_sig, "TCGTCGTCGTCG") || !hv_sig[0])
-		return "QEMU (TCG)";
-	return "hypervisor";
-}
-
-static u64 fnv1a(u64 h, const void *p, size_t n)
-{
-	const u8 *b = p;
-	for (size_t i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-/* What identifies the machine a log came from: the CPU and what it says
- * about itself, the number of CPUs, and who is underneath.  Not the TSC
- * rate (a measurement) nor the firmware (the same machine boots both). */
-void bench_machine_identify(void)
-{
-	memset(hv_sig, 0, sizeof(hv_sig));
-	if (cpu_info.hypervisor) {
-		u32 a, b, c, d;
-		cpuid(0x40000000, &a, &b, &c, &d);
-		memcpy(hv_sig, &b, 4);
-		memcpy(hv_sig + 4, &c, 4);
-		memcpy(hv_sig + 8, &d, 4);
-		for (u32 i = 0; i < 12; i++)
-			if (hv_sig[i] && ((u8)hv_sig[i] < 0x20 || (u8)hv_sig[i] > 0x7e))
-				hv_sig[i] = '?';
-	}
-	u64 h = 0xcbf29ce484222325ULL;
-	u32 words[] = { cpu_info.family, cpu_info.model, cpu_info.stepping, ncpus_online,
-			cpu_info.svm_revision, cpu_info.svm_features, cpu_info.svm_nasid,
-			cpu_info.hypervisor };
-	h = fnv1a(h, cpu_info.vendor, strlen(cpu_info.vendor));
-	h = fnv1a(h, cpu_info.brand, strlen(cpu_info.brand));
-	h = fnv1a(h, words, sizeof(words));
-	h = fnv1a(h, hv_sig, strlen(hv_sig));
-	ksnprintf(machine_id, sizeof(machine_id), "%016lx", h);
-}
-
-static const char *brand(void)
-{
-	const char *b = cpu_info.brand;
-	while (*b == ' ')
-		b++;
-	return *b ? b : "(no brand string)";
-}
-
 /* ---------------- output ---------------- */
 
-static void emit_line(struct json_buf *j, const char *prefix)
+void bench_emit_json(struct json_buf *j, const char *prefix)
 {
 	json_close(j);
 	console_write(prefix, strlen(prefix));
@@ -124,35 +51,6 @@ u64 bench_floor_median(void)
 		if (!strcmp(bench_results[i].scenario, "floor") && bench_results[i].st.n)
 			return bench_results[i].st.median;
 	return 0;
-}
-
-void bench_print_meta(const struct bench_plan *p)
-{
-	struct json_buf j = { .len = 0 };
-	json_add(&j, "{");
-	json_str(&j, "suite", p->name);
-	json_str(&j, "version", SVMHV_VERSION);
-	json_str(&j, "machine_id", machine_id);
-	json_str(&j, "cpu_vendor", cpu_info.vendor);
-	json_str(&j, "cpu_brand", brand());
-	json_u64(&j, "family", cpu_info.family);
-	json_u64(&j, "model", cpu_info.model);
-	json_u64(&j, "stepping", cpu_info.stepping);
-	json_u64(&j, "cpus", ncpus_online);
-	json_u64(&j, "tsc_hz", tsc_hz);
-	json_str(&j, "tsc_source", timer_ref_name(tsc_source));
-	json_bool(&j, "invariant_tsc", cpu_info.has_invariant_tsc);
-	json_bool(&j, "hypervisor", cpu_info.hypervisor);
-	json_str(&j, "hypervisor_sig", hv_sig);
-	json_str(&j, "platform", platform_name());
-	json_str(&j, "firmware", boot_info.efi_boot ? "UEFI" : "BIOS");
-	json_bool(&j, "rdtscp", cpu_info.has_rdtscp);
-	json_bool(&j, "nrip_save", cpu_info.svm_features & SVM_FEAT_NRIPS);
-	json_bool(&j, "hostcheck", kopt.hostcheck);
-	json_u64(&j, "rounds", p->rounds);
-	json_u64(&j, "samples", p->samples);
-	json_add(&j, ",\"policies\":[\"vmsave\",\"cached\"]");
-	emit_line(&j, "BENCHMETA ");
 }
 
 void bench_print_json(const struct bench_result *r, u64 floor)
@@ -226,7 +124,7 @@ void bench_print_json(const struct bench_result *r, u64 floor)
 		json_u64(&j, "late_ns_p99", timer_late_ns(r->st.p99));
 	}
 	json_str(&j, "note", r->note);
-	emit_line(&j, "BENCH ");
+	bench_emit_json(&j, "BENCH ");
 }
 
 static void fmt_per_1k(char *b, size_t n, const struct bench_result *r, u64 x)
@@ -300,27 +198,4 @@ void bench_print_table(const struct bench_plan *p)
 		"to_vmrun = loop checks, resched check, prepare_switch_to_guest, ASID, CLGI, exit "
 		"accounting; entry = VMLOAD guest, registers, VMRUN, to the guest's next instruction\n");
 	(void)p;
-}
-
-void bench_print_header(const struct bench_plan *p)
-{
-	kprintf("bench: world-switch benchmarks '%s': %u rounds, policies vmsave and cached alternating "
-		"(A B A B), %u samples per micro benchmark after %u warm-up iterations\n", p->name,
-		p->rounds, p->samples, p->warmup);
-	kprintf("bench: cpu %s '%s' family %#x model %#x stepping %u, %u CPUs\n", cpu_info.vendor, brand(),
-		cpu_info.family, cpu_info.model, cpu_info.stepping, ncpus_online);
-	kprintf("bench: TSC %lu.%03lu MHz (%s), invariant TSC (CPUID 0x80000007 EDX[8]) %s; "
-		"timestamps %s\n", tsc_hz / 1000000, (tsc_hz / 1000) % 1000, timer_ref_name(tsc_source),
-		cpu_info.has_invariant_tsc ? "yes" : "NO", cpu_info.has_rdtscp ? "RDTSCP" : "LFENCE; RDTSC");
-	kprintf("bench: firmware %s; platform %s (hypervisor bit %s%s%s); machine id %s\n",
-		boot_info.efi_boot ? "UEFI" : "BIOS", platform_name(), cpu_info.hypervisor ? "set" : "clear",
-		hv_sig[0] ? ", signature " : "", hv_sig, machine_id);
-	if (cpu_info.hypervisor)
-		kprintf("bench: WARNING: running under a hypervisor: these numbers describe the emulation, "
-			"not an AMD CPU\n");
-	if (!cpu_info.has_invariant_tsc)
-		kprintf("bench: WARNING: no invariant TSC: TSC cycles may not be CPU cycles, and frequency "
-			"changes move them\n");
-	if (kopt.hostcheck)
-		kprintf("bench: WARNING: hostcheck=1: every exit also runs the host-state check\n");
 }

@@ -1,4 +1,4 @@
-/* svm/bench.h - the world-switch benchmarks (bench=quick|full, the KTAP
+/* bench/bench.h - the world-switch benchmarks (bench=quick|full, the KTAP
  * suite "bench"): guest-timed microbenchmarks, the floor of a world switch
  * (svm_vmrun_floor), a traced host path split into phases, scheduling
  * scenarios under each host-state policy, and the scheduler's own
@@ -6,9 +6,15 @@
  * a table and as one `BENCH {json}` line each; tools/wsreport turns a log
  * into Markdown, CSV and a chart.  docs/benchmarking.md is the user's side.
  *
+ * By concern: bench/suite.c runs a suite, bench/ws_runs.c the world-switch
+ * runs of a round, bench/sched_switch.c the context switches,
+ * bench/result.c keeps the results, bench/report.c prints them,
+ * bench/machine.c names the machine, bench/bench_tests.c checks them.
+ *
  * Nothing here is on the normal exit path: the benchmarks drive guests
- * through the ordinary vCPU tasks, or, for the floor and the traced loop,
- * through their own loops in svm/bench.c. */
+ * through the ordinary vCPU tasks (the traced row through the one run
+ * loop's trace points), and only the floor has its own loop
+ * (svm_vmrun_floor in svm/vmrun.asm). */
 #ifndef SVMHV_BENCH_H
 #define SVMHV_BENCH_H
 #include "lib/types.h"
@@ -66,8 +72,7 @@ enum bench_guest_id {
  * produce a result, or -EINVAL for an unknown mode, -ENODEV without SVM. */
 int bench_run(const char *mode);
 
-/* Between the benchmark files: svm/bench.c runs, svm/bench_report.c
- * prints, svm/bench_tests.c checks. */
+/* Between the benchmark files (see the top of this header). */
 #define BENCH_NPOLICIES	2	/* vmsave and cached, alternating */
 #define BENCH_TIMER_US	1
 #define BENCH_WAKE_US	20	/* timer_wake: the guest timer whose lateness is measured */
@@ -75,11 +80,22 @@ struct bench_plan;
 extern const int bench_policies[];
 extern const char *const bench_body_names[];
 extern const char *const bench_phase_names[];
+struct json_buf;
+
+/* bench/ws_runs.c */
+void bench_ws_place(void);
+void bench_ws_round(const struct bench_plan *p, u32 round);
+
+/* bench/machine.c */
 void bench_machine_identify(void);
 void bench_print_header(const struct bench_plan *p);
-void bench_print_table(const struct bench_plan *p);
 void bench_print_meta(const struct bench_plan *p);
+
+/* bench/report.c */
+void bench_print_table(const struct bench_plan *p);
 void bench_print_json(const struct bench_result *r, u64 floor);
 u64 bench_floor_median(void);
+/* Closes j and writes it to the console as one line after `prefix`. */
+void bench_emit_json(struct json_buf *j, const char *prefix);
 
 #endif

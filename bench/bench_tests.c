@@ -1,26 +1,11 @@
-/* svm/bench_tests.c - the explicit KTAP suite "bench" (test=bench): runs
- * the quick benchmarks (svm/bench.c) and checks what they produced and the
- * host-state counters, never the times. */
-#include "svm/bench.h"
+/* bench/bench_tests.c - the explicit KTAP suite "bench" (test=bench): runs
+ * the quick benchmarks (bench/suite.c) and checks what they produced and
+ * the host-state counters, never the times. */
+#include "bench/bench.h"
 #include "svm/svm.h"
-#include "kernel/boot.h"
-#include "kernel/console.h"
-#include "kernel/cpu.h"
-#include "kernel/cpuinfo.h"
 #include "kernel/ktest.h"
-#include "kernel/mb2.h"
-#include "kernel/options.h"
-#include "kernel/percpu.h"
-#include "kernel/printk.h"
 #include "lib/printf.h"
-#include "lib/json.h"
-#include "lib/sort.h"
 #include "lib/string.h"
-#include "mm/kmem.h"
-#include "mm/vmm.h"
-#include "drivers/timer.h"
-#include "hw/svmhv_hypercall.h"
-#include "lib/muldiv.h"
 
 /* ---------------- KTAP: bench ---------------- */
 
