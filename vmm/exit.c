@@ -11,9 +11,10 @@
 
 /* IN/OUT: the device registered for the port, else reads see all ones
  * and writes are dropped (and counted). */
-static void handle_io(struct vm *vm, struct vmm_exit_io *io)
+static void handle_io(struct vcpu *v, struct vmm_exit_io *io)
 {
 	u64 mask = io->size == 4 ? 0xffffffffULL : io->size == 2 ? 0xffffULL : 0xffULL;
+	struct vm *vm = v->vm;
 	if (io->string) {
 		/* INS/OUTS are not emulated: treated as dropped, not as data. */
 		vm->io_dropped++;
@@ -23,25 +24,26 @@ static void handle_io(struct vm *vm, struct vmm_exit_io *io)
 	if (io->in) {
 		u64 val = mask;		/* nothing there: all ones */
 		if (r)
-			val = r->dev->ops->read(r->dev, io->port, io->size);
+			val = r->dev->ops->read(r->dev, v, io->port, io->size);
 		else
 			vm->io_unhandled_reads++;
 		io->data = val & mask;
 	} else if (r) {
-		r->dev->ops->write(r->dev, io->port, io->size, io->data & mask);
+		r->dev->ops->write(r->dev, v, io->port, io->size, io->data & mask);
 	} else {
 		vm->io_dropped++;
 	}
 }
 
-static void handle_mmio(struct vm *vm, struct vmm_exit_mmio *m)
+static void handle_mmio(struct vcpu *v, struct vmm_exit_mmio *m)
 {
+	struct vm *vm = v->vm;
 	const struct vmm_bus_range *r = vmm_bus_find(&vm->mmio, m->gpa);
 	if (m->write) {
 		if (r)
-			r->dev->ops->write(r->dev, m->gpa, m->size, m->data);
+			r->dev->ops->write(r->dev, v, m->gpa, m->size, m->data);
 	} else {
-		m->data = r ? r->dev->ops->read(r->dev, m->gpa, m->size) : ~0ULL;
+		m->data = r ? r->dev->ops->read(r->dev, v, m->gpa, m->size) : ~0ULL;
 	}
 }
 
@@ -64,10 +66,10 @@ static inline int vmm_handle_exit(struct vcpu *v, struct vmm_exit *x)
 		vmm_msr(v, x);
 		return 0;
 	case VMM_EXIT_IO:
-		handle_io(vm, &x->u.io);
+		handle_io(v, &x->u.io);
 		return 0;
 	case VMM_EXIT_MMIO:
-		handle_mmio(vm, &x->u.mmio);
+		handle_mmio(v, &x->u.mmio);
 		return 0;
 	case VMM_EXIT_HLT:
 		v->halted = true;

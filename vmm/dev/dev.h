@@ -7,6 +7,7 @@
 #include "lib/types.h"
 
 struct vm;
+struct vcpu;
 struct vmm_device;
 
 struct vmm_device_ops {
@@ -14,9 +15,10 @@ struct vmm_device_ops {
 	/* Back to the power-on state. */
 	void (*reset)(struct vmm_device *d);
 	/* An access of size bytes at addr (a port, or a GPA), inside a range
-	 * the device registered.  Reads return the value, size bytes wide. */
-	u64 (*read)(struct vmm_device *d, u64 addr, u32 size);
-	void (*write)(struct vmm_device *d, u64 addr, u32 size, u64 val);
+	 * the device registered, by vCPU v (per-vCPU devices such as the local
+	 * APIC answer for v).  Reads return the value, size bytes wide. */
+	u64 (*read)(struct vmm_device *d, struct vcpu *v, u64 addr, u32 size);
+	void (*write)(struct vmm_device *d, struct vcpu *v, u64 addr, u32 size, u64 val);
 	/* Its state, for debugging. */
 	void (*dump)(struct vmm_device *d);
 	/* Frees it; the VM is going. */

@@ -12,12 +12,12 @@ static void testdev_reset(struct vmm_device *d)
 {
 }
 
-static u64 testdev_read(struct vmm_device *d, u64 gpa, u32 size)
+static u64 testdev_read(struct vmm_device *d, struct vcpu *v, u64 gpa, u32 size)
 {
 	return size >= 8 ? TESTDEV_PATTERN : TESTDEV_PATTERN & ((1ULL << (size * 8)) - 1);
 }
 
-static void testdev_write(struct vmm_device *d, u64 gpa, u32 size, u64 val)
+static void testdev_write(struct vmm_device *d, struct vcpu *v, u64 gpa, u32 size, u64 val)
 {
 }
 

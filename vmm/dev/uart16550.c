@@ -25,7 +25,7 @@ static void uart_reset(struct vmm_device *d)
 	to_uart(d)->scratch = 0;
 }
 
-static u64 uart_read(struct vmm_device *d, u64 port, u32 size)
+static u64 uart_read(struct vmm_device *d, struct vcpu *v, u64 port, u32 size)
 {
 	struct uart16550 *u = to_uart(d);
 	switch (port - u->base) {
@@ -35,7 +35,7 @@ static u64 uart_read(struct vmm_device *d, u64 port, u32 size)
 	}
 }
 
-static void uart_write(struct vmm_device *d, u64 port, u32 size, u64 val)
+static void uart_write(struct vmm_device *d, struct vcpu *v, u64 port, u32 size, u64 val)
 {
 	struct uart16550 *u = to_uart(d);
 	if (port == (u64)u->base)

@@ -46,10 +46,20 @@ enum guest_expect {
 	GUEST_EXPECT_INVALID,	/* VMRUN refused its state (VMEXIT_INVALID) */
 };
 
+/* The virtual platform around the vCPUs. */
+enum guest_platform {
+	GUEST_PLATFORM_UNSET = 0,	/* no platform=: the image decides */
+	GUEST_PLATFORM_BARE,		/* svmhv's own guests: COM1 output, hypercalls,
+					 * interrupts without an APIC (vmm/irq.h) */
+	GUEST_PLATFORM_PC,		/* a PC: local APICs, I/O APIC, 16550, fw_cfg,
+					 * ACPI tables, APs in wait-for-SIPI */
+};
+
 struct guest_cfg {
 	char name[GUEST_NAME_SIZE];	/* "" when not given: the loader names it */
 	u64 mem_mib;
 	enum guest_mode mode;
+	enum guest_platform platform;
 	u32 vcpus;
 	u64 cpus_mask[GUEST_CPU_WORDS];	/* physical CPUs it may run on */
 	bool has_cpus;			/* false: any CPU; cpus_mask is zero */
