@@ -55,7 +55,6 @@ static const char *const access_names[] = {
 
 static inline int vmm_handle_exit(struct vcpu *v, struct vmm_exit *x)
 {
-	struct vm *vm = v->vm;
 	switch (x->reason) {
 	case VMM_EXIT_HYPERCALL:
 		return vmm_hypercall(v, x);
