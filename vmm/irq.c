@@ -1,5 +1,6 @@
 /* vmm/irq.c - interrupt routing (vmm/irq.h). */
 #include "vmm/vmm.h"
+#include "vmm/irq.h"
 
 int vm_set_irq(struct vm *vm, u32 gsi, bool asserted)
 {
