@@ -21,3 +21,4 @@ GUEST k_bench_guest
 GUEST k_irq
 GUEST k_fpu
 GUEST k_apic
+GUEST k_apic_abuse
