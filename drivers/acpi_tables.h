@@ -5,8 +5,9 @@
  * The parser is pure logic: the caller (the boot code) hands it a copy of
  * the RSDP from the multiboot2 tag and a callback that makes physical
  * ranges readable.  Everything read from firmware is treated as untrusted
- * input and bounds-checked; the host unit tests (tests/host/test_acpi.c)
- * feed it hand-built and corrupted tables. */
+ * input and bounds-checked; the host unit tests (tests/host/test_acpi_root.c,
+ * test_acpi_madt.c, test_acpi_fadt.c) feed it hand-built and corrupted
+ * tables. */
 #ifndef SVMHV_ACPI_TABLES_H
 #define SVMHV_ACPI_TABLES_H
 
