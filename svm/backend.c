@@ -52,6 +52,8 @@ static void vmcb_init(struct svm_vcpu *v, const struct vm *vm)
 	s->rflags = st->rflags;
 	s->rip = st->rip;
 	s->rsp = st->rsp;
+	s->rax = st->rax;
+	v->regs.rbx = st->rbx;
 	s->cr0 = st->cr0;
 	s->cr3 = st->cr3;
 	s->cr4 = st->cr4;
