@@ -212,8 +212,9 @@ int vm_start(struct vm *g)
 	g->start_tsc = rdtsc();
 	if (g->cfg.timeout_ms)
 		g->deadline_tsc = g->start_tsc + ns_to_tsc(g->cfg.timeout_ms * 1000000ULL);
-	kprintf("guest %s: starting: %s, %s mode, %lu MiB at %#lx, %u vCPU(s)%s%s\n", g->cfg.name,
-		g->image_kind, guest_mode_name(g->cfg.mode), g->ram_size >> 20, g->ram_pa, g->nvcpus,
+	kprintf("guest %s: starting: %s, %s mode, %s platform, %lu MiB at %#lx, %u vCPU(s)%s%s\n",
+		g->cfg.name, g->image_kind, guest_mode_name(g->cfg.mode),
+		guest_platform_name(g->cfg.platform), g->ram_size >> 20, g->ram_pa, g->nvcpus,
 		g->cfg.timeout_ms ? ", timeout set" : "", g->cfg.has_cpus ? ", CPU affinity set" : "");
 	u32 first_cpu = 0;
 	for (u32 c = 0; c < ncpus_online; c++)

@@ -111,7 +111,8 @@ _start:
   call mem_equal
   CHECK_EQ eax, 1, "module 0 is mb1_env.txt"
   mov esi, [ebp + 8]
-  CHECK_EQ [esi], 0, "module 0 string empty"
+  movzx eax, byte [esi]
+  CHECK_EQ eax, 0, "module 0 string empty"
   mov eax, [ebp + 16]
   and eax, 0xfff
   CHECK_EQ eax, 0, "module 1 page-aligned"
