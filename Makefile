@@ -115,6 +115,9 @@ $(B)/guests/%.bin: tests/guests/%.asm $(wildcard tests/guests/*.inc) $(ABI_INC) 
 	@mkdir -p $(@D)
 	$(PYTHON) tools/build_guest.py -I $(B)/gen $< $@
 
+# Files the harness hands to multiboot v1 guests as modules (attach for=NAME).
+GUEST_DATA := $(sort $(wildcard tests/guests/*.txt))
+
 # Guests the kernel carries for its own suites (svm/embedded_guests.asm).
 KGUEST_SRC := $(sort $(wildcard svm/guests/*.asm))
 KGUEST_BIN := $(KGUEST_SRC:svm/guests/%.asm=$(B)/guests/%.bin)
@@ -124,11 +127,12 @@ $(B)/guests/%.bin: svm/guests/%.asm $(wildcard tests/guests/*.inc) $(ABI_INC) to
 $(B)/svm/embedded_guests.o: $(KGUEST_BIN)
 
 # ---- ISO ----
-$(B)/svmhv.iso: $(B)/svmhv.elf boot/grub.cfg $(GUEST_BIN)
+$(B)/svmhv.iso: $(B)/svmhv.elf boot/grub.cfg $(GUEST_BIN) $(GUEST_DATA)
 	@rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub $(B)/iso/guests
 	cp $(B)/svmhv.elf $(B)/iso/boot/svmhv.elf
 	cp boot/grub.cfg $(B)/iso/boot/grub/grub.cfg
 	$(if $(GUEST_BIN),cp $(GUEST_BIN) $(B)/iso/guests/)
+	$(if $(GUEST_DATA),cp $(GUEST_DATA) $(B)/iso/guests/)
 	grub-mkrescue -o $@ $(B)/iso 2> $(B)/grub-mkrescue.log || { cat $(B)/grub-mkrescue.log; exit 1; }
 iso: check-tools $(B)/svmhv.iso
 

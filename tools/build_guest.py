@@ -8,11 +8,12 @@ directory (the Makefile passes build/gen, where svmhv_hypercall.inc is
 generated from hw/svmhv_hypercall.h).
 The source names its mode in a header comment within its first lines:
 
-    ; svmhv-guest: mode=real|prot|long [other key=value ...]
+    ; svmhv-guest: mode=real|prot|long [other key=value ...] [-- GUEST ARGS]
 
 Only `mode` decides how the image is built; the other keys (mem=, vcpus=,
 expect=, ...) document the module string the guest is meant to run with
-and are checked for key=value syntax only.
+and are checked for key=value syntax only.  Words after a lone `--` are
+the guest's own command line (multiboot v1 guests) and are not checked.
 
     real  nasm -f bin: a flat image loaded at 0x7c00 (the source says
           `org 0x7c00`), started in real mode at CS:IP = 0:0x7c00
@@ -70,6 +71,8 @@ def read_header(src: str) -> dict[str, str]:
             continue
         settings: dict[str, str] = {}
         for tok in m.group(1).split():
+            if tok == "--":
+                break
             key, eq, val = tok.partition("=")
             if not eq or not val or not KEY_RE.match(key):
                 raise BuildError(f"{src}:{lineno}: header token '{tok}' is not key=value")

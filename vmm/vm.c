@@ -7,6 +7,7 @@
 #include "vmm/dev/dev.h"
 #include "vmm/dev/lapic.h"
 #include "vmm/dev/ioapic.h"
+#include "vmm/loader/mb1.h"
 #include "hw/uart16550.h"
 #include "kernel/cpu.h"
 #include "kernel/mb2.h"
@@ -58,7 +59,53 @@ static void npt_free(void *ctx, paddr_t pa)
 
 static const struct npt_ops guest_npt_ops = { npt_alloc, npt_p2v, NULL };
 
+/* Which loader an image needs: a multiboot v1 header wins when there is
+ * one (kvm-unit-tests are ELF32 files that carry it); without one, the
+ * image's own format.  A header that is there but wrong is refused, not
+ * read as a plain ELF32 file.  The kind, or -EINVAL after a message. */
+static int vm_image_kind(struct vm *g, const u8 *image, size_t len, struct mb1_image *mb1)
+{
+	char why[MB1_WHY_LEN];
+	int r = mb1_parse(image, len, g->ram_size, mb1, why, sizeof(why));
+
+	if (r == 0)
+		return GUEST_IMAGE_MB1;
+	if (r != -ENOENT) {
+		pr_err("guest %s: multiboot v1 image refused: %s\n", g->cfg.name, why);
+		return -EINVAL;
+	}
+	return guest_image_kind(image, len, g->ram_size);
+}
+
+/* Loads a multiboot v1 guest and starts it as spec 3.2 says: the
+ * protected-mode start state (flat segments, paging off, IF = 0) with
+ * EAX = the boot loader magic and EBX = the boot information.  The start
+ * state's GDT goes in first, so an image that covers it wins (a multiboot
+ * kernel may not rely on the GDTR anyway). */
+static int vm_load_mb1(struct vm *g, const u8 *image, size_t len, const struct mb1_image *mb1,
+		       const struct mb1_boot_mod *mods, u32 nmods)
+{
+	char why[MB1_WHY_LEN];
+	u32 info_gpa;
+
+	vmm_start_state_build(GUEST_MODE_PROT, mb1->entry, g->ram, &g->start);
+	if (mb1_boot_layout(image, len, mb1, g->ram, g->ram_size, g->cfg.cmdline, mods, nmods,
+			    &info_gpa, why, sizeof(why))) {
+		pr_err("guest %s: multiboot v1 image not loaded: %s\n", g->cfg.name, why);
+		return -EINVAL;
+	}
+	g->start.rax = MB1_BOOTLOADER_MAGIC;
+	g->start.rbx = info_gpa;
+	return 0;
+}
+
 struct vm *vm_create(const struct guest_cfg *cfg, const u8 *image, size_t len)
+{
+	return vm_create_with_modules(cfg, image, len, NULL, 0);
+}
+
+struct vm *vm_create_with_modules(const struct guest_cfg *cfg, const u8 *image, size_t len,
+				  const struct mb1_boot_mod *mods, u32 nmods)
 {
 	if (!vmm_backend)
 		return NULL;
@@ -74,12 +121,23 @@ struct vm *vm_create(const struct guest_cfg *cfg, const u8 *image, size_t len)
 	g->ram_size = guest_cfg_ram_bytes(cfg);
 	g->ram_pages = g->ram_size / 4096;
 
-	int kind = guest_image_kind(image, len, g->ram_size);
+	struct mb1_image mb1;
+	int kind = vm_image_kind(g, image, len, &mb1);
 	if (kind < 0 || guest_cfg_set_mode(&g->cfg, (enum guest_image_kind)kind)) {
 		pr_err("guest %s: image refused (see above)\n", g->cfg.name);
 		goto fail;
 	}
-	g->image_kind = kind == GUEST_IMAGE_FLAT ? "flat binary" : kind == GUEST_IMAGE_ELF32 ? "ELF32" : "ELF64";
+	g->image_kind = guest_image_kind_name((enum guest_image_kind)kind);
+	/* Modules are a multiboot v1 notion: another image has no way to
+	 * find them, so handing it some is a mistake in the boot script. */
+	if (nmods && kind != GUEST_IMAGE_MB1) {
+		pr_err("guest %s: %u module(s) attached, but its image is %s, not multiboot v1; not started\n",
+		       g->cfg.name, nmods, g->image_kind);
+		goto fail;
+	}
+	if (g->cfg.cmdline[0] && kind != GUEST_IMAGE_MB1)
+		kprintf("guest %s: command line '%s' ignored: only multiboot v1 images get one\n",
+			g->cfg.name, g->cfg.cmdline);
 	if (g->cfg.mode == GUEST_MODE_LONG && g->ram_size < 0x200000) {
 		pr_err("guest %s: long mode needs at least 2 MiB of RAM\n", g->cfg.name);
 		goto fail;
@@ -94,14 +152,19 @@ struct vm *vm_create(const struct guest_cfg *cfg, const u8 *image, size_t len)
 	g->ram = phys_to_virt(g->ram_pa);
 	memset(g->ram, 0, g->ram_size);
 
-	u64 entry;
-	int r = kind == GUEST_IMAGE_FLAT ? guest_flat_load(image, len, g->ram, g->ram_size, &entry)
-					 : guest_elf_load(image, len, g->ram, g->ram_size, &entry);
-	if (r) {
-		pr_err("guest %s: could not load its image\n", g->cfg.name);
-		goto fail;
+	if (kind == GUEST_IMAGE_MB1) {
+		if (vm_load_mb1(g, image, len, &mb1, mods, nmods))
+			goto fail;
+	} else {
+		u64 entry;
+		int r = kind == GUEST_IMAGE_FLAT ? guest_flat_load(image, len, g->ram, g->ram_size, &entry)
+						 : guest_elf_load(image, len, g->ram, g->ram_size, &entry);
+		if (r) {
+			pr_err("guest %s: could not load its image\n", g->cfg.name);
+			goto fail;
+		}
+		vmm_start_state_build(g->cfg.mode, entry, g->ram, &g->start);
 	}
-	vmm_start_state_build(g->cfg.mode, entry, g->ram, &g->start);
 	if (uart16550_attach(g, UART_COM1_BASE) || testdev_attach(g, TESTDEV_GPA)) {
 		pr_err("guest %s: attaching its devices failed\n", g->cfg.name);
 		goto fail;
@@ -164,8 +227,9 @@ int vm_start(struct vm *g)
 	g->start_tsc = rdtsc();
 	if (g->cfg.timeout_ms)
 		g->deadline_tsc = g->start_tsc + ns_to_tsc(g->cfg.timeout_ms * 1000000ULL);
-	kprintf("guest %s: starting: %s, %s mode, %lu MiB at %#lx, %u vCPU(s)%s%s\n", g->cfg.name,
-		g->image_kind, guest_mode_name(g->cfg.mode), g->ram_size >> 20, g->ram_pa, g->nvcpus,
+	kprintf("guest %s: starting: %s, %s mode, %s platform, %lu MiB at %#lx, %u vCPU(s)%s%s\n",
+		g->cfg.name, g->image_kind, guest_mode_name(g->cfg.mode),
+		guest_platform_name(g->cfg.platform), g->ram_size >> 20, g->ram_pa, g->nvcpus,
 		g->cfg.timeout_ms ? ", timeout set" : "", g->cfg.has_cpus ? ", CPU affinity set" : "");
 	u32 first_cpu = 0;
 	for (u32 c = 0; c < ncpus_online; c++)
@@ -266,11 +330,49 @@ void vm_report(struct vm *g)
 			vm_met_expectation(g) ? "as expected" : "NOT as expected");
 }
 
+/* The modules "attach for=NAME" hands to guest NAME, in boot order. */
+struct vm_attach {
+	char for_name[GUEST_NAME_SIZE];
+	struct mb1_boot_mod mod;
+	u32 index;		/* of the boot module */
+	bool claimed;		/* a guest module with that name= was seen */
+};
+
+/* Collects the attach modules; a malformed one is reported and left out. */
+static u32 vm_collect_attaches(const struct mb2_module *mods, u32 nmods, struct vm_attach *at)
+{
+	u32 n = 0;
+	for (u32 i = 0; i < nmods; i++) {
+		const struct mb2_module *m = &mods[i];
+		struct vm_attach *a = &at[n];
+		const char *rest;
+		if (!guest_cfg_is_attach(m->string))
+			continue;
+		if (guest_attach_parse(m->string, a->for_name, &rest)) {
+			kprintf("module %u ('%s'): bad attach settings; ignored\n", i, m->string);
+			continue;
+		}
+		a->mod = (struct mb1_boot_mod){ phys_to_virt(m->start), m->end - m->start, rest };
+		a->index = i;
+		a->claimed = false;
+		n++;
+	}
+	return n;
+}
+
 u32 vms_create_from_modules(const struct mb2_module *mods, u32 nmods, struct vm **gs, u32 max)
 {
+	struct vm_attach *attaches = kzalloc(sizeof(*attaches) * MB2_MAX_MODULES);
+	if (!attaches) {
+		kprintf("guests: no memory to sort out the boot modules; none started\n");
+		return 0;
+	}
+	u32 nattach = vm_collect_attaches(mods, MIN(nmods, (u32)MB2_MAX_MODULES), attaches);
 	u32 n = 0;
 	for (u32 i = 0; i < nmods && n < max; i++) {
 		const struct mb2_module *m = &mods[i];
+		if (guest_cfg_is_attach(m->string))
+			continue;
 		if (!guest_cfg_is_guest(m->string)) {
 			kprintf("module %u ('%s'): not a guest (its string does not start with 'guest'); "
 				"ignored\n", i, m->string);
@@ -281,13 +383,37 @@ u32 vms_create_from_modules(const struct mb2_module *mods, u32 nmods, struct vm 
 			kprintf("module %u ('%s'): bad guest settings; not started\n", i, m->string);
 			continue;
 		}
-		struct vm *g = vm_create(&cfg, phys_to_virt(m->start), m->end - m->start);
+		/* Its modules, in the order they were loaded. */
+		struct mb1_boot_mod gm[MB1_BOOT_MAX_MODS];
+		u32 ngm = 0;
+		bool too_many = false;
+		for (u32 j = 0; j < nattach; j++) {
+			if (!cfg.name[0] || strcmp(attaches[j].for_name, cfg.name) != 0)
+				continue;
+			attaches[j].claimed = true;
+			if (ngm == MB1_BOOT_MAX_MODS)
+				too_many = true;
+			else
+				gm[ngm++] = attaches[j].mod;
+		}
+		if (too_many) {
+			kprintf("module %u ('%s'): more than %u modules attached; not started\n", i,
+				m->string, MB1_BOOT_MAX_MODS);
+			continue;
+		}
+		struct vm *g = vm_create_with_modules(&cfg, phys_to_virt(m->start), m->end - m->start,
+						      gm, ngm);
 		if (!g) {
 			kprintf("module %u ('%s'): guest not created\n", i, m->string);
 			continue;
 		}
 		gs[n++] = g;
 	}
+	for (u32 j = 0; j < nattach; j++)
+		if (!attaches[j].claimed)
+			kprintf("module %u: attach for=%s: no guest module has name=%s; module ignored\n",
+				attaches[j].index, attaches[j].for_name, attaches[j].for_name);
+	kfree(attaches);
 	return n;
 }
 

@@ -177,6 +177,11 @@ void vmm_set_backend(const struct vmm_backend_ops *ops);	/* kernel/boot.c */
 
 /* vmm/vm.c: lifecycle */
 struct vm *vm_create(const struct guest_cfg *cfg, const u8 *image, size_t len);
+/* The same with modules for a multiboot v1 image (vmm/loader/mb1.h): a
+ * guest of any other kind given modules is refused. */
+struct mb1_boot_mod;
+struct vm *vm_create_with_modules(const struct guest_cfg *cfg, const u8 *image, size_t len,
+				  const struct mb1_boot_mod *mods, u32 nmods);
 /* The same from a module string ("guest name=... mem=..."); NULL when it
  * does not parse. */
 struct vm *vm_create_from_string(const char *settings, const u8 *image, size_t len);

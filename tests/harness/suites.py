@@ -64,7 +64,12 @@ class Run:
 
 def guest_modules(names=None):
     """Module lines for the guest images in tests/guests/: each source's
-    first line `; svmhv-guest: key=value ...` gives its settings."""
+    first line `; svmhv-guest: key=value ... [-- ARGS]` gives its settings.
+    Two keys are the harness's, not the kernel's: `attach=PATH[,PATH...]`
+    adds a module `attach for=NAME` per file (multiboot v1 modules, in
+    that order), and `refused=WHY` marks an image svmhv must refuse, left
+    out unless named in `names`.  A timeout goes before `--`: what
+    follows is the guest's command line."""
     mods = []
     root = os.path.join(os.path.dirname(__file__), "..", "guests")
     for fn in sorted(os.listdir(root)):
@@ -76,10 +81,24 @@ def guest_modules(names=None):
         with open(os.path.join(root, fn)) as f:
             first = f.readline()
         m = re.match(r";\s*svmhv-guest:\s*(.*)", first)
-        settings = m.group(1).strip() if m else ""
-        if "timeout=" not in settings:
-            settings += " timeout=60000"   # a hang fails in a minute, not at the run's limit
-        mods.append((f"/guests/{name}.bin", f"guest name={name} {settings}".strip()))
+        settings, sep, args = (m.group(1).strip() if m else "").partition(" -- ")
+        keys, attaches, refused = [], [], False
+        for tok in settings.split():
+            if tok.startswith("attach="):
+                attaches += tok[len("attach="):].split(",")
+            elif tok.startswith("refused="):
+                refused = True
+            else:
+                keys.append(tok)
+        if refused and names is None:
+            continue
+        if not any(k.startswith("timeout=") for k in keys):
+            keys.append("timeout=60000")   # a hang fails in a minute, not at the run's limit
+        line = " ".join([f"guest name={name}"] + keys)
+        if sep:
+            line += " -- " + args.strip()
+        mods.append((f"/guests/{name}.bin", line))
+        mods += [(path, f"attach for={name}") for path in attaches]
     return mods
 
 
@@ -150,6 +169,26 @@ RUNS: list[Run] = [
     Run("badguest", args="", modules=[("/guests/hello_real.bin", "guest name=bad! mem=0"),
                                       ("/guests/hello_real.bin", "guest name=ok mem=2")],
         expect_log=[r"bad guest settings", r"\[ok\] hello from a real-mode guest"]),
+    # Multiboot v1 refusals: a bad header checksum, an attach naming no
+    # guest, modules for a guest that is not multiboot v1, a module too big
+    # for the guest's RAM; the guests that are fine still run.
+    Run("mb1-refusals", args="", modules=guest_modules(["mb1_badsum"]) + [
+            ("/guests/mb1_env.txt", "attach for=nosuch"),
+            ("/guests/hello_real.bin", "guest name=flat mem=2"),
+            ("/guests/mb1_env.txt", "attach for=flat"),
+            ("/guests/mb1_boot.bin", "guest name=small mem=2"),
+            ("/boot/svmhv.elf", "attach for=small"),
+            ("/guests/hello_real.bin", "guest name=ok mem=2")],
+        expect_log=[r"guest mb1_badsum: multiboot v1 image refused: multiboot header at offset \d+ "
+                    r"has a bad checksum",
+                    r"attach for=nosuch: no guest module has name=nosuch; module ignored",
+                    r"guest flat: 1 module\(s\) attached, but its image is flat binary, not "
+                    r"multiboot v1; not started",
+                    r"guest small: multiboot v1 image not loaded: module 0 \(\d+ bytes\) does not "
+                    r"fit the guest's RAM",
+                    r"\[ok\] hello from a real-mode guest",
+                    r"all 1 guest\(s\) stopped"],
+        reject_log=[r"guest (mb1_badsum|flat|small): starting", r"started although"]),
 ]
 
 PASS, FAIL, SKIP = "pass", "fail", "skip"

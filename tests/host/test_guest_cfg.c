@@ -249,6 +249,145 @@ static void test_set_mode(void **state)
 	assert_int_equal(guest_cfg_set_mode(&c, (enum guest_image_kind)9), -EINVAL);
 }
 
+/* After a lone "--" everything is the guest's command line: never keys,
+ * bounded, leading blanks dropped, inner ones kept. */
+static void test_cmdline(void **state)
+{
+	char s[GUEST_CMDLINE_MAX + 64];
+	struct guest_cfg c;
+
+	assert_string_equal(parse_ok("guest name=a").cmdline, "");
+	c = parse_ok("guest name=apic vcpus=2 -- foo bar");
+	assert_string_equal(c.name, "apic");
+	assert_int_equal(c.vcpus, 2);
+	assert_string_equal(c.cmdline, "foo bar");
+	/* Keys after "--" belong to the guest, even repeated or unknown. */
+	c = parse_ok("guest mem=2 -- mem=4 name=x colour=red  --  x");
+	assert_int_equal(c.mem_mib, 2);
+	assert_string_equal(c.name, "");
+	assert_string_equal(c.cmdline, "mem=4 name=x colour=red  --  x");
+	assert_string_equal(parse_ok("guest --").cmdline, "");
+	assert_string_equal(parse_ok("guest --   ").cmdline, "");
+	assert_string_equal(parse_ok("guest\t--\targ").cmdline, "arg");
+	/* Only a lone "--" splits. */
+	parse_bad("guest --x", "unknown key '--x'");
+	parse_bad("guest --=1", "unknown key '--'");
+	parse_bad("guest name=a-- b", "unknown key 'b'");
+
+	/* GUEST_CMDLINE_MAX characters fit, one more does not. */
+	memset(s, 0, sizeof(s));
+	strcpy(s, "guest name=long -- ");
+	memset(s + strlen(s), 'x', GUEST_CMDLINE_MAX);
+	c = parse_ok(s);
+	assert_int_equal(strlen(c.cmdline), GUEST_CMDLINE_MAX);
+	s[strlen(s)] = 'y';
+	parse_bad(s, "at most 512");
+}
+
+static void test_platform(void **state)
+{
+	struct guest_cfg c = parse_ok("guest");
+
+	assert_int_equal(c.platform, GUEST_PLATFORM_UNSET);
+	assert_int_equal(parse_ok("guest platform=bare").platform, GUEST_PLATFORM_BARE);
+	assert_int_equal(parse_ok("guest platform=pc").platform, GUEST_PLATFORM_PC);
+	parse_bad("guest platform=PC", "platform=PC: want bare or pc");
+	parse_bad("guest platform=unset", "want bare or pc");
+	parse_bad("guest platform=", "platform needs a value");
+	parse_bad("guest platform=pc platform=pc", "platform given twice");
+	assert_string_equal(guest_platform_name(GUEST_PLATFORM_PC), "pc");
+	assert_string_equal(guest_platform_name((enum guest_platform)7), "?");
+
+	/* The image decides when platform= is not given ... */
+	c = parse_ok("guest");
+	assert_int_equal(guest_cfg_set_mode(&c, GUEST_IMAGE_MB1), 0);
+	assert_int_equal(c.mode, GUEST_MODE_PROT);
+	assert_int_equal(c.platform, GUEST_PLATFORM_PC);
+	c = parse_ok("guest");
+	assert_int_equal(guest_cfg_set_mode(&c, GUEST_IMAGE_ELF32), 0);
+	assert_int_equal(c.platform, GUEST_PLATFORM_BARE);
+	c = parse_ok("guest");
+	assert_int_equal(guest_cfg_set_mode(&c, GUEST_IMAGE_FLAT), 0);
+	assert_int_equal(c.platform, GUEST_PLATFORM_BARE);
+	/* ... and platform= wins when it is. */
+	c = parse_ok("guest platform=bare");
+	assert_int_equal(guest_cfg_set_mode(&c, GUEST_IMAGE_MB1), 0);
+	assert_int_equal(c.platform, GUEST_PLATFORM_BARE);
+	c = parse_ok("guest platform=pc");
+	assert_int_equal(guest_cfg_set_mode(&c, GUEST_IMAGE_ELF64), 0);
+	assert_int_equal(c.platform, GUEST_PLATFORM_PC);
+	/* A multiboot v1 image is 32-bit protected mode. */
+	c = parse_ok("guest name=k mode=long");
+	host_log_reset();
+	assert_int_equal(guest_cfg_set_mode(&c, GUEST_IMAGE_MB1), -EINVAL);
+	assert_true(host_log_contains("mode=long but the image is multiboot v1"));
+	assert_string_equal(guest_image_kind_name(GUEST_IMAGE_MB1), "multiboot v1");
+	assert_string_equal(guest_image_kind_name(GUEST_IMAGE_FLAT), "flat binary");
+	assert_string_equal(guest_image_kind_name((enum guest_image_kind)0), "?");
+}
+
+/* "attach for=NAME [STRING]". */
+static void attach_ok(const char *s, const char *name, const char *rest)
+{
+	char n[GUEST_NAME_SIZE];
+	const char *r = NULL;
+
+	host_log_reset();
+	assert_int_equal(guest_attach_parse(s, n, &r), 0);
+	assert_string_equal(n, name);
+	assert_non_null(r);
+	assert_string_equal(r, rest);
+}
+
+static void attach_bad(const char *s, const char *needle)
+{
+	char n[GUEST_NAME_SIZE] = "untouched";
+	const char *r = "untouched";
+
+	host_log_reset();
+	assert_int_equal(guest_attach_parse(s, n, &r), -EINVAL);
+	assert_string_equal(n, "untouched");
+	assert_string_equal(r, "untouched");
+	if (!host_log_contains(needle)) {
+		fprintf(stderr, "message for '%s' lacks '%s':\n%s", s, needle, host_log);
+		fail();
+	}
+}
+
+static void test_attach(void **state)
+{
+	char s[128];
+
+	assert_true(guest_cfg_is_attach("attach for=a"));
+	assert_true(guest_cfg_is_attach("  attach"));
+	assert_false(guest_cfg_is_attach(NULL));
+	assert_false(guest_cfg_is_attach(""));
+	assert_false(guest_cfg_is_attach("attached for=a"));
+	assert_false(guest_cfg_is_attach("attach=1"));
+	assert_false(guest_cfg_is_attach("guest attach"));
+	/* An attach module is no guest, and a guest no attach module. */
+	assert_false(guest_cfg_is_guest("attach for=a"));
+	assert_false(guest_cfg_is_attach("guest name=a"));
+
+	attach_ok("attach for=apic", "apic", "");
+	attach_ok("  attach\tfor=k-1_X   ", "k-1_X", "");
+	attach_ok("attach for=apic env NR_CPUS=2", "apic", "env NR_CPUS=2");
+	attach_ok("attach for=a    x  y ", "a", "x  y ");
+
+	attach_bad(NULL, "does not start with the word 'attach'");
+	attach_bad("guest for=a", "does not start with the word 'attach'");
+	attach_bad("attach", "want 'attach for=NAME'");
+	attach_bad("attach name=a", "want 'attach for=NAME'");
+	attach_bad("attach for", "want 'attach for=NAME'");
+	attach_bad("attach x for=a", "want 'attach for=NAME'");
+	attach_bad("attach for=", "want 1 to 31 characters");
+	attach_bad("attach for=a.b", "character '.' not allowed");
+	snprintf(s, sizeof(s), "attach for=%s", "abcdefghijklmnopqrstuvwxyz012345");
+	attach_bad(s, "want 1 to 31 characters");
+	snprintf(s, sizeof(s), "attach for=%s", "abcdefghijklmnopqrstuvwxyz01234");
+	attach_ok(s, "abcdefghijklmnopqrstuvwxyz01234", "");
+}
+
 /* ---- ELF images, written at the specification's offsets ---- */
 
 enum field {
@@ -779,6 +918,9 @@ int main(void)
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_set_mode),
+		cmocka_unit_test(test_cmdline),
+		cmocka_unit_test(test_platform),
+		cmocka_unit_test(test_attach),
 		cmocka_unit_test(test_flat),
 		cmocka_unit_test(test_flat_load),
 		cmocka_unit_test(test_elf_good),

@@ -2,7 +2,8 @@
  * 8 KiB search window, the a.out address fields, ELF32 images, loading,
  * and the boot information read back at the specification's byte offsets
  * the way kvm-unit-tests reads it (docs/kvm-unit-tests.md, "Multiboot
- * info read"). */
+ * info read"), and svmhv's placement of image, modules and information
+ * in guest RAM (mb1_boot.c). */
 #include "tests/host/host_support.h"
 #include <dirent.h>
 #include <stdio.h>
@@ -503,6 +504,132 @@ static void test_info_refusals(void **state)
 }
 
 /* Random corruption of a good image: parse and load stay in bounds. */
+/* ---- svmhv's layout (mb1_boot.c) ---- */
+
+static void test_pc_memory_map(void **state)
+{
+	struct mb1_mem_desc m[MB1_PC_MAP_MAX];
+
+	assert_int_equal(mb1_pc_memory_map(2047ULL * MiB, m), 4);
+	for (int k = 0; k < 3; k++) {
+		assert_int_equal(m[k].base, pc_map[k].base);
+		assert_int_equal(m[k].len, pc_map[k].len);
+		assert_int_equal(m[k].type, pc_map[k].type);
+	}
+	assert_int_equal(m[3].base, 0x100000);
+	assert_int_equal(m[3].len, 2046ULL * MiB);
+	assert_int_equal(m[3].type, MB1_MMAP_AVAILABLE);
+	/* 1 MiB of RAM: nothing above 1 MiB to describe. */
+	assert_int_equal(mb1_pc_memory_map(1 * MiB, m), 3);
+	/* Less than conventional memory (not reachable by mem=, but sound). */
+	assert_int_equal(mb1_pc_memory_map(0x80000, m), 1);
+	assert_int_equal(m[0].len, 0x80000);
+}
+
+#define GUEST_RAM	(4 * MiB)
+
+/* The image, modules in order on page boundaries after it, then the info
+ * on the next page; read back the way the guest would, from its RAM. */
+static void test_boot_layout(void **state)
+{
+	static const char env[] = "NR_CPUS=2\n";
+	u8 *ram = calloc(1, GUEST_RAM), *big = malloc(5000);
+	struct seg s[1] = { { .offset = 0x1000, .paddr = 0x100000, .filesz = 0x100, .memsz = 0x1800 } };
+	struct mb1_boot_mod mods[2] = {
+		{ (const u8 *)env, sizeof(env) - 1, NULL },
+		{ big, 5000, "second one" },
+	};
+	const u8 *i, *e;
+	u32 info = 0;
+
+	assert_non_null(ram);
+	assert_non_null(big);
+	memset(big, 0x5a, 5000);
+	build_elf(s, 1, 0x100000, 0x1100);
+	put_header(0x1000, MB1_HF_PAGE_ALIGN | MB1_HF_MEMORY_INFO);
+	assert_int_equal(mb1_parse(img, img_len, GUEST_RAM, &im, why, sizeof(why)), 0);
+	assert_int_equal(im.image_end, 0x101800);
+	memset(ram + 0x100000, 0xcc, 0x1800);	/* bss must come back zeroed */
+	assert_int_equal(mb1_boot_layout(img, img_len, &im, ram, GUEST_RAM, "a b  c", mods, 2,
+					 &info, why, sizeof(why)), 0);
+	assert_memory_equal(ram + 0x100000, img + 0x1000, 0x100);
+	assert_int_equal(ram[0x100100], 0);
+	assert_int_equal(ram[0x1017ff], 0);
+	assert_int_equal(info, 0x105000);
+	assert_memory_equal(ram + 0x102000, env, sizeof(env) - 1);
+	assert_memory_equal(ram + 0x103000, big, 5000);
+
+	i = ram + info;
+	assert_int_equal(get32(i + 0), BIT(0) | BIT(2) | BIT(3) | BIT(6) | BIT(9));
+	assert_int_equal(get32(i + 4), 639);
+	assert_int_equal(get32(i + 8), (GUEST_RAM - MiB) / 1024);
+	assert_string_equal((const char *)ram + get32(i + 16), "a b  c");
+	assert_int_equal(get32(i + 20), 2);
+	e = ram + get32(i + 24);
+	assert_int_equal(get32(e + 0), 0x102000);
+	assert_int_equal(get32(e + 4), 0x102000 + sizeof(env) - 1);
+	assert_string_equal((const char *)ram + get32(e + 8), "");
+	assert_int_equal(get32(e + 16), 0x103000);
+	assert_int_equal(get32(e + 20), 0x103000 + 5000);
+	assert_string_equal((const char *)ram + get32(e + 24), "second one");
+	assert_int_equal(get32(i + 44), 4 * 24);
+	e = ram + get32(i + 48);
+	assert_int_equal(get64(e + 4 + 3 * 24), 0x100000);
+	assert_int_equal(get64(e + 12 + 3 * 24), GUEST_RAM - MiB);
+	assert_string_equal((const char *)ram + get32(i + 64), "svmhv");
+
+	/* No modules, no command line: the info follows the image. */
+	memset(ram, 0, GUEST_RAM);
+	assert_int_equal(mb1_boot_layout(img, img_len, &im, ram, GUEST_RAM, NULL, NULL, 0,
+					 &info, why, sizeof(why)), 0);
+	assert_int_equal(info, 0x102000);
+	assert_int_equal(get32(ram + info + 20), 0);
+	assert_string_equal((const char *)ram + get32(ram + info + 16), "");
+
+	free(big);
+	free(ram);
+}
+
+static void test_boot_layout_refusals(void **state)
+{
+	u8 *ram = calloc(1, GUEST_RAM), *big = calloc(1, 3 * MiB);
+	struct seg s[1] = { { .offset = 0x1000, .paddr = 0x100000, .filesz = 0x100, .memsz = 0x1800 } };
+	struct mb1_boot_mod mods[MB1_BOOT_MAX_MODS + 1];
+	u32 info = 0xdead;
+
+	assert_non_null(ram);
+	assert_non_null(big);
+	build_elf(s, 1, 0x100000, 0x1100);
+	put_header(0x1000, 0);
+	assert_int_equal(mb1_parse(img, img_len, GUEST_RAM, &im, why, sizeof(why)), 0);
+
+	/* A module that does not fit the RAM left after the image. */
+	mods[0] = (struct mb1_boot_mod){ big, 16, NULL };
+	mods[1] = (struct mb1_boot_mod){ big, 3 * MiB, NULL };
+	assert_int_equal(mb1_boot_layout(img, img_len, &im, ram, GUEST_RAM, "", mods, 2,
+					 &info, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "module 1 (3145728 bytes) does not fit"));
+	assert_int_equal(info, 0xdead);
+	/* One that fits exactly leaves no room for the information. */
+	mods[0] = (struct mb1_boot_mod){ big, GUEST_RAM - 0x102000, NULL };
+	assert_int_equal(mb1_boot_layout(img, img_len, &im, ram, GUEST_RAM, "", mods, 1,
+					 &info, why, sizeof(why)), -ENOSPC);
+	assert_non_null(strstr(why, "no RAM left for the multiboot information"));
+	/* Too many modules. */
+	for (int k = 0; k <= MB1_BOOT_MAX_MODS; k++)
+		mods[k] = (struct mb1_boot_mod){ big, 1, NULL };
+	assert_int_equal(mb1_boot_layout(img, img_len, &im, ram, GUEST_RAM, "", mods,
+					 MB1_BOOT_MAX_MODS + 1, &info, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "at most 16"));
+	/* An image description that does not fit this RAM (parsed for more). */
+	assert_int_equal(mb1_boot_layout(img, img_len, &im, ram, 0x100000, "", NULL, 0,
+					 &info, why, sizeof(why)), -EINVAL);
+	assert_non_null(strstr(why, "does not fit"));
+	assert_int_equal(info, 0xdead);
+	free(big);
+	free(ram);
+}
+
 static void test_random_corruption(void **state)
 {
 	u8 *ram = malloc(8 * MiB);
@@ -606,6 +733,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_info_kut_facts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_info_mem_upper_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_info_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pc_memory_map, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_boot_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_boot_layout_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_corruption, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_real_kut_images, setup, teardown),
 	};

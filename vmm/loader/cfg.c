@@ -30,6 +30,33 @@ static const char *const expect_names[] = {
 	[GUEST_EXPECT_INVALID] = "invalid",
 };
 
+static const char *const platform_names[] = {
+	[GUEST_PLATFORM_UNSET] = "unset",
+	[GUEST_PLATFORM_BARE] = "bare",
+	[GUEST_PLATFORM_PC] = "pc",
+};
+
+static const char *const kind_names[] = {
+	[GUEST_IMAGE_FLAT] = "flat binary",
+	[GUEST_IMAGE_ELF32] = "ELF32",
+	[GUEST_IMAGE_ELF64] = "ELF64",
+	[GUEST_IMAGE_MB1] = "multiboot v1",
+};
+
+const char *guest_platform_name(enum guest_platform platform)
+{
+	if ((unsigned int)platform < ARRAY_SIZE(platform_names))
+		return platform_names[platform];
+	return "?";
+}
+
+const char *guest_image_kind_name(enum guest_image_kind kind)
+{
+	if ((unsigned int)kind < ARRAY_SIZE(kind_names) && kind_names[kind])
+		return kind_names[kind];
+	return "?";
+}
+
 const char *guest_mode_name(enum guest_mode mode)
 {
 	if ((unsigned int)mode < ARRAY_SIZE(mode_names))
@@ -49,7 +76,8 @@ u64 guest_cfg_ram_bytes(const struct guest_cfg *cfg)
 	return cfg->mem_mib << 20;
 }
 
-bool guest_cfg_is_guest(const char *s)
+/* Whether the first word of s is exactly `word` (no '='). */
+static bool first_word_is(const char *s, const char *word)
 {
 	struct kv_iter it = { s };
 	char key[8];
@@ -57,7 +85,17 @@ bool guest_cfg_is_guest(const char *s)
 
 	if (!kv_next(&it, key, sizeof(key), NULL, 0, &has_val, &cut))
 		return false;
-	return !has_val && !cut && strcmp(key, "guest") == 0;
+	return !has_val && !cut && strcmp(key, word) == 0;
+}
+
+bool guest_cfg_is_guest(const char *s)
+{
+	return first_word_is(s, "guest");
+}
+
+bool guest_cfg_is_attach(const char *s)
+{
+	return first_word_is(s, "attach");
 }
 
 static bool name_char_ok(char c)
@@ -66,23 +104,30 @@ static bool name_char_ok(char c)
 	       (c >= '0' && c <= '9') || c == '_' || c == '-';
 }
 
-static int set_name(struct guest_cfg *c, const char *val)
+/* A guest name; `who` starts the message ("guest: name", "attach: for"). */
+static int check_name(const char *who, const char *val)
 {
 	size_t i, n = strlen(val);
 
-	if (n == 0 || n >= sizeof(c->name)) {
-		pr_err("guest: name=%s: want 1 to %lu characters\n", val,
-		       (unsigned long)(sizeof(c->name) - 1));
+	if (n == 0 || n >= GUEST_NAME_SIZE) {
+		pr_err("%s=%s: want 1 to %d characters\n", who, val, GUEST_NAME_SIZE - 1);
 		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
 		if (!name_char_ok(val[i])) {
-			pr_err("guest: name=%s: character '%c' not allowed (A-Z a-z 0-9 _ -)\n",
-			       val, val[i]);
+			pr_err("%s=%s: character '%c' not allowed (A-Z a-z 0-9 _ -)\n",
+			       who, val, val[i]);
 			return -EINVAL;
 		}
 	}
-	memcpy(c->name, val, n + 1);
+	return 0;
+}
+
+static int set_name(struct guest_cfg *c, const char *val)
+{
+	if (check_name("guest: name", val))
+		return -EINVAL;
+	memcpy(c->name, val, strlen(val) + 1);
 	return 0;
 }
 
@@ -165,7 +210,39 @@ static int set_expect(struct guest_cfg *c, const char *val)
 	return -EINVAL;
 }
 
-enum key_id { K_NAME, K_MEM, K_MODE, K_VCPUS, K_CPUS, K_TIMEOUT, K_EXPECT, K_COUNT };
+static int set_platform(struct guest_cfg *c, const char *val)
+{
+	unsigned int p;
+
+	for (p = GUEST_PLATFORM_BARE; p <= GUEST_PLATFORM_PC; p++) {
+		if (strcmp(val, platform_names[p]) == 0) {
+			c->platform = (enum guest_platform)p;
+			return 0;
+		}
+	}
+	pr_err("guest: platform=%s: want bare or pc\n", val);
+	return -EINVAL;
+}
+
+/* The guest's command line: everything after the lone "--" word, which
+ * kv_next has just stepped over (p points right after it). */
+static int set_cmdline(struct guest_cfg *c, const char *p)
+{
+	size_t n;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	n = strlen(p);
+	if (n > GUEST_CMDLINE_MAX) {
+		pr_err("guest: command line after '--' is %lu characters; at most %d\n",
+		       (unsigned long)n, GUEST_CMDLINE_MAX);
+		return -EINVAL;
+	}
+	memcpy(c->cmdline, p, n + 1);
+	return 0;
+}
+
+enum key_id { K_NAME, K_MEM, K_MODE, K_VCPUS, K_CPUS, K_TIMEOUT, K_EXPECT, K_PLATFORM, K_COUNT };
 
 static const char *const key_names[K_COUNT] = {
 	[K_NAME] = "name",
@@ -175,6 +252,7 @@ static const char *const key_names[K_COUNT] = {
 	[K_CPUS] = "cpus",
 	[K_TIMEOUT] = "timeout",
 	[K_EXPECT] = "expect",
+	[K_PLATFORM] = "platform",
 };
 
 static int apply(struct guest_cfg *c, enum key_id k, const char *val)
@@ -208,6 +286,8 @@ static int apply(struct guest_cfg *c, enum key_id k, const char *val)
 				 &c->timeout_ms);
 	case K_EXPECT:
 		return set_expect(c, val);
+	case K_PLATFORM:
+		return set_platform(c, val);
 	case K_COUNT:
 		break;
 	}
@@ -235,11 +315,17 @@ int guest_cfg_parse(const char *s, struct guest_cfg *out)
 
 	kv_next(&it, key, sizeof(key), NULL, 0, NULL, NULL);	/* "guest" */
 	while (kv_next(&it, key, sizeof(key), val, sizeof(val), &has_val, &cut)) {
+		/* A lone "--": the rest belongs to the guest, not to us. */
+		if (!has_val && !cut && strcmp(key, "--") == 0) {
+			if (set_cmdline(&c, it.p))
+				return -EINVAL;
+			break;
+		}
 		for (k = 0; k < K_COUNT; k++)
 			if (strcmp(key, key_names[k]) == 0)
 				break;
 		if (k == K_COUNT) {
-			pr_err("guest: unknown key '%s%s' (known: name mem mode vcpus cpus timeout expect)\n",
+			pr_err("guest: unknown key '%s%s' (known: name mem mode vcpus cpus timeout expect platform, then -- for the guest's command line)\n",
 			       key, strlen(key) == sizeof(key) - 1 ? "..." : "");
 			return -EINVAL;
 		}
@@ -263,6 +349,37 @@ int guest_cfg_parse(const char *s, struct guest_cfg *out)
 	return 0;
 }
 
+int guest_attach_parse(const char *s, char *for_name, const char **rest)
+{
+	struct kv_iter it = { s };
+	char key[KEY_SIZE], val[VAL_SIZE];
+	bool has_val, cut;
+
+	if (!guest_cfg_is_attach(s)) {
+		pr_err("attach: module string '%s' does not start with the word 'attach'\n",
+		       s ? s : "");
+		return -EINVAL;
+	}
+	kv_next(&it, key, sizeof(key), NULL, 0, NULL, NULL);	/* "attach" */
+	if (!kv_next(&it, key, sizeof(key), val, sizeof(val), &has_val, &cut) ||
+	    strcmp(key, "for") != 0 || !has_val) {
+		pr_err("attach: module string '%s': want 'attach for=NAME', NAME the guest's name=\n", s);
+		return -EINVAL;
+	}
+	if (cut) {
+		pr_err("attach: for=%s...: name too long\n", val);
+		return -EINVAL;
+	}
+	if (check_name("attach: for", val))
+		return -EINVAL;
+	memcpy(for_name, val, strlen(val) + 1);
+	s = it.p;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	*rest = s;
+	return 0;
+}
+
 int guest_cfg_set_mode(struct guest_cfg *cfg, enum guest_image_kind kind)
 {
 	enum guest_mode want;
@@ -272,6 +389,7 @@ int guest_cfg_set_mode(struct guest_cfg *cfg, enum guest_image_kind kind)
 		want = GUEST_MODE_REAL;
 		break;
 	case GUEST_IMAGE_ELF32:
+	case GUEST_IMAGE_MB1:
 		want = GUEST_MODE_PROT;
 		break;
 	case GUEST_IMAGE_ELF64:
@@ -282,13 +400,14 @@ int guest_cfg_set_mode(struct guest_cfg *cfg, enum guest_image_kind kind)
 		return -EINVAL;
 	}
 	if (cfg->mode != GUEST_MODE_UNSET && cfg->mode != want) {
-		pr_err("guest %s: mode=%s but the image is %s, which starts in %s mode\n",
+		pr_err("guest %s: mode=%s but the image is %s%s, which starts in %s mode\n",
 		       cfg->name, mode_names[cfg->mode],
-		       kind == GUEST_IMAGE_FLAT ? "a flat binary" :
-		       kind == GUEST_IMAGE_ELF32 ? "ELF32" : "ELF64",
+		       kind == GUEST_IMAGE_FLAT ? "a " : "", guest_image_kind_name(kind),
 		       mode_names[want]);
 		return -EINVAL;
 	}
 	cfg->mode = want;
+	if (cfg->platform == GUEST_PLATFORM_UNSET)
+		cfg->platform = kind == GUEST_IMAGE_MB1 ? GUEST_PLATFORM_PC : GUEST_PLATFORM_BARE;
 	return 0;
 }

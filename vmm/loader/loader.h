@@ -12,6 +12,8 @@
  *
  *	guest [name=NAME] [mem=MIB] [mode=real|prot|long] [vcpus=N]
  *	      [cpus=LIST] [timeout=MS] [expect=exit:N|shutdown|npf|timeout|invalid]
+ *	      [platform=bare|pc] [-- COMMAND LINE]
+ *	attach for=NAME [STRING]	(a multiboot v1 module for guest NAME)
  */
 #ifndef SVMHV_VMM_LOADER_H
 #define SVMHV_VMM_LOADER_H
@@ -23,6 +25,8 @@
 #define GUEST_MEM_MAX_MIB	4096
 #define GUEST_VCPUS_MAX		64
 #define GUEST_CPU_WORDS		4	/* cpus= covers CPUs 0-255 */
+/* The guest's own command line, after a lone "--" (multiboot v1 cmdline). */
+#define GUEST_CMDLINE_MAX	512	/* characters, NUL not counted */
 
 /* A flat binary is a boot sector: loaded and started at 0:0x7c00. */
 #define GUEST_FLAT_LOAD		0x7c00ULL
@@ -66,12 +70,16 @@ struct guest_cfg {
 	u64 timeout_ms;			/* 0: no timeout */
 	enum guest_expect expect;
 	s64 expect_status;		/* GUEST_EXPECT_EXIT only */
+	/* Everything after a lone "--" word, leading blanks dropped, never
+	 * parsed as keys; "" when there is none. */
+	char cmdline[GUEST_CMDLINE_MAX + 1];
 };
 
 enum guest_image_kind {
 	GUEST_IMAGE_FLAT = 1,
 	GUEST_IMAGE_ELF32,
 	GUEST_IMAGE_ELF64,
+	GUEST_IMAGE_MB1,	/* multiboot v1 (mb1.h): wins over the ELF32 reading */
 };
 
 /* Whether a module string is meant for a guest: its first word is
@@ -79,17 +87,34 @@ enum guest_image_kind {
 bool guest_cfg_is_guest(const char *s);
 
 /* Parses a module string into *out, defaults first (mem 16 MiB, 1 vCPU,
- * no mode, any CPU, no timeout, no expectation).  Unknown keys, repeated
- * keys, keys without a value and values out of range are refused.
- * Returns 0, or -EINVAL after one pr_err; *out is written only on
- * success. */
+ * no mode, no platform, any CPU, no timeout, no expectation, no command
+ * line).  Unknown keys, repeated keys, keys without a value and values out
+ * of range are refused; so is a command line longer than
+ * GUEST_CMDLINE_MAX.  Returns 0, or -EINVAL after one pr_err; *out is
+ * written only on success. */
 int guest_cfg_parse(const char *s, struct guest_cfg *out);
 
+/* Whether a module string hands a module to a guest: its first word is
+ * "attach".  NULL is not. */
+bool guest_cfg_is_attach(const char *s);
+
+/* Parses "attach for=NAME [STRING]": copies NAME (a valid guest name) to
+ * for_name[GUEST_NAME_SIZE] and points *rest at STRING, the rest of s
+ * after NAME with leading blanks dropped ("" when none).  Anything else
+ * as the second word, or a bad NAME, is refused: -EINVAL after one
+ * pr_err, outputs untouched. */
+int guest_attach_parse(const char *s, char *for_name, const char **rest);
+
 /* Checks the image against the settings: a flat binary runs in real mode,
- * ELF32 in protected mode, ELF64 in long mode.  Fills in cfg->mode when
- * the string gave none.  0, or -EINVAL after a pr_err. */
+ * ELF32 and multiboot v1 in protected mode, ELF64 in long mode.  Fills in
+ * cfg->mode when the string gave none, and cfg->platform: a PC for
+ * multiboot v1 (the guests written for real hardware), bare for svmhv's
+ * own images.  0, or -EINVAL after a pr_err. */
 int guest_cfg_set_mode(struct guest_cfg *cfg, enum guest_image_kind kind);
 
+/* "flat binary", "ELF32", "ELF64", "multiboot v1". */
+const char *guest_image_kind_name(enum guest_image_kind kind);
+const char *guest_platform_name(enum guest_platform platform);
 const char *guest_mode_name(enum guest_mode mode);
 const char *guest_expect_name(enum guest_expect expect);
 u64 guest_cfg_ram_bytes(const struct guest_cfg *cfg);
@@ -136,9 +161,12 @@ struct vmm_seg {
 };
 
 /* How every vCPU of a guest starts: filled by the loader, turned into its
- * own format by the backend.  General registers are zero. */
+ * own format by the backend.  General registers other than RAX and RBX
+ * (a boot protocol's hand-over, e.g. multiboot v1's magic and info) are
+ * zero. */
 struct vmm_start_state {
 	enum guest_mode mode;
+	u64 rax, rbx;
 	u64 rip, rsp, rflags;
 	u64 cr0, cr3, cr4;
 	u64 efer;		/* as the guest sees it */

@@ -93,4 +93,37 @@ struct mb1_layout {
 int mb1_build_info(const struct mb1_layout *l, u8 *buf, size_t cap, size_t *used,
 		   char *why, size_t why_len);
 
+/* ---- svmhv's layout of a multiboot v1 guest (mb1_boot.c) ---- */
+
+#define MB1_BOOT_MAX_MODS	16
+#define MB1_PC_MAP_MAX		4	/* ranges mb1_pc_memory_map writes at most */
+#define MB1_LOADER_NAME		"svmhv"
+
+/* A module handed to the guest (a boot module "attach for=NAME"). */
+struct mb1_boot_mod {
+	const u8 *data;
+	size_t len;
+	const char *string;	/* its string in the module list; NULL: "" */
+};
+
+/* The memory map of a PC-like guest with ram_size bytes of RAM from 0:
+ * conventional memory below the extended BIOS data area, the EBDA and the
+ * BIOS area 0xe0000-0xfffff reserved (where a PC keeps its firmware
+ * tables), the rest of RAM from 1 MiB available.  Fills
+ * out[MB1_PC_MAP_MAX] in address order; returns the count. */
+u32 mb1_pc_memory_map(u64 ram_size, struct mb1_mem_desc *out);
+
+/* Puts a multiboot v1 guest into guest_ram[0, ram_size): the image as
+ * `im` (mb1_parse) says, then each module in order at the next 4 KiB
+ * boundary after the image or the module before, then the boot
+ * information (mb1_build_info: cmdline, mb1_pc_memory_map, the modules,
+ * loader name "svmhv") at the next 4 KiB boundary after those.  Everything
+ * must fit below min(ram_size, 4 GiB).  *info_gpa gets the value for EBX.
+ * 0, or -EINVAL / -ENOSPC with `why` set (a module that does not fit
+ * names its index and size); guest_ram may then be partly written. */
+int mb1_boot_layout(const u8 *img, size_t len, const struct mb1_image *im,
+		    u8 *guest_ram, u64 ram_size, const char *cmdline,
+		    const struct mb1_boot_mod *mods, u32 nmods, u32 *info_gpa,
+		    char *why, size_t why_len);
+
 #endif
