@@ -127,6 +127,20 @@ static int set_mode(struct guest_cfg *c, const char *val)
 	return -EINVAL;
 }
 
+/* platform=bare|pc (a minimal form until the loader's own lands). */
+static int set_platform(struct guest_cfg *c, const char *val)
+{
+	if (strcmp(val, "bare") == 0)
+		c->platform = GUEST_PLATFORM_BARE;
+	else if (strcmp(val, "pc") == 0)
+		c->platform = GUEST_PLATFORM_PC;
+	else {
+		pr_err("guest: platform=%s: want bare or pc\n", val);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* "exit:N" with N a decimal or 0x number, optionally negative. */
 static int set_exit_status(struct guest_cfg *c, const char *val, const char *num)
 {
@@ -165,7 +179,7 @@ static int set_expect(struct guest_cfg *c, const char *val)
 	return -EINVAL;
 }
 
-enum key_id { K_NAME, K_MEM, K_MODE, K_VCPUS, K_CPUS, K_TIMEOUT, K_EXPECT, K_COUNT };
+enum key_id { K_NAME, K_MEM, K_MODE, K_VCPUS, K_CPUS, K_TIMEOUT, K_EXPECT, K_PLATFORM, K_COUNT };
 
 static const char *const key_names[K_COUNT] = {
 	[K_NAME] = "name",
@@ -175,6 +189,7 @@ static const char *const key_names[K_COUNT] = {
 	[K_CPUS] = "cpus",
 	[K_TIMEOUT] = "timeout",
 	[K_EXPECT] = "expect",
+	[K_PLATFORM] = "platform",
 };
 
 static int apply(struct guest_cfg *c, enum key_id k, const char *val)
@@ -208,6 +223,8 @@ static int apply(struct guest_cfg *c, enum key_id k, const char *val)
 				 &c->timeout_ms);
 	case K_EXPECT:
 		return set_expect(c, val);
+	case K_PLATFORM:
+		return set_platform(c, val);
 	case K_COUNT:
 		break;
 	}
@@ -239,7 +256,7 @@ int guest_cfg_parse(const char *s, struct guest_cfg *out)
 			if (strcmp(key, key_names[k]) == 0)
 				break;
 		if (k == K_COUNT) {
-			pr_err("guest: unknown key '%s%s' (known: name mem mode vcpus cpus timeout expect)\n",
+			pr_err("guest: unknown key '%s%s' (known: name mem mode vcpus cpus timeout expect platform)\n",
 			       key, strlen(key) == sizeof(key) - 1 ? "..." : "");
 			return -EINVAL;
 		}
