@@ -12,6 +12,7 @@
  *
  *	guest [name=NAME] [mem=MIB] [mode=real|prot|long] [vcpus=N]
  *	      [cpus=LIST] [timeout=MS] [expect=exit:N|shutdown|npf|timeout|invalid]
+ *	      [platform=bare|pc]
  */
 #ifndef SVMHV_VMM_LOADER_H
 #define SVMHV_VMM_LOADER_H
