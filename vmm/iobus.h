@@ -6,7 +6,7 @@
 #define SVMHV_VMM_IOBUS_H
 #include "lib/types.h"
 
-#define VMM_BUS_MAX	16	/* ranges per bus */
+#define VMM_BUS_MAX	32	/* ranges per bus */
 
 struct vmm_device;
 

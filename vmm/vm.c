@@ -33,6 +33,8 @@ static const char *const stop_names[] = {
 	[STOP_SHUTDOWN] = "shutdown (triple fault)", [STOP_NPF] = "access outside its RAM",
 	[STOP_INVALID] = "invalid guest state", [STOP_UNHANDLED] = "unhandled exit",
 	[STOP_ERROR] = "emulation error", [STOP_HOST] = "stopped by the host",
+	[STOP_EXIT_PORT] = "exit port", [STOP_RESET] = "reset requested",
+	[STOP_POWEROFF] = "powered off",
 };
 
 const char *vm_stop_name(u32 r)
@@ -165,10 +167,13 @@ struct vm *vm_create_with_modules(const struct guest_cfg *cfg, const u8 *image, 
 		}
 		vmm_start_state_build(g->cfg.mode, entry, g->ram, &g->start);
 	}
-	if (uart16550_attach(g, UART_COM1_BASE) || testdev_attach(g, TESTDEV_GPA)) {
+	g->nvcpus = cfg->vcpus ? cfg->vcpus : 1;	/* the devices size themselves by it */
+	if (uart16550_attach(g, UART_COM1_BASE, UART_COM1_IRQ) || testdev_attach(g, TESTDEV_GPA)) {
 		pr_err("guest %s: attaching its devices failed\n", g->cfg.name);
 		goto fail;
 	}
+	if (pc_platform_attach(g))
+		goto fail;
 
 	if (npt_init(&g->npt, &guest_npt_ops) ||
 	    npt_map(&g->npt, 0, g->ram_pa, g->ram_size, NPT_W)) {
@@ -176,7 +181,6 @@ struct vm *vm_create_with_modules(const struct guest_cfg *cfg, const u8 *image, 
 		goto fail;
 	}
 
-	g->nvcpus = cfg->vcpus ? cfg->vcpus : 1;
 	g->vcpus = kzalloc(sizeof(struct vcpu *) * g->nvcpus);
 	g->tasks = kzalloc(sizeof(struct task *) * g->nvcpus);
 	if (!g->vcpus || !g->tasks)
@@ -302,7 +306,9 @@ bool vm_met_expectation(const struct vm *g)
 		return false;
 	switch (g->cfg.expect) {
 	case GUEST_EXPECT_EXIT:
-		return g->stop == STOP_HYPERCALL && g->exit_status == g->cfg.expect_status;
+		/* HC_EXIT and the exit port (kvm-unit-tests' way) alike. */
+		return (g->stop == STOP_HYPERCALL || g->stop == STOP_EXIT_PORT) &&
+		       g->exit_status == g->cfg.expect_status;
 	case GUEST_EXPECT_SHUTDOWN:
 		return g->stop == STOP_SHUTDOWN;
 	case GUEST_EXPECT_NPF:

@@ -84,6 +84,9 @@ struct vcpu {
 enum vm_stop_reason {
 	STOP_NONE = 0, STOP_HYPERCALL, STOP_TIMEOUT, STOP_SHUTDOWN, STOP_NPF, STOP_INVALID,
 	STOP_UNHANDLED, STOP_ERROR, STOP_HOST,
+	STOP_EXIT_PORT,		/* a write to the exit port (vmm/dev/exitport.c): exit_status */
+	STOP_RESET,		/* the guest asked for a reset (ACPI reset register) */
+	STOP_POWEROFF,		/* the guest powered off (ACPI S5) */
 };
 
 #define VM_MAX_RESULTS 64
@@ -118,6 +121,7 @@ struct vm {
 	struct vmm_device *ioapic;	/* pc: the I/O APIC (vmm/dev/ioapic.h) */
 	struct vmm_device *devs[VM_MAX_DEVICES];
 	u32 ndevs;
+	paddr_t acpi_rsdp;	/* GPA of the ACPI RSDP (pc platform), 0 none */
 	u32 results_pass, results_fail, results_skip;
 	struct vm_result results[VM_MAX_RESULTS];
 	u32 nresults;

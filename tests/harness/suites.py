@@ -157,6 +157,16 @@ RUNS: list[Run] = [
         timeout=900, expect_log=[r"16 CPUs online"]),
     Run("smp64-boot", smp=64, mem="2G", args="noguests", timeout=600,
         expect_log=[r"64 CPUs online"]),
+    # The PC platform's simple devices (vmm/dev/pc.c) from a PC guest, and a
+    # COM1 flood that must be contained (drops counted, guest and host go on).
+    Run("pcdev", smp=2, args="test=guests", modules=guest_modules(["pc_devices", "uart_flood"]),
+        ktap=True, timeout=300,
+        expect_log=[r"guest pc_devices: stopped: exit port \(exit:42, exit port write of 42",
+                    r"guest pc_devices: expected exit with status: as expected",
+                    r"guest uart_flood: COM1 output over its budget",
+                    r"\[uart_flood\] uart_flood: after the flood",
+                    r"guest uart_flood: expected exit with status: as expected",
+                    r"guest uart_flood: COM1 dropped [1-9]\d* output bytes"]),
     # Refusals and failures the harness must see as such.
     Run("nosvm", cpu="qemu64,-svm", args="", expect_code=2,
         expect_log=[r"SVM \(AMD-V.*\) is absent", r"refusing to start guests"]),

@@ -14,3 +14,10 @@ int vm_attach_device(struct vm *vm, struct vmm_device *d, bool pio, u64 base, u6
 	d->ops->reset(d);
 	return 0;
 }
+
+int vm_attach_range(struct vm *vm, struct vmm_device *d, bool pio, u64 base, u64 len)
+{
+	if (d->vm != vm)
+		return -EINVAL;
+	return vmm_bus_register(pio ? &vm->pio : &vm->mmio, base, len, d);
+}

@@ -33,9 +33,34 @@ struct vmm_device {
 /* vmm/dev/dev.c: adds d to vm and registers [base, base + len) on its
  * port bus (pio) or MMIO bus; 0 or a negative error (nothing kept). */
 int vm_attach_device(struct vm *vm, struct vmm_device *d, bool pio, u64 base, u64 len);
+/* A further range for a device vm_attach_device already attached (the
+ * 8259 pair at 0x20 and 0xa0, the ACPI ports); 0 or a negative error. */
+int vm_attach_range(struct vm *vm, struct vmm_device *d, bool pio, u64 base, u64 len);
 
-/* vmm/dev/uart16550.c: a 16550 at port base (output only). */
-int uart16550_attach(struct vm *vm, u16 base);
+/* vmm/dev/uart16550.c: a 16550A at port base, its IRQ line gsi. */
+int uart16550_attach(struct vm *vm, u16 base, u32 gsi);
+
+/* vmm/dev/pc.c: the PC platform's simple devices (fw_cfg, the exit port,
+ * the masked 8259 pair, ACPI tables and their ports) for a VM whose
+ * cfg.platform is GUEST_PLATFORM_PC; nothing for other platforms.  After
+ * RAM and the image are in place and vm->nvcpus is set.  0, or a negative
+ * error after a message naming the guest. */
+int pc_platform_attach(struct vm *vm);
+
+/* vmm/dev/fwcfg.c: fw_cfg at FW_CFG_PORT_SEL/FW_CFG_PORT_DATA. */
+int fwcfg_attach(struct vm *vm);
+
+/* vmm/dev/exitport.c: a write of v to [port, port + 4) stops the VM with
+ * exit status v (isa-debug-exit style). */
+#define EXITPORT_PORT	0xf4
+int exitport_attach(struct vm *vm, u16 port);
+
+/* vmm/dev/i8259.c: the 8259 pair, programmable but never interrupting. */
+int i8259_attach(struct vm *vm);
+
+/* vmm/dev/acpi.c: ACPI tables in the BIOS area (their RSDP GPA in
+ * vm->acpi_rsdp) and the fixed hardware they name. */
+int acpi_attach(struct vm *vm);
 
 /* vmm/dev/testdev.c: the benchmark MMIO page (loads read 0x5a..., stores
  * are dropped), one page at gpa. */

@@ -1,18 +1,52 @@
-/* vmm/dev/uart16550.c - the guest's COM1: a 16550 that only transmits.
- * Bytes written to THR go to the VM's console (vmm/console.c), gathered
- * into lines printed with the guest's name; LSR always says the
- * transmitter is empty; the scratch register reads back; every other
- * register reads 0 and ignores writes.  Registers: hw/uart16550.h. */
+/* vmm/dev/uart16550.c - the guest's COM1: port glue over the 16550A model
+ * of vmm/dev/uart_core.c, on every platform (svmhv's own guests print
+ * through it, kvm-unit-tests and Linux program it fully).  Called through
+ * the port bus (vmm/exit.c) and attached by vm_create.
+ *
+ *  - Every register (DLAB and the divisor, IER, IIR/FCR, LCR, MCR, LSR,
+ *    MSR, SCR, both FIFOs) is the core's; this file only locks it, since
+ *    the vCPUs of one VM reach it at once.
+ *  - Transmitted bytes go to the VM's console (vm_console_putc), which
+ *    gathers them into lines printed with the guest's name; carriage
+ *    returns and other control bytes reach it as they are and it decides
+ *    (it drops '\r', shows the rest as '.').
+ *  - The interrupt line (IRQ 4 for COM1) follows uart_core_irq(): after
+ *    every access whose level changed, vm_set_irq() gets the new level,
+ *    still under the lock so that two vCPUs cannot deliver the levels of
+ *    two accesses in the wrong order (lock order: this lock, then whatever
+ *    vm_set_irq takes; nothing there calls back into the UART).
+ *  - Output is rate-limited (lib/tokenbucket.h): a guest may print a burst
+ *    of COM1_BURST bytes, then COM1_RATE bytes a second.  Beyond that the
+ *    sink refuses, bytes wait in the TX FIFO (THRE reads 0, so a polling
+ *    guest simply waits), and bytes written to a full FIFO are dropped and
+ *    counted by the core: a flood costs the host a bounded amount of
+ *    console and leaves a count, printed once when it starts and again
+ *    when the VM goes.  Nothing is received: no host input is wired yet. */
 #include "vmm/vmm.h"
+#include "vmm/irq.h"
 #include "vmm/dev/dev.h"
+#include "vmm/dev/uart_core.h"
 #include "hw/uart16550.h"
+#include "kernel/cpu.h"
 #include "kernel/printk.h"
+#include "drivers/timer.h"
+#include "lib/tokenbucket.h"
 #include "mm/kmem.h"
+
+/* A burst at full speed, then the pace of a real 115200-baud line (10
+ * bits a byte): what a guest written for real hardware already lives with. */
+#define COM1_BURST	4096		/* bytes */
+#define COM1_RATE	11520		/* bytes per second */
 
 struct uart16550 {
 	struct vmm_device dev;
 	u16 base;
-	u8 scratch;
+	u32 gsi;
+	bool irq_level;			/* what vm_set_irq was last told */
+	bool flood_reported;
+	spinlock_t lock;
+	struct tokenbucket budget;	/* in bytes, refilled from the TSC */
+	struct uart_core core;
 };
 
 static struct uart16550 *to_uart(struct vmm_device *d)
@@ -20,39 +54,90 @@ static struct uart16550 *to_uart(struct vmm_device *d)
 	return container_of(d, struct uart16550, dev);
 }
 
+/* The core's sink: one byte to the console, if the budget allows. */
+static bool uart_tx(void *ctx, u8 byte)
+{
+	struct uart16550 *u = ctx;
+	if (!tokenbucket_take(&u->budget, rdtsc(), 1))
+		return false;
+	vm_console_putc(u->dev.vm, (char)byte);
+	return true;
+}
+
+/* Caller holds u->lock.  The IRQ line after an access, when it moved. */
+static void uart_sync_irq(struct uart16550 *u)
+{
+	bool level = uart_core_irq(&u->core);
+	if (level == u->irq_level)
+		return;
+	u->irq_level = level;
+	vm_set_irq(u->dev.vm, u->gsi, level);
+}
+
+/* Caller holds u->lock. */
+static void uart_note_flood(struct uart16550 *u)
+{
+	if (u->flood_reported || !u->core.tx_dropped)
+		return;
+	u->flood_reported = true;
+	kprintf("guest %s: COM1 output over its budget (%u bytes, then %u/s): bytes beyond the "
+		"TX FIFO are dropped and counted\n", u->dev.vm->cfg.name, COM1_BURST, COM1_RATE);
+}
+
 static void uart_reset(struct vmm_device *d)
 {
-	to_uart(d)->scratch = 0;
+	struct uart16550 *u = to_uart(d);
+	u64 f = spin_lock_irqsave(&u->lock);
+	uart_core_reset(&u->core);
+	uart_sync_irq(u);
+	spin_unlock_irqrestore(&u->lock, f);
 }
 
 static u64 uart_read(struct vmm_device *d, struct vcpu *v, u64 port, u32 size)
 {
 	struct uart16550 *u = to_uart(d);
-	switch (port - u->base) {
-	case UART_LSR: return UART_LSR_THRE | UART_LSR_TEMT;
-	case UART_SCR: return u->scratch;
-	default:       return 0;
-	}
+	unsigned int reg = (unsigned int)(port - u->base);
+	u64 f = spin_lock_irqsave(&u->lock);
+	/* A guest polling LSR (or IIR) for THRE is where queued output moves
+	 * on once the budget has refilled. */
+	if (u->core.tx.count && (reg == UART_LSR || reg == UART_IIR))
+		uart_core_tx_kick(&u->core);
+	u8 val = uart_core_read(&u->core, reg);
+	uart_sync_irq(u);
+	spin_unlock_irqrestore(&u->lock, f);
+	return val;
 }
 
 static void uart_write(struct vmm_device *d, struct vcpu *v, u64 port, u32 size, u64 val)
 {
 	struct uart16550 *u = to_uart(d);
-	if (port == (u64)u->base)
-		vm_console_putc(d->vm, (char)val);
-	else if (port == (u64)u->base + UART_SCR)
-		u->scratch = (u8)val;
+	u64 f = spin_lock_irqsave(&u->lock);
+	if (u->core.tx.count)
+		uart_core_tx_kick(&u->core);
+	uart_core_write(&u->core, (unsigned int)(port - u->base), (u8)val);
+	uart_sync_irq(u);
+	uart_note_flood(u);
+	spin_unlock_irqrestore(&u->lock, f);
 }
 
 static void uart_dump(struct vmm_device *d)
 {
 	struct uart16550 *u = to_uart(d);
-	kprintf("uart16550 at %#x: scratch %#x\n", u->base, u->scratch);
+	const struct uart_core *c = &u->core;
+	kprintf("uart16550 at %#x: IER %#x LCR %#x MCR %#x LSR %#x MSR %#x SCR %#x divisor %u "
+		"FCR %#x; RX %u TX %u queued; %lu TX bytes dropped, %lu RX overruns; IRQ %u %s\n",
+		u->base, c->ier, c->lcr, c->mcr, c->lsr, c->msr, c->scr, c->dll | c->dlm << 8,
+		c->fcr, c->rx.count, c->tx.count, c->tx_dropped, c->rx_overruns, u->gsi,
+		u->irq_level ? "asserted" : "low");
 }
 
 static void uart_teardown(struct vmm_device *d)
 {
-	kfree(to_uart(d));
+	struct uart16550 *u = to_uart(d);
+	if (u->core.tx_dropped)
+		kprintf("guest %s: COM1 dropped %lu output bytes (flood)\n", d->vm->cfg.name,
+			u->core.tx_dropped);
+	kfree(u);
 }
 
 static const struct vmm_device_ops uart_ops = {
@@ -60,13 +145,17 @@ static const struct vmm_device_ops uart_ops = {
 	.dump = uart_dump, .teardown = uart_teardown,
 };
 
-int uart16550_attach(struct vm *vm, u16 base)
+int uart16550_attach(struct vm *vm, u16 base, u32 gsi)
 {
 	struct uart16550 *u = kzalloc(sizeof(*u));
 	if (!u)
 		return -ENOMEM;
 	u->dev.ops = &uart_ops;
 	u->base = base;
+	u->gsi = gsi;
+	spin_lock_init(&u->lock, "uart16550");
+	tokenbucket_init(&u->budget, COM1_BURST, COM1_RATE, tsc_hz, rdtsc());
+	uart_core_init(&u->core, uart_tx, u);
 	int r = vm_attach_device(vm, &u->dev, true, base, UART_NR_PORTS);
 	if (r)
 		kfree(u);
