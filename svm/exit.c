@@ -13,6 +13,7 @@
  * core answered with an exception, that exception and no advance. */
 #include "svm/svm.h"
 #include "vmm/decode.h"
+#include "mm/pte.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/printk.h"
@@ -77,68 +78,116 @@ static inline void advance_rip(struct svm_vcpu *v, u64 rip)
 	v->vmcb->control.int_shadow &= ~VMCB_INT_SHADOW;
 }
 
-/* The plain encoding of the instruction an exit intercepted, when it has
- * exactly one: with those bytes at RIP the length is known without the
- * decoder.  A prefixed or otherwise unusual form falls back to decoding. */
-static unsigned int plain_encoding(const struct vmcb *vm, const u8 **op)
+/* The length of the instruction at RIP by the full decoder: the fallback
+ * for prefixed or unusual forms, and for bytes that end a page.  0, with
+ * the VM stopped, when it cannot be decoded. */
+static __attribute__((noinline)) unsigned int insn_len_decoded(struct svm_vcpu *v)
 {
-	static const u8 vmmcall[] = { 0x0f, 0x01, 0xd9 }, cpuid[] = { 0x0f, 0xa2 },
-			rdmsr[] = { 0x0f, 0x32 }, wrmsr[] = { 0x0f, 0x30 }, hlt[] = { 0xf4 };
+	struct insn in;
+	int r = decode_at_rip(v, &in);
+	if (r) {
+		vm_request_stop(v->vm, STOP_ERROR, "cannot decode the instruction at RIP %#lx (%d)",
+				v->vmcb->save.rip, r);
+		return 0;
+	}
+	return in.len;
+}
+
+/* CS:RIP as a host pointer into guest RAM, for `n` bytes that must not
+ * cross a page; NULL when they do, or are not RAM, or the walk fails.
+ * The common case - long mode, 4-level paging - is one direct walk here:
+ * a load from guest RAM per level, a present check each, 1 GiB and 2 MiB
+ * pages ended early.  No translation is cached: a guest may rewrite its
+ * page tables without an exit.  Other modes go through the generic walk
+ * (vm_walk), the reference for this one. */
+static const u8 *rip_bytes(struct svm_vcpu *v, unsigned int n)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	struct vm *vm = v->vm;
+	u64 lin = s->rip, gpa;
+	bool lm = (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L);
+	if (!lm)
+		lin = (lin + s->cs.base) & 0xffffffffULL;
+	if ((lin & 0xfff) + n > 0x1000)
+		return NULL;
+	if (!(s->cr0 & CR0_PG)) {
+		gpa = lin;
+	} else if (lm && !(s->cr4 & CR4_LA57)) {
+		if ((u64)((s64)(lin << 16) >> 16) != lin)
+			return NULL;
+		u64 table = s->cr3 & PTE_ADDR;
+		for (unsigned int shift = 39;; shift -= 9) {
+			u64 at = table + ((lin >> shift) & 511) * 8;
+			if (at + 8 > vm->ram_size)
+				return NULL;
+			u64 e = *(const u64 *)(vm->ram + at);
+			if (!(e & PTE_P))
+				return NULL;
+			if (shift == 12 || ((e & PTE_PS) && shift <= 30)) {
+				u64 mask = (1ULL << shift) - 1;
+				gpa = (e & PTE_ADDR & ~mask) | (lin & mask);
+				break;
+			}
+			table = e & PTE_ADDR;
+		}
+	} else if (vm_walk(vm, s->cr0, s->cr4, s->efer, s->cr3, lin, &gpa)) {
+		return NULL;
+	}
+	return vm_gpa_to_host(vm, gpa, n);
+}
+
+/* The plain encoding of the instruction an exit intercepted, when it has
+ * exactly one: its bytes read little-endian, and its length (0: the exit
+ * has none).  A prefixed or otherwise unusual form goes to the decoder. */
+static inline unsigned int plain_encoding(const struct vmcb *vm, u32 *op)
+{
 	switch (vm->control.exitcode) {
-	case SVM_EXIT_VMMCALL: *op = vmmcall; return sizeof(vmmcall);
-	case SVM_EXIT_CPUID:   *op = cpuid; return sizeof(cpuid);
-	case SVM_EXIT_MSR:     *op = (vm->control.exitinfo1 & 1) ? wrmsr : rdmsr; return 2;
-	case SVM_EXIT_HLT:     *op = hlt; return sizeof(hlt);
+	case SVM_EXIT_VMMCALL: *op = 0xd9010f; return 3;			/* 0f 01 d9 */
+	case SVM_EXIT_CPUID:   *op = 0xa20f; return 2;				/* 0f a2 */
+	case SVM_EXIT_MSR:     *op = vm->control.exitinfo1 & 1 ? 0x300f : 0x320f; return 2;	/* WRMSR 0f 30, RDMSR 0f 32 */
+	case SVM_EXIT_HLT:     *op = 0xf4; return 1;				/* f4 */
 	default:               return 0;
 	}
 }
 
-/* Whether the `n` bytes at CS:RIP are `op`: one guest page walk straight
- * over guest RAM (vm_walk), then a compare; false when they straddle a
- * page or are not RAM. */
-static bool plain_at_rip(struct svm_vcpu *v, const u8 *op, unsigned int n)
+/* The length of the intercepted instruction at RIP without NRIP: its
+ * plain encoding compared with the bytes at RIP (one four-byte load when
+ * they do not end a page), else the decoder; 0 when it cannot be read. */
+static unsigned int insn_len_at_rip(struct svm_vcpu *v)
 {
-	const struct vmcb_save *s = &v->vmcb->save;
-	u64 lin = s->rip;
-	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & VMCB_ATTR_L))
-		lin = (lin + s->cs.base) & 0xffffffffULL;
-	if ((lin & 0xfff) + n > 0x1000)
-		return false;
-	u64 gpa = lin;
-	if ((s->cr0 & CR0_PG) && vm_walk(v->vm, s->cr0, s->cr4, s->efer, s->cr3, lin, &gpa))
-		return false;
-	const u8 *p = vm_gpa_to_host(v->vm, gpa, n);
-	return p && !memcmp(p, op, n);
+	u32 op, w = 0;
+	unsigned int len = plain_encoding(v->vmcb, &op);
+	if (len) {
+		const u8 *p = rip_bytes(v, 4);
+		if (p) {
+			memcpy(&w, p, 4);
+			if ((w & (0xffffffffU >> (32 - 8 * len))) == op)
+				return len;
+		} else if ((p = rip_bytes(v, len)) != NULL) {
+			memcpy(&w, p, len);
+			if (w == op)
+				return len;
+		}
+	}
+	return insn_len_decoded(v);
 }
 
 /* Moves RIP past the intercepted instruction: NRIP when the CPU saves it,
- * else its plain length when its plain bytes are at RIP, else by decoding
- * it (QEMU's TCG has no NRIP save). */
-static int skip_insn(struct svm_vcpu *v)
+ * else its length found from the bytes at RIP (QEMU's TCG has no NRIP
+ * save). */
+static inline int skip_insn(struct svm_vcpu *v)
 {
 	struct vmcb *vm = v->vmcb;
-	if (svm_nrip_valid(vm)) {
+	if (svm_feat.nrips && vm->control.nrip) {
 		advance_rip(v, vm->control.nrip);
 		return 0;
 	}
-	const u8 *op;
-	unsigned int len = plain_encoding(vm, &op);
-	if (!len || !plain_at_rip(v, op, len)) {
-		struct insn in;
-		int r = decode_at_rip(v, &in);
-		if (r) {
-			vm_request_stop(v->vm, STOP_ERROR, "cannot decode the instruction at RIP %#lx (%d)",
-					vm->save.rip, r);
-			return r;
-		}
-		len = in.len;
-	}
+	unsigned int len = insn_len_at_rip(v);
+	if (__builtin_expect(!len, 0))
+		return -EFAULT;
 	u64 rip = vm->save.rip + len;
-	unsigned int bits = cs_mode_bits(&vm->save);
-	if (bits == 16)
-		rip &= 0xffff;
-	else if (bits == 32)
-		rip &= 0xffffffffULL;
+	if (!(vm->save.efer & EFER_LMA) || !(vm->save.cs.attrib & VMCB_ATTR_L))
+		rip &= cs_mode_bits(&vm->save) == 16 ? 0xffff : 0xffffffffULL;
 	advance_rip(v, rip);
 	return 0;
 }
@@ -356,13 +405,9 @@ static __attribute__((noinline, cold)) void dec_bad(struct svm_vcpu *v, struct v
 	vmcb_dump(v->vmcb);
 }
 
-void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x)
+/* Everything but the hot exits: NPF, then the table. */
+static __attribute__((noinline)) void exit_decode_table(struct svm_vcpu *v, struct vmm_exit *x, u64 code)
 {
-	u64 code = v->vmcb->control.exitcode;
-	v->last_exit_stat = svm_exit_index(code);
-	x->vcpu = v->index;
-	x->rip = v->vmcb->save.rip;
-	x->inject.valid = 0;
 	if (code == SVM_EXIT_NPF) {
 		dec_npf(v, x);
 		return;
@@ -373,6 +418,26 @@ void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x)
 		return;
 	}
 	d(v, x);
+}
+
+/* The exits a guest takes most often are decoded inline (a switch on the
+ * exit code, no call through the table); the table has them too. */
+void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	u64 code = v->vmcb->control.exitcode;
+	v->last_exit_stat = svm_exit_index(code);
+	x->vcpu = v->index;
+	x->rip = v->vmcb->save.rip;
+	x->inject.valid = 0;
+	switch (code) {
+	case SVM_EXIT_IOIO:	dec_ioio(v, x); return;
+	case SVM_EXIT_VMMCALL:	dec_vmmcall(v, x); return;
+	case SVM_EXIT_CPUID:	dec_cpuid(v, x); return;
+	case SVM_EXIT_MSR:	dec_msr(v, x); return;
+	case SVM_EXIT_HLT:	dec_hlt(v, x); return;
+	case SVM_EXIT_INTR:	dec_none(v, x); return;
+	default:		exit_decode_table(v, x, code); return;
+	}
 }
 
 /* ---- the answer into the VMCB ---- */
