@@ -19,32 +19,12 @@ static void seg(struct vmcb_seg *d, const struct vmm_seg *s)
 	d->base = s->base;
 }
 
-static void vmcb_init(struct svm_vcpu *v, const struct vm *vm)
+/* The guest's state from a neutral start state (the loader's, or INIT's
+ * and SIPI's); SVME in EFER is the CPU's requirement for VMRUN (APM
+ * 15.5.1), never seen by the guest. */
+static void svm_load_state(struct svm_vcpu *v, const struct vmm_start_state *st)
 {
-	struct vmcb_control *c = &v->vmcb->control;
 	struct vmcb_save *s = &v->vmcb->save;
-	const struct vmm_start_state *st = &vm->start;
-
-	/* Intercepts that are always on: physical interrupts and NMIs so a
-	 * guest never keeps a CPU from its host, everything that could see or
-	 * change the machine, and every SVM instruction (VMRUN's intercept is
-	 * required by the APM's consistency checks, 15.5.1). */
-	c->intercept1 = SVM_INTERCEPT1_INTR | SVM_INTERCEPT1_NMI | SVM_INTERCEPT1_SMI |
-			SVM_INTERCEPT1_CPUID | SVM_INTERCEPT1_HLT | SVM_INTERCEPT1_INVLPGA |
-			SVM_INTERCEPT1_IOIO_PROT | SVM_INTERCEPT1_MSR_PROT | SVM_INTERCEPT1_SHUTDOWN;
-	c->intercept2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL | SVM_INTERCEPT2_VMLOAD |
-			SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
-			SVM_INTERCEPT2_SKINIT | SVM_INTERCEPT2_XSETBV;
-	svm_features_vmcb_init(c);
-	c->iopm_base_pa = svm_iopm_pa;
-	c->msrpm_base_pa = svm_msrpm_pa;
-	c->vintr = VMCB_VINTR_MASKING;
-	c->np_ctl = VMCB_NP_ENABLE;
-	c->n_cr3 = vm->npt.root_pa;
-	c->clean = 0;
-
-	/* The guest's state from the loader; SVME in EFER is the CPU's
-	 * requirement for VMRUN (APM 15.5.1), never seen by the guest. */
 	s->efer = st->efer | EFER_SVME;
 	s->g_pat = st->pat;
 	s->dr6 = st->dr6;
@@ -67,6 +47,31 @@ static void vmcb_init(struct svm_vcpu *v, const struct vm *vm)
 	seg(&s->idtr, &st->idtr);
 }
 
+static void vmcb_init(struct svm_vcpu *v, const struct vm *vm)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+
+	/* Intercepts that are always on: physical interrupts and NMIs so a
+	 * guest never keeps a CPU from its host, everything that could see or
+	 * change the machine, and every SVM instruction (VMRUN's intercept is
+	 * required by the APM's consistency checks, 15.5.1). */
+	c->intercept1 = SVM_INTERCEPT1_INTR | SVM_INTERCEPT1_NMI | SVM_INTERCEPT1_SMI |
+			SVM_INTERCEPT1_CPUID | SVM_INTERCEPT1_HLT | SVM_INTERCEPT1_INVLPGA |
+			SVM_INTERCEPT1_IOIO_PROT | SVM_INTERCEPT1_MSR_PROT | SVM_INTERCEPT1_SHUTDOWN;
+	c->intercept2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL | SVM_INTERCEPT2_VMLOAD |
+			SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
+			SVM_INTERCEPT2_SKINIT | SVM_INTERCEPT2_XSETBV;
+	svm_features_vmcb_init(c);
+	c->iopm_base_pa = svm_iopm_pa;
+	c->msrpm_base_pa = svm_msrpm_pa;
+	c->vintr = VMCB_VINTR_MASKING;
+	c->np_ctl = VMCB_NP_ENABLE;
+	c->n_cr3 = vm->npt.root_pa;
+	c->clean = 0;
+
+	svm_load_state(v, &vm->start);
+}
+
 static struct vcpu *svm_vcpu_create(struct vm *vm, u32 index)
 {
 	struct svm_vcpu *v = kzalloc(sizeof(*v));
@@ -82,9 +87,7 @@ static struct vcpu *svm_vcpu_create(struct vm *vm, u32 index)
 	memset(phys_to_virt(pa), 0, 4096);
 	v->vmcb = phys_to_virt(pa);
 	v->vmcb_pa = pa;
-	v->vm = vm;
-	v->index = index;
-	v->cpu = ~0u;
+	vcpu_core_init(svm_vcpu_core(v), vm, index);
 	v->snap_cpu = ~0u;
 	v->asid_cpu = ~0u;
 	if (gstate_vcpu_init(v)) {
@@ -177,6 +180,27 @@ static void svm_set_reg(struct vcpu *vcpu, enum vmm_reg r, u64 val)
 	}
 }
 
+/* INIT, or a SIPI's start: the new state, general registers zero, no
+ * event or virtual interrupt left over, every VMCB group reloaded and the
+ * guest's TLB entries gone. */
+static void svm_set_state(struct vcpu *vcpu, const struct vmm_start_state *st)
+{
+	struct svm_vcpu *v = to_svm(vcpu);
+	struct vmcb_control *c = &v->vmcb->control;
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->vmcb->save.rax = 0;
+	v->vmcb->save.cpl = 0;
+	svm_load_state(v, st);
+	c->eventinj = 0;
+	c->int_shadow = 0;
+	c->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_VECTOR | VMCB_VINTR_PRIO | VMCB_VINTR_IGN_TPR |
+		      VMCB_VINTR_TPR);
+	v->virq_in_vmcb = false;
+	v->pending_event = 0;
+	vmcb_clean_mark_dirty(&v->clean, ~0u);
+	svm_vcpu_flush(v);
+}
+
 static void svm_inject(struct vcpu *v, const struct vmm_event *e)
 {
 	vcpu_inject_exception(to_svm(v), e->vector, e->has_error, e->error);
@@ -218,6 +242,7 @@ const struct vmm_backend_ops svm_backend_ops = {
 	.get_reg = svm_get_reg,
 	.set_reg = svm_set_reg,
 	.inject = svm_inject,
+	.set_state = svm_set_state,
 	.flush = svm_flush,
 	.exit_name = svm_exit_name,
 	.nr_exit_stats = SVM_EXIT_NR_INDEXED + 1,

@@ -221,6 +221,19 @@ static void dec_none(struct svm_vcpu *v, struct vmm_exit *x)
 	x->reason = VMM_EXIT_NONE;	/* INTR, NMI, SMI: the host takes them at STGI */
 }
 
+/* IRET, intercepted only while an injected NMI's handler runs: NMIs are
+ * unmasked as it returns (a new one is injected after the IRET at the
+ * earliest: the intercept comes before the instruction, and the next
+ * entry runs it before any event can be taken - an NMI injected with the
+ * IRET still to run would be taken in the old handler's frame). */
+static void dec_iret(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	v->irq.nmi_masked = false;
+	v->vmcb->control.intercept1 &= ~SVM_INTERCEPT1_IRET;
+	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
+	x->reason = VMM_EXIT_NONE;
+}
+
 static void dec_ud(struct svm_vcpu *v, struct vmm_exit *x)
 {
 	vcpu_inject_exception(v, 6, false, 0);	/* SVM instructions do not exist for guests */
@@ -373,6 +386,7 @@ static const exit_decoder_t exit_decoders[SVM_EXIT_NR_INDEXED] = {
 	[SVM_EXIT_VINTR]    = dec_none,
 	[SVM_EXIT_CPUID]    = dec_cpuid,
 	[SVM_EXIT_HLT]      = dec_hlt,
+	[SVM_EXIT_IRET]     = dec_iret,
 	[SVM_EXIT_PAUSE]    = dec_pause,
 	[SVM_EXIT_IOIO]     = dec_ioio,
 	[SVM_EXIT_MSR]      = dec_msr,

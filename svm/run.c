@@ -12,6 +12,7 @@
 #include "kernel/percpu.h"
 #include "kernel/panic.h"
 #include "lib/string.h"
+#include "vmm/dev/lapic.h"
 
 void vcpu_inject_exception(struct svm_vcpu *v, u8 vector, bool has_err, u32 err)
 {
@@ -20,11 +21,42 @@ void vcpu_inject_exception(struct svm_vcpu *v, u8 vector, bool has_err, u32 err)
 
 bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
 
-/* Right before VMRUN: offer the pending interrupt through V_IRQ unless the
- * guest sits in an interrupt shadow (after STI or MOV SS, reported by the
- * last exit and not ended by svmhv stepping over an instruction).  In a
- * shadow the CPU must not take it, and an emulator's VMRUN that ignores the
- * shadow would deliver it between STI and HLT; the next exit offers it. */
+/* An NMI is injected when none is being handled (the guest's handler
+ * runs until its IRET, which is intercepted meanwhile) and no other event
+ * goes in this entry; not in an interrupt shadow (MOV SS blocks NMIs). */
+static __attribute__((noinline)) void vcpu_offer_nmi(struct svm_vcpu *v, bool shadow)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+	if (v->irq.nmi_masked || shadow || (c->eventinj & VMCB_EVENT_VALID))
+		return;
+	c->eventinj = vmcb_event_nmi();
+	v->irq.nmi_pending = false;
+	v->irq.nmi_masked = true;
+	c->intercept1 |= SVM_INTERCEPT1_IRET;
+	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
+}
+
+/* A pc VM's TPR is V_TPR while the guest runs (CR8 without an exit): an
+ * APIC-page write of TPR goes in before the entry. */
+static __attribute__((noinline)) void vcpu_tpr_to_vmcb(struct svm_vcpu *v)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+	u64 cr8 = vcpu_lapic_cr8(svm_vcpu_core(v));
+	if ((c->vintr & VMCB_VINTR_TPR) != cr8) {
+		c->vintr = (c->vintr & ~VMCB_VINTR_TPR) | cr8;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
+	}
+}
+
+/* Right before VMRUN: offer the vector the core chose (irq.next) through
+ * V_IRQ unless the guest sits in an interrupt shadow (after STI or MOV SS,
+ * reported by the last exit and not ended by svmhv stepping over an
+ * instruction).  In a shadow the CPU must not take it, and an emulator's
+ * VMRUN that ignores the shadow would deliver it between STI and HLT; the
+ * next exit offers it.  With a local APIC the CPU compares the vector's
+ * class with V_TPR itself (V_INTR_PRIO, no IGN_TPR), so a guest lowering
+ * CR8 takes a waiting interrupt at once; without one the vector is offered
+ * whatever V_TPR says. */
 static inline void vcpu_offer_interrupts(struct svm_vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
@@ -34,18 +66,28 @@ static inline void vcpu_offer_interrupts(struct svm_vcpu *v)
 		c->eventinj = v->pending_event;
 		v->pending_event = 0;
 	}
+	if (__builtin_expect(v->irq.nmi_pending, 0))
+		vcpu_offer_nmi(v, shadow);
+	if (v->lapic)
+		vcpu_tpr_to_vmcb(v);
 	v->entry_shadow = shadow;
 	if (shadow)
 		v->entry_rip = v->vmcb->save.rip;
-	bool want = v->virq_pending && !shadow;
-	if (v->virq_pending && shadow)
+	s32 vec = v->irq.next;
+	bool want = vec >= 0 && !shadow;
+	if (vec >= 0 && shadow)
 		v->ev.virq_withheld++;
-	if (want == v->virq_in_vmcb)
+	if (want == v->virq_in_vmcb && (!want || (u8)vec == v->virq_vmcb_vector))
 		return;
 	u64 vi = c->vintr & ~(VMCB_VINTR_IRQ | VMCB_VINTR_VECTOR | VMCB_VINTR_PRIO | VMCB_VINTR_IGN_TPR);
-	if (want)
-		vi |= VMCB_VINTR_IRQ | VMCB_VINTR_IGN_TPR | (0xfULL << VMCB_VINTR_PRIO_SHIFT) |
-		      ((u64)v->virq_vector << VMCB_VINTR_VECTOR_SHIFT);
+	if (want) {
+		u64 prio = v->lapic ? (u64)vec >> 4 : 0xf;
+		vi |= VMCB_VINTR_IRQ | (prio << VMCB_VINTR_PRIO_SHIFT) |
+		      ((u64)vec << VMCB_VINTR_VECTOR_SHIFT);
+		if (!v->lapic)
+			vi |= VMCB_VINTR_IGN_TPR;
+		v->virq_vmcb_vector = (u8)vec;
+	}
 	c->vintr = vi;
 	v->virq_in_vmcb = want;
 	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
@@ -76,9 +118,12 @@ static inline void vcpu_collect_events(struct svm_vcpu *v)
 	}
 	if (v->virq_in_vmcb && !(c->vintr & VMCB_VINTR_IRQ)) {
 		v->virq_in_vmcb = false;
-		v->virq_pending = false;
 		v->ev.virq_delivered++;
+		vcpu_irq_taken(svm_vcpu_core(v), v->virq_vmcb_vector);
 	}
+	/* CR8 written by the guest without an exit: the APIC's TPR follows. */
+	if (v->lapic && (c->vintr & VMCB_VINTR_TPR) != vcpu_lapic_cr8(svm_vcpu_core(v)))
+		vcpu_lapic_set_cr8(svm_vcpu_core(v), (u8)(c->vintr & VMCB_VINTR_TPR));
 	if (__builtin_expect(c->exitintinfo & VMCB_EVENT_VALID, 0) && !vcpu_debug_drop_exitintinfo) {
 		u64 ev = vmcb_event_requeue(c->exitintinfo);
 		if (ev && vmcb_event_type(ev) == VMCB_EVENT_TYPE_INTR && (c->vintr & VMCB_VINTR_IRQ) &&

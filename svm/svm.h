@@ -94,7 +94,8 @@ struct svm_vcpu {
 	u64 loaded_gen;			/* task hs_gen when guest_state_loaded was set */
 	struct hs_counters cnt;
 	struct vcpu_gstate gs;		/* FPU/SSE/AVX, XCR0, DR0-3 (svm/gstate.c) */
-	bool virq_in_vmcb;		/* V_IRQ was set for the last VMRUN */
+	bool virq_in_vmcb;		/* V_IRQ was set for the last VMRUN ... */
+	u8 virq_vmcb_vector;		/* ... with this vector */
 	/* EVENTINJ to make at the next entry (an event an exit cut short, in
 	 * the EXITINTINFO format), 0 none.  Hardware-format and read only by
 	 * this backend, so it lives here and not in struct vcpu. */

@@ -60,8 +60,7 @@ static void start_pending_at(struct vm *g, u64 rip)
 	v->vmcb->save.rip = rip;
 	v->vmcb->save.rflags = 0x202;
 	v->vmcb->save.rsp = 0x7000;
-	v->virq_pending = true;
-	v->virq_vector = TIMER_VEC;
+	vcpu_irq_raise_local(svm_vcpu_core(v), TIMER_VEC, false);
 }
 
 static void run(struct vm *g)
@@ -199,10 +198,10 @@ static void hlt_loop_wakes_exactly_once(struct ktest *t)
 	u64 t0 = rdtsc();
 	run(g);
 	u64 ms = tsc_to_ns(rdtsc() - t0) / 1000000;
-	u64 late_us = v->ev.timer_fired ? tsc_to_ns(v->ev.timer_late_total / v->ev.timer_fired) / 1000 : 0;
+	u64 late_us = v->hc_timer.fired ? tsc_to_ns(v->hc_timer.late_total / v->hc_timer.fired) / 1000 : 0;
 	ktest_note(t, "%u rounds in %lu ms; %lu HLT blocks, %lu exits; timer raised %lu us late on "
 		   "average (max %lu us)", res(g, RES_ITER), ms, v->ev.halt_blocks, v->exits, late_us,
-		   tsc_to_ns(v->ev.timer_late_max) / 1000);
+		   tsc_to_ns(v->hc_timer.late_max) / 1000);
 	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", vm_stop_name(g->stop),
 		  g->stop_detail);
 	KT_EXPECT(t, res(g, RES_ITER) == 10000, "10000 rounds, found %u", res(g, RES_ITER));
@@ -255,7 +254,7 @@ static u32 run_lost_event(struct ktest *t, enum lost_how how, bool drop, u64 *re
 	KT_EXPECT(t, r == 0, "the stack page withdrawn, found %d", r);
 	start_pending_at(g, K_IRQ_LOST_EVENT);
 	if (how == LOST_EVENTINJ) {
-		g->vcpus[0]->virq_pending = false;
+		vcpu_irq_withdraw(g->vcpus[0], TIMER_VEC);
 		to_svm(g->vcpus[0])->vmcb->control.eventinj = vmcb_event_intr(TIMER_VEC);
 	}
 	vcpu_debug_drop_exitintinfo = drop;

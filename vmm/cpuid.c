@@ -1,6 +1,7 @@
 /* vmm/cpuid.c - the CPUID a guest sees: svmhv's own leaves (hw/svmhv_hypercall.h),
  * else the host's with the hypervisor bit set and what guests must not use
- * hidden (x2APIC, MONITOR, SVM).  The backend adds what only it knows
+ * hidden (MONITOR, SVM; x2APIC and TSC deadline are the modelled local
+ * APIC's, so a pc VM has them whatever the host has, a bare VM not).  The backend adds what only it knows
  * (svm/gstate.c: the XSAVE leaves) when it applies the answer. */
 #include "vmm/vmm.h"
 #include "kernel/cpu.h"
@@ -24,6 +25,9 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 		if (leaf == 1) {
 			c |= BIT(31);			/* a hypervisor is present */
 			c &= ~(BIT(21) | BIT(3));	/* no x2APIC, no MONITOR */
+			if (v->lapic)			/* the modelled APIC: x2APIC, TSC deadline */
+				c |= BIT(21) | BIT(24);
+			d |= BIT(9);			/* an APIC */
 			b = (b & 0x00ffffff) | (v->index << 24);
 		} else if (leaf == 0x80000001) {
 			c &= ~BIT(2);			/* SVM is hidden from guests */

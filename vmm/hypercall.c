@@ -58,15 +58,23 @@ static __attribute__((noinline)) s64 hc_timer(struct vcpu *v, u64 us, u64 vec)
 	if (us == 0) {
 		/* Cancelling also withdraws an expiry the guest has not taken
 		 * yet (docs/hypercalls.md). */
-		v->vtimer_deadline = 0;
-		v->virq_pending = false;
+		vtimer_cancel(&v->timers, &v->hc_timer);
+		if (v->hc_timer_vector)
+			vcpu_irq_withdraw(v, v->hc_timer_vector);
 		return 0;
 	}
 	if (vec < HC_TIMER_VEC_MIN || vec > HC_TIMER_VEC_MAX || us > HC_TIMER_US_MAX)
 		return -EINVAL;
-	v->vtimer_vector = (u8)vec;
-	v->vtimer_deadline = rdtsc() + ns_to_tsc(us * 1000);
+	v->hc_timer_vector = (u8)vec;
+	vtimer_arm(&v->timers, &v->hc_timer, rdtsc() + ns_to_tsc(us * 1000));
 	return 0;
+}
+
+/* HC_TIMER's expiry, from the vCPU's timer queue. */
+void vcpu_hc_timer_fire(struct vtimer *t, u64 now)
+{
+	struct vcpu *v = container_of(t, struct vcpu, hc_timer);
+	vcpu_irq_raise_local(v, v->hc_timer_vector, false);
 }
 
 static __attribute__((noinline, cold)) int hc_exit(struct vm *vm, struct vmm_exit_hypercall *h)

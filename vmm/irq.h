@@ -49,7 +49,10 @@ struct vcpu_irq {
 	u64 pending[VIRQ_WORDS];	/* bare platform: vectors waiting */
 	s32 next;			/* the vector to offer at entry, -1 none */
 	u32 mp_state;			/* enum vcpu_mp_state */
+	u32 todo;			/* INIT/SIPI taken over, for the run loop */
+	u8 todo_sipi_vector;
 	bool nmi_pending;		/* an NMI to inject */
+	bool nmi_masked;		/* in the guest's NMI handler: until IRET */
 	/* Counters */
 	u64 posted_irqs, posted_ipis, sipis, inits, nmis, spurious_msgs;
 };
@@ -70,13 +73,18 @@ int vm_set_irq(struct vm *vm, u32 gsi, bool asserted);
 void vm_apic_send(struct vm *vm, struct vcpu *src, const struct apic_msg *m);
 
 /* The vCPU's own task, before it enters: takes over what was posted and
- * recomputes irq.next.  Returns the events (VCPU_EV_INIT/SIPI) the run
- * loop must act on. */
-u32 vcpu_irq_sync(struct vcpu *v);
+ * recomputes irq.next.  True when irq.todo holds INIT or SIPI for the
+ * run loop to act on. */
+bool vcpu_irq_sync(struct vcpu *v);
 /* Recomputes irq.next after the local APIC's state changed (EOI, TPR). */
 void vcpu_irq_update(struct vcpu *v);
 /* The guest took vector (the backend saw the delivery). */
 void vcpu_irq_taken(struct vcpu *v, u8 vector);
+/* The vCPU's own task raises vector on itself (its timers; tests that
+ * set up a pending interrupt before the vCPU starts). */
+void vcpu_irq_raise_local(struct vcpu *v, u8 vector, bool level);
+/* Bare platform: withdraws a vector not yet taken (HC_TIMER cancelled). */
+void vcpu_irq_withdraw(struct vcpu *v, u8 vector);
 /* Whether a halted vCPU with interrupts enabled has something to take. */
 bool vcpu_irq_wakes(struct vcpu *v);
 

@@ -1,10 +1,13 @@
 /* vmm/msr.c - the MSRs a guest may read and write: EFER (SVME hidden), its
  * syscall, segment-base, SYSENTER and PAT state (kept by the backend,
- * reached through get_reg/set_reg), the TSC, and a fixed APIC base.
+ * reached through get_reg/set_reg), the TSC (a write sets the vCPU's TSC
+ * offset), and the local APIC's (vmm/dev/lapic.c) on a pc VM, else a fixed
+ * APIC base.
  * Anything else, or a value the CPU would refuse, raises #GP(0). */
 #include "vmm/vmm.h"
 #include "kernel/cpu.h"
 #include "hw/lapic.h"
+#include "vmm/dev/lapic.h"
 
 #define MSR_TSC	0x10
 
@@ -74,8 +77,14 @@ void vmm_msr(struct vcpu *v, struct vmm_exit *x)
 {
 	struct vmm_exit_msr *m = &x->u.msr;
 	enum vmm_reg r;
-	bool ok;
-	if (m->write) {
+	bool ok, gp;
+	if (v->lapic && vcpu_lapic_msr(v, m, &gp)) {
+		ok = !gp;
+	} else if (m->write && m->index == MSR_TSC) {
+		/* The guest's TSC becomes the value: a new offset from the host's. */
+		vmm_backend->set_reg(v, VMM_REG_TSC_OFFSET, m->value - rdtsc());
+		ok = true;
+	} else if (m->write) {
 		ok = msr_reg(m->index, &r) && msr_write_value(v, m->index, &m->value);
 		if (ok)
 			vmm_backend->set_reg(v, r, m->value);

@@ -17,6 +17,7 @@
 #include "kernel/smp.h"
 #include "kernel/desc.h"
 #include "drivers/timer.h"
+#include "vmm/dev/lapic.h"
 
 static void vcpu_sched_in(struct preempt_notifier *pn, u32 cpu, bool migrated)
 {
@@ -41,30 +42,14 @@ void vcpu_kick(struct vcpu *v)
 		ipi_send(cpu, VEC_IPI_RESCHED);	/* an exit, if it is in the guest there */
 }
 
-void vcpu_raise_irq(struct vcpu *v, u8 vector)
+void vcpu_core_init(struct vcpu *v, struct vm *vm, u32 index)
 {
-	u64 f = spin_lock_irqsave(&v->vm->lock);
-	v->virq_vector = vector;
-	WRITE_ONCE(v->virq_pending, true);
-	vcpu_kick(v);
-	spin_unlock_irqrestore(&v->vm->lock, f);
-}
-
-/* A due virtual timer raises the vCPU's pending interrupt, from the vCPU's
- * own task (no kick needed).  How late that happens is what a guest sees
- * as its timer's latency (make bench). */
-static void vcpu_timer_poll(struct vcpu *v, u64 now)
-{
-	if (now < v->vtimer_deadline)
-		return;
-	u64 late = now - v->vtimer_deadline;
-	v->ev.timer_fired++;
-	v->ev.timer_late_total += late;
-	if (late > v->ev.timer_late_max)
-		v->ev.timer_late_max = late;
-	v->vtimer_deadline = 0;
-	v->virq_pending = true;
-	v->virq_vector = v->vtimer_vector;
+	v->vm = vm;
+	v->index = index;
+	v->cpu = ~0u;
+	v->irq.next = -1;
+	vtimer_queue_init(&v->timers);
+	vtimer_init(&v->hc_timer, vcpu_hc_timer_fire);
 }
 
 static bool vcpu_if_set(struct vcpu *v)
@@ -72,39 +57,102 @@ static bool vcpu_if_set(struct vcpu *v)
 	return vmm_backend->get_reg(v, VMM_REG_RFLAGS) & RFLAGS_IF;
 }
 
+/* The vCPU's due timers fire, from its own task (no lock, no kick).  How
+ * late that happens is what a guest sees as its timer's latency (make
+ * bench). */
+static inline void vcpu_timers_poll(struct vcpu *v)
+{
+	if (v->timers.next != VTIMER_NEVER && rdtsc() >= v->timers.next)
+		vtimer_run(&v->timers, rdtsc());
+}
+
+/* The earliest of the VM's time limit and the vCPU's next timer: when a
+ * blocked vCPU task must look again. */
+static u64 vcpu_wake_deadline(struct vcpu *v)
+{
+	u64 until = v->vm->deadline_tsc;
+	if (v->timers.next != VTIMER_NEVER && (!until || v->timers.next < until))
+		until = v->timers.next;
+	return until;
+}
+
+static bool vcpu_stopping(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	return READ_ONCE(vm->stop) || (vm->deadline_tsc && rdtsc() >= vm->deadline_tsc);
+}
+
 /* Whether a halted vCPU must run again.  A real CPU leaves HLT for an
- * interrupt only when RFLAGS.IF lets it in; with IF=0 only a stop (here:
- * the guest stopped or out of time) ends the halt. */
+ * interrupt only when RFLAGS.IF lets it in, but for an NMI or INIT
+ * whatever IF says; with IF=0 and neither, only a stop (here: the guest
+ * stopped or out of time) ends the halt. */
 static bool vcpu_halt_over(void *arg)
 {
 	struct vcpu *v = arg;
-	struct vm *vm = v->vm;
-	if (READ_ONCE(vm->stop))
+	if (vcpu_stopping(v))
 		return true;
-	u64 now = rdtsc();
-	if (vm->deadline_tsc && now >= vm->deadline_tsc)
+	vcpu_timers_poll(v);
+	if (vcpu_irq_sync(v) || v->irq.nmi_pending)
 		return true;
-	if (!vcpu_if_set(v))
-		return false;
-	if (v->vtimer_deadline)
-		vcpu_timer_poll(v, now);
-	return v->virq_pending;
+	return vcpu_if_set(v) && vcpu_irq_wakes(v);
 }
 
 /* HLT: the vCPU task blocks (its CPU is free for others) until the halt is
- * over; the host timer is armed for the guest's timer or its time limit,
- * and a stop wakes it through vcpu_kick(). */
+ * over; the host timer is armed for the vCPU's next timer or the time
+ * limit, and a post or a stop wakes it through vcpu_kick(). */
 static void vcpu_halt(struct vcpu *v)
 {
-	struct vm *vm = v->vm;
 	while (!vcpu_halt_over(v)) {
-		u64 until = vm->deadline_tsc;
-		if (v->vtimer_deadline && vcpu_if_set(v) && (!until || v->vtimer_deadline < until))
-			until = v->vtimer_deadline;
 		v->ev.halt_blocks++;
-		sched_block_unless(vcpu_halt_over, v, until);
+		sched_block_unless(vcpu_halt_over, v, vcpu_wake_deadline(v));
 	}
 	v->halted = false;
+}
+
+/* Wait-for-SIPI (an AP before it is started, any vCPU after INIT): only
+ * INIT, SIPI or a stop matter. */
+static bool vcpu_sipi_over(void *arg)
+{
+	struct vcpu *v = arg;
+	return vcpu_stopping(v) || vcpu_irq_sync(v);
+}
+
+/* INIT and SIPI, taken over by vcpu_irq_sync: INIT puts the vCPU into
+ * wait-for-SIPI with its APIC reset; a SIPI to a waiting vCPU starts it in
+ * real mode at the vector's page (CS = vector << 8, IP = 0).  A SIPI to a
+ * running vCPU is ignored, as on hardware. */
+static void vcpu_mp_events(struct vcpu *v)
+{
+	struct vcpu_irq *q = &v->irq;
+	u32 todo = q->todo;
+	q->todo = 0;
+	if (todo & VCPU_EV_INIT) {
+		struct vmm_start_state st;
+		vmm_start_state_reset(&st, 0);
+		vmm_backend->set_state(v, &st);
+		if (v->lapic)
+			vcpu_lapic_init_reset(v);
+		q->nmi_pending = q->nmi_masked = false;
+		q->mp_state = VCPU_MP_WAIT_SIPI;
+		v->halted = false;
+	}
+	if ((todo & VCPU_EV_SIPI) && q->mp_state == VCPU_MP_WAIT_SIPI) {
+		struct vmm_start_state st;
+		vmm_start_state_reset(&st, q->todo_sipi_vector);
+		vmm_backend->set_state(v, &st);
+		q->mp_state = VCPU_MP_RUNNABLE;
+		v->halted = false;
+	}
+}
+
+static void vcpu_wait_sipi(struct vcpu *v)
+{
+	while (v->irq.mp_state == VCPU_MP_WAIT_SIPI && !vcpu_sipi_over(v)) {
+		v->ev.sipi_blocks++;
+		sched_block_unless(vcpu_sipi_over, v, v->vm->deadline_tsc);
+	}
+	if (v->irq.todo)
+		vcpu_mp_events(v);
 }
 
 void vcpu_run_task(void *arg)
@@ -140,12 +188,18 @@ void vcpu_run_task(void *arg)
 			vm_request_stop(vm, STOP_TIMEOUT, "timeout of %lu ms reached", vm->cfg.timeout_ms);
 			break;
 		}
+		if (__builtin_expect(vcpu_irq_has_posted(&v->irq) | (v->irq.todo != 0), 0) &&
+		    vcpu_irq_sync(v))
+			vcpu_mp_events(v);
+		if (__builtin_expect(v->irq.mp_state != VCPU_MP_RUNNABLE, 0)) {
+			vcpu_wait_sipi(v);
+			continue;	/* the wait may have ended in a stop or the timeout */
+		}
 		if (v->halted) {
 			vcpu_halt(v);
-			continue;	/* the halt may have ended in a stop or the timeout */
+			continue;
 		}
-		if (v->vtimer_deadline)
-			vcpu_timer_poll(v, rdtsc());
+		vcpu_timers_poll(v);
 
 		cli();
 		if (this_cpu()->sched->need_resched) {
@@ -154,8 +208,8 @@ void vcpu_run_task(void *arg)
 			schedule();
 			continue;
 		}
-		if (v->vtimer_deadline)
-			sched_timer_request(v->vtimer_deadline);	/* exit when it is due */
+		if (v->timers.next != VTIMER_NEVER)
+			sched_timer_request(v->timers.next);	/* exit when it is due */
 		struct vmm_exit x;
 		if (!ops->vcpu_run(v, &x))
 			continue;

@@ -5,6 +5,8 @@
  * and the report of how each one stopped. */
 #include "vmm/vmm.h"
 #include "vmm/dev/dev.h"
+#include "vmm/dev/lapic.h"
+#include "vmm/dev/ioapic.h"
 #include "hw/uart16550.h"
 #include "kernel/cpu.h"
 #include "kernel/mb2.h"
@@ -116,10 +118,23 @@ struct vm *vm_create(const struct guest_cfg *cfg, const u8 *image, size_t len)
 	g->tasks = kzalloc(sizeof(struct task *) * g->nvcpus);
 	if (!g->vcpus || !g->tasks)
 		goto fail;
+	bool pc = g->cfg.platform == GUEST_PLATFORM_PC;
+	if (pc && (vm_lapic_attach(g) || vm_ioapic_attach(g))) {
+		pr_err("guest %s: attaching its APICs failed\n", g->cfg.name);
+		goto fail;
+	}
 	for (u32 i = 0; i < g->nvcpus; i++) {
 		g->vcpus[i] = vmm_backend->vcpu_create(g, i);
 		if (!g->vcpus[i])
 			goto fail;
+		if (pc) {
+			if (vcpu_lapic_create(g->vcpus[i]))
+				goto fail;
+			/* A PC starts its first CPU; the others wait for INIT
+			 * and SIPI from it (MP spec, ACPI MADT). */
+			if (i > 0)
+				g->vcpus[i]->irq.mp_state = VCPU_MP_WAIT_SIPI;
+		}
 	}
 	return g;
 fail:
@@ -200,8 +215,10 @@ void vm_destroy(struct vm *g)
 		return;
 	if (g->vcpus)
 		for (u32 i = 0; i < g->nvcpus; i++)
-			if (g->vcpus[i])
+			if (g->vcpus[i]) {
+				vcpu_lapic_free(g->vcpus[i]);
 				vmm_backend->vcpu_free(g->vcpus[i]);
+			}
 	for (u32 i = 0; i < g->ndevs; i++)
 		g->devs[i]->ops->teardown(g->devs[i]);
 	kfree(g->vcpus);

@@ -16,10 +16,13 @@
 #include "vmm/exit.h"
 #include "vmm/iobus.h"
 #include "vmm/decode.h"
+#include "vmm/irq.h"
+#include "vmm/vtimer.h"
 #include "vmm/loader/loader.h"
 
 struct vm;
 struct vmm_device;
+struct vcpu_lapic;
 
 #define VMM_MAX_EXIT_STATS 256	/* rows a backend may have */
 
@@ -32,9 +35,7 @@ struct vcpu_event_stats {
 	u64 virq_withheld;	/* entries in an interrupt shadow with an interrupt pending */
 	u64 events_requeued;	/* events cut short by an exit, injected again */
 	u64 halt_blocks;	/* times the vCPU task blocked in HLT */
-	u64 timer_fired;	/* HC_TIMER expiries */
-	u64 timer_late_total;	/* TSC from the deadline to raising the interrupt */
-	u64 timer_late_max;
+	u64 sipi_blocks;	/* times it blocked waiting for SIPI */
 };
 
 /* Trace points of the run loop (bench/: the traced row).  NULL: off, one
@@ -63,13 +64,14 @@ struct vcpu {
 	u32 cpu;			/* physical CPU it is loaded on, ~0 when put */
 	bool halted;
 	bool want_yield;		/* HC_YIELD: yield once the exit is complete */
-	/* The pending virtual interrupt (one vector until a local APIC model
-	 * brings a set), injected at entry by the backend. */
-	bool virq_pending;
-	u8 virq_vector;
-	/* Virtual timer (HC_TIMER): a one-shot interrupt on vtimer_vector. */
-	u8 vtimer_vector;
-	u64 vtimer_deadline;		/* TSC, 0 = off */
+	/* Interrupts: posted by anyone, offered at entry (vmm/irq.h); its
+	 * local APIC on a pc VM (vmm/dev/lapic.h), else NULL. */
+	struct vcpu_irq irq;
+	struct vcpu_lapic *lapic;
+	/* Its timers (vmm/vtimer.h): the local APIC timer, HC_TIMER. */
+	struct vtimer_queue timers;
+	struct vtimer hc_timer;
+	u8 hc_timer_vector;
 	struct vcpu_event_stats ev;
 	u64 exits;
 	u64 exit_tsc;			/* TSC at the last exit */
@@ -91,7 +93,7 @@ struct vm_result {
 	u64 value;
 };
 
-#define VM_MAX_DEVICES 8
+#define VM_MAX_DEVICES 16
 
 struct vm {
 	struct guest_cfg cfg;
@@ -111,7 +113,9 @@ struct vm {
 	char con_line[160];	/* console output (COM1, HC_CONSOLE_WRITE) gathered into lines */
 	u32 con_len;
 	u64 io_dropped, io_unhandled_reads;
+	u64 apic_msgs_lost;	/* APIC bus messages that reached no local APIC */
 	struct vmm_bus pio, mmio;
+	struct vmm_device *ioapic;	/* pc: the I/O APIC (vmm/dev/ioapic.h) */
 	struct vmm_device *devs[VM_MAX_DEVICES];
 	u32 ndevs;
 	u32 results_pass, results_fail, results_skip;
@@ -155,6 +159,9 @@ struct vmm_backend_ops {
 	void (*set_reg)(struct vcpu *v, enum vmm_reg r, u64 val);
 	/* Raise an exception at the next entry. */
 	void (*inject)(struct vcpu *v, const struct vmm_event *e);
+	/* Put the vCPU in state *st, as after INIT (or a SIPI's start):
+	 * general registers zero, nothing pending. */
+	void (*set_state)(struct vcpu *v, const struct vmm_start_state *st);
 	/* Forget the guest's cached translations at the next entry (after a
 	 * change of vm->npt). */
 	void (*flush)(struct vcpu *v);
@@ -192,8 +199,6 @@ void vcpu_run_task(void *arg);		/* a vCPU task's body */
 /* Makes the vCPU notice a change at once: woken when it blocks in HLT,
  * made to exit when it runs on another CPU.  Caller holds vm->lock. */
 void vcpu_kick(struct vcpu *v);
-/* A device or timer raises vector on v: pending, and v kicked. */
-void vcpu_raise_irq(struct vcpu *v, u8 vector);
 /* vmm/exit.c: the core's side of one exit - answer *x by reason, let the
  * backend apply the answer, yield if asked.  0 = resume, else the VM
  * stops. */
@@ -222,6 +227,9 @@ static inline void vcpu_account_entry(struct vcpu *v, u64 now)
 void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *c);
 void vmm_msr(struct vcpu *v, struct vmm_exit *x);
 int vmm_hypercall(struct vcpu *v, struct vmm_exit *x);
+void vcpu_hc_timer_fire(struct vtimer *t, u64 now);	/* HC_TIMER expired */
+/* vmm/vcpu.c: the neutral part of a new vCPU, before the backend's */
+void vcpu_core_init(struct vcpu *v, struct vm *vm, u32 index);
 
 /* vmm/mem.c: guest memory */
 int vm_read(struct vm *vm, u64 gpa, void *buf, size_t len);

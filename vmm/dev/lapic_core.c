@@ -196,6 +196,19 @@ int vlapic_pending_vector(const struct vlapic *l)
 	return v;
 }
 
+int vlapic_offer_vector(const struct vlapic *l)
+{
+	int v, isrv;
+
+	if (!vlapic_sw_enabled(l))
+		return -1;
+	v = vec_highest(l->irr);
+	isrv = vec_highest(l->isr);
+	if (v < 0 || (isrv >= 0 && ((u32)v & LAPIC_PRIO_CLASS) <= ((u32)isrv & LAPIC_PRIO_CLASS)))
+		return -1;
+	return v;
+}
+
 void vlapic_ack(struct vlapic *l, u8 vector)
 {
 	vec_clear(l->irr, vector);

@@ -129,6 +129,10 @@ enum vlapic_accept vlapic_accept(struct vlapic *l, const struct apic_msg *m);
 /* The vector to inject next: the highest IRR vector whose priority class
  * is above PPR's, or -1 (also -1 while the APIC is software-disabled). */
 int vlapic_pending_vector(const struct vlapic *l);
+/* The same without TPR, for a CPU that compares the vector's class with
+ * its own copy of TPR as it delivers (SVM's V_TPR and V_INTR_PRIO): the
+ * highest IRR vector whose class is above the highest in-service one. */
+int vlapic_offer_vector(const struct vlapic *l);
 /* The CPU took `vector` (the glue injected it): IRR -> ISR. */
 void vlapic_ack(struct vlapic *l, u8 vector);
 

@@ -154,4 +154,6 @@ struct vmm_start_state {
  * 4 GiB in 2 MiB pages (long).  The caller checked that long mode has at
  * least 2 MiB of RAM. */
 void vmm_start_state_build(enum guest_mode mode, u64 entry, u8 *ram, struct vmm_start_state *st);
+/* The state after INIT, and the start a SIPI with sipi_vector gives. */
+void vmm_start_state_reset(struct vmm_start_state *st, u8 sipi_vector);
 #endif

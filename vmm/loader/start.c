@@ -90,3 +90,26 @@ void vmm_start_state_build(enum guest_mode mode, u64 entry, u8 *ram, struct vmm_
 	st->es = st->ss = st->fs = st->gs = st->ds;
 	build_tables(mode, ram, st);	/* the GDT in real mode too, as always */
 }
+
+/* The state INIT leaves, and a SIPI's start (APM vol. 2 "Initial
+ * Processor State"; SDM vol. 3A "Processor Initialization"): real mode,
+ * caches disabled, CS = sipi_vector << 8 with base sipi_vector << 12 and
+ * IP = 0, 64 KiB segments, IDTR and GDTR at 0, no paging, EFER 0. */
+void vmm_start_state_reset(struct vmm_start_state *st, u8 sipi_vector)
+{
+	memset(st, 0, sizeof(*st));
+	st->mode = GUEST_MODE_REAL;
+	st->pat = 0x0007040600070406ULL;
+	st->dr6 = 0xffff0ff0;
+	st->dr7 = 0x400;
+	st->rflags = 0x2;
+	st->rip = 0;
+	st->cr0 = CR0_CD | CR0_NW | CR0_ET;
+	seg(&st->cs, (u16)(sipi_vector << 8), 0x9b, 0xffff, (u64)sipi_vector << 12);
+	seg(&st->ds, 0, 0x93, 0xffff, 0);
+	st->es = st->ss = st->fs = st->gs = st->ds;
+	seg(&st->ldtr, 0, 0x82, 0xffff, 0);
+	seg(&st->tr, 0, 0x8b, 0xffff, 0);
+	seg(&st->gdtr, 0, 0, 0xffff, 0);
+	seg(&st->idtr, 0, 0, 0xffff, 0);
+}

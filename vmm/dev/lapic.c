@@ -1,0 +1,253 @@
+/* vmm/dev/lapic.c - a pc VM's local APICs (vmm/dev/lapic.h): the pure
+ * core's register rules (lapic_core.c, lapic_timer.c) wired to the MMIO
+ * bus, the APIC MSRs, the vCPU's timer queue and the APIC bus. */
+#include "vmm/vmm.h"
+#include "vmm/irq.h"
+#include "vmm/dev/dev.h"
+#include "vmm/dev/lapic.h"
+#include "vmm/dev/lapic_core.h"
+#include "vmm/dev/ioapic.h"
+#include "kernel/cpu.h"
+#include "kernel/cpuinfo.h"
+#include "kernel/printk.h"
+#include "drivers/timer.h"
+#include "mm/kmem.h"
+
+struct vcpu_lapic {
+	struct vlapic l;
+	struct vtimer timer;
+	struct vcpu *v;
+};
+
+/* The guest's TSC and the host's differ by the vCPU's TSC offset. */
+static s64 tsc_offset(struct vcpu *v)
+{
+	return (s64)vmm_backend->get_reg(v, VMM_REG_TSC_OFFSET);
+}
+
+static u64 guest_now(struct vcpu *v)
+{
+	return rdtsc() + (u64)tsc_offset(v);
+}
+
+/* The timer's next expiry onto the vCPU's timer queue, in host TSC. */
+static void timer_sync(struct vcpu *v)
+{
+	struct vcpu_lapic *a = v->lapic;
+	u64 t;
+	if (vlapic_timer_next(&a->l, &t))
+		vtimer_arm(&v->timers, &a->timer, t - (u64)tsc_offset(v));
+	else
+		vtimer_cancel(&v->timers, &a->timer);
+}
+
+static void timer_fire(struct vtimer *t, u64 now)
+{
+	struct vcpu_lapic *a = container_of(t, struct vcpu_lapic, timer);
+	struct vcpu *v = a->v;
+	vlapic_timer_expire(&a->l, now + (u64)tsc_offset(v));
+	timer_sync(v);
+	vcpu_irq_update(v);
+}
+
+/* What a register write asks for: an IPI, a level EOI for the I/O APIC, a
+ * reprogrammed timer; and the vector to offer may have changed. */
+static void act(struct vcpu *v, const struct vlapic_result *res)
+{
+	if (res->ipi)
+		vm_apic_send(v->vm, v, &res->msg);
+	if (res->eoi && res->eoi_level)
+		vm_ioapic_eoi(v->vm, res->eoi_vector);
+	if (res->timer)
+		timer_sync(v);
+	vcpu_irq_update(v);
+}
+
+/* ---- the xAPIC page ---- */
+
+static void page_reset(struct vmm_device *d)
+{
+}
+
+static u64 page_read(struct vmm_device *d, struct vcpu *v, u64 gpa, u32 size)
+{
+	struct vcpu_lapic *a = v->lapic;
+	if (!a || !vlapic_xapic_mode(&a->l))
+		return ~0ULL;
+	u32 off = (u32)(gpa - LAPIC_DEFAULT_BASE);
+	u32 val = vlapic_mmio_read(&a->l, off & ~3u, guest_now(v));
+	/* The registers are 32 bits wide: narrower reads see part of one. */
+	return (u64)(val >> ((off & 3) * 8));
+}
+
+static void page_write(struct vmm_device *d, struct vcpu *v, u64 gpa, u32 size, u64 val)
+{
+	struct vcpu_lapic *a = v->lapic;
+	if (!a || !vlapic_xapic_mode(&a->l))
+		return;
+	u32 off = (u32)(gpa - LAPIC_DEFAULT_BASE);
+	if (off & 3)
+		return;		/* only aligned 32-bit writes reach a register */
+	struct vlapic_result res;
+	vlapic_mmio_write(&a->l, off, (u32)val, guest_now(v), &res);
+	act(v, &res);
+}
+
+static void page_dump(struct vmm_device *d)
+{
+	struct vm *vm = d->vm;
+	for (u32 i = 0; i < vm->nvcpus; i++) {
+		struct vcpu *v = vm->vcpus[i];
+		if (!v || !v->lapic)
+			continue;
+		const struct vlapic *l = &v->lapic->l;
+		kprintf("lapic %s/%u: id %u base %#lx svr %#x tpr %#x ppr %#x lvt-timer %#x tmict %u "
+			"irr %08x..%08x isr %08x..%08x\n", vm->cfg.name, i, l->id, l->apic_base, l->svr,
+			l->tpr, vlapic_ppr(l), l->lvt[LAPIC_LVT_IDX_TIMER], l->tmict, l->irr[7], l->irr[0],
+			l->isr[7], l->isr[0]);
+	}
+}
+
+static void page_teardown(struct vmm_device *d)
+{
+	kfree(d);
+}
+
+static const struct vmm_device_ops lapic_page_ops = {
+	.name = "lapic", .reset = page_reset, .read = page_read, .write = page_write,
+	.dump = page_dump, .teardown = page_teardown,
+};
+
+int vm_lapic_attach(struct vm *vm)
+{
+	struct vmm_device *d = kzalloc(sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->ops = &lapic_page_ops;
+	int r = vm_attach_device(vm, d, false, LAPIC_DEFAULT_BASE, LAPIC_MMIO_SIZE);
+	if (r)
+		kfree(d);
+	return r;
+}
+
+int vcpu_lapic_create(struct vcpu *v)
+{
+	struct vcpu_lapic *a = kzalloc(sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	struct vlapic_config cfg = {
+		.apic_id = v->index,
+		.bsp = v->index == 0,
+		.x2apic = true,
+		.tsc_deadline = true,
+		.maxphyaddr = (u8)(cpu_info.phys_addr_bits ? cpu_info.phys_addr_bits : 48),
+		.tsc_hz = tsc_hz,
+		.timer_hz = VLAPIC_TIMER_HZ,
+	};
+	vlapic_init(&a->l, &cfg);
+	vtimer_init(&a->timer, timer_fire);
+	a->v = v;
+	v->lapic = a;
+	return 0;
+}
+
+void vcpu_lapic_free(struct vcpu *v)
+{
+	kfree(v->lapic);
+	v->lapic = NULL;
+}
+
+void vcpu_lapic_init_reset(struct vcpu *v)
+{
+	vlapic_init_reset(&v->lapic->l);
+	timer_sync(v);
+	vcpu_irq_update(v);
+}
+
+bool vcpu_lapic_msr(struct vcpu *v, struct vmm_exit_msr *m, bool *gp)
+{
+	struct vcpu_lapic *a = v->lapic;
+	u32 msr = m->index;
+	*gp = false;
+	if (!a)
+		return false;
+	struct vlapic *l = &a->l;
+	struct vlapic_result res = { 0 };
+	if (msr == MSR_APIC_BASE) {
+		if (!m->write) {
+			m->value = vlapic_apic_base(l);
+			return true;
+		}
+		if (vlapic_set_apic_base(l, m->value, guest_now(v)))
+			*gp = true;
+		else if (vlapic_hw_enabled(l) && vlapic_mmio_base(l) != LAPIC_DEFAULT_BASE)
+			pr_warn("guest %s: vCPU %u moved its APIC page to %#lx: not modelled, the page "
+				"stays at %#llx\n", v->vm->cfg.name, v->index, vlapic_mmio_base(l),
+				LAPIC_DEFAULT_BASE);
+		timer_sync(v);
+		vcpu_irq_update(v);
+		return true;
+	}
+	if (msr == MSR_TSC_DEADLINE) {
+		if (m->write) {
+			vlapic_tsc_deadline_write(l, m->value, guest_now(v), &res);
+			act(v, &res);
+		} else {
+			m->value = vlapic_tsc_deadline_read(l, guest_now(v));
+		}
+		return true;
+	}
+	if (msr < X2APIC_MSR_BASE || msr > X2APIC_MSR_LAST)
+		return false;
+	if (m->write) {
+		*gp = vlapic_msr_write(l, msr, m->value, guest_now(v), &res) != 0;
+		if (!*gp)
+			act(v, &res);
+	} else {
+		*gp = vlapic_msr_read(l, msr, guest_now(v), &m->value) != 0;
+	}
+	return true;
+}
+
+void vcpu_lapic_accept_fixed(struct vcpu *v, u8 vector, bool level)
+{
+	struct apic_msg m = { .vector = vector, .delivery = APIC_DM_FIXED, .level = level,
+			      .assert = true };
+	vlapic_accept(&v->lapic->l, &m);
+}
+
+int vcpu_lapic_offer(struct vcpu *v)
+{
+	return vlapic_offer_vector(&v->lapic->l);
+}
+
+bool vcpu_lapic_deliverable(struct vcpu *v)
+{
+	return vlapic_pending_vector(&v->lapic->l) >= 0;
+}
+
+void vcpu_lapic_ack(struct vcpu *v, u8 vector)
+{
+	vlapic_ack(&v->lapic->l, vector);
+}
+
+bool vcpu_lapic_targets(struct vcpu *v, const struct apic_msg *m, bool self)
+{
+	return vlapic_msg_targets(&v->lapic->l, m, self);
+}
+
+u32 vcpu_lapic_ppr(struct vcpu *v)
+{
+	return vlapic_ppr(&v->lapic->l);
+}
+
+void vcpu_lapic_set_cr8(struct vcpu *v, u8 cr8)
+{
+	vlapic_set_tpr(&v->lapic->l, (u32)(cr8 & 0xf) << 4);
+	vcpu_irq_update(v);
+}
+
+u8 vcpu_lapic_cr8(struct vcpu *v)
+{
+	return (u8)(vlapic_tpr(&v->lapic->l) >> 4);
+}
