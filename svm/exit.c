@@ -93,18 +93,29 @@ static __attribute__((noinline)) unsigned int insn_len_decoded(struct svm_vcpu *
 	return in.len;
 }
 
+/* The guest page-table entry for `lin` at the level that `shift` indexes,
+ * in the table at `table`; false when that is not RAM or not present. */
+static inline bool guest_pte(const struct vm *vm, u64 table, u64 lin, unsigned int shift, u64 *e)
+{
+	u64 at = (table & PTE_ADDR) + ((lin >> shift) & 511) * 8;
+	if (at + 8 > vm->ram_size)
+		return false;
+	*e = *(const u64 *)(vm->ram + at);
+	return *e & PTE_P;
+}
+
 /* CS:RIP as a host pointer into guest RAM, for `n` bytes that must not
  * cross a page; NULL when they do, or are not RAM, or the walk fails.
- * The common case - long mode, 4-level paging - is one direct walk here:
- * a load from guest RAM per level, a present check each, 1 GiB and 2 MiB
- * pages ended early.  No translation is cached: a guest may rewrite its
- * page tables without an exit.  Other modes go through the generic walk
- * (vm_walk), the reference for this one. */
+ * The common case - long mode, 4-level paging - is one direct walk here,
+ * unrolled: a load from guest RAM per level, a present check each, 1 GiB
+ * and 2 MiB pages ended early.  No translation is cached: a guest may
+ * rewrite its page tables without an exit.  Other modes go through the
+ * generic walk (vm_walk), the reference for this one. */
 static const u8 *rip_bytes(struct svm_vcpu *v, unsigned int n)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
 	struct vm *vm = v->vm;
-	u64 lin = s->rip, gpa;
+	u64 lin = s->rip, gpa, e;
 	bool lm = (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L);
 	if (!lm)
 		lin = (lin + s->cs.base) & 0xffffffffULL;
@@ -113,23 +124,19 @@ static const u8 *rip_bytes(struct svm_vcpu *v, unsigned int n)
 	if (!(s->cr0 & CR0_PG)) {
 		gpa = lin;
 	} else if (lm && !(s->cr4 & CR4_LA57)) {
-		if ((u64)((s64)(lin << 16) >> 16) != lin)
+		if ((u64)((s64)(lin << 16) >> 16) != lin || !guest_pte(vm, s->cr3, lin, 39, &e) ||
+		    !guest_pte(vm, e, lin, 30, &e))
 			return NULL;
-		u64 table = s->cr3 & PTE_ADDR;
-		for (unsigned int shift = 39;; shift -= 9) {
-			u64 at = table + ((lin >> shift) & 511) * 8;
-			if (at + 8 > vm->ram_size)
-				return NULL;
-			u64 e = *(const u64 *)(vm->ram + at);
-			if (!(e & PTE_P))
-				return NULL;
-			if (shift == 12 || ((e & PTE_PS) && shift <= 30)) {
-				u64 mask = (1ULL << shift) - 1;
-				gpa = (e & PTE_ADDR & ~mask) | (lin & mask);
-				break;
-			}
-			table = e & PTE_ADDR;
-		}
+		if (e & PTE_PS)
+			gpa = (e & PTE_ADDR & ~(PAGE_SIZE_1G - 1)) | (lin & (PAGE_SIZE_1G - 1));
+		else if (!guest_pte(vm, e, lin, 21, &e))
+			return NULL;
+		else if (e & PTE_PS)
+			gpa = (e & PTE_ADDR & ~(PAGE_SIZE_2M - 1)) | (lin & (PAGE_SIZE_2M - 1));
+		else if (!guest_pte(vm, e, lin, 12, &e))
+			return NULL;
+		else
+			gpa = (e & PTE_ADDR) | (lin & 0xfff);
 	} else if (vm_walk(vm, s->cr0, s->cr4, s->efer, s->cr3, lin, &gpa)) {
 		return NULL;
 	}
@@ -160,7 +167,7 @@ static unsigned int insn_len_at_rip(struct svm_vcpu *v)
 	if (len) {
 		const u8 *p = rip_bytes(v, 4);
 		if (p) {
-			memcpy(&w, p, 4);
+			__builtin_memcpy(&w, p, 4);
 			if ((w & (0xffffffffU >> (32 - 8 * len))) == op)
 				return len;
 		} else if ((p = rip_bytes(v, len)) != NULL) {

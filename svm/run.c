@@ -11,6 +11,7 @@
 #include "kernel/cpu.h"
 #include "kernel/percpu.h"
 #include "kernel/panic.h"
+#include "kernel/options.h"
 #include "lib/string.h"
 #include "vmm/dev/lapic.h"
 
@@ -142,8 +143,10 @@ bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
 	struct percpu *pc = this_cpu();
 	u32 cpu = pc->cpu_id;
 	struct svm_cpu *sc = pc->svm;
-	prepare_switch_to_guest(v);
-	svm_asid_assign(v, sc);
+	if (__builtin_expect(!hoststate_guest_ready(v), 0))
+		prepare_switch_to_guest(v);
+	if (__builtin_expect(v->asid_cpu != sc->cpu || v->asid_generation != sc->asid_generation, 0))
+		svm_asid_assign(v, sc);
 	if (v->clean_check && v->clean.runs) {
 		u32 missed = vmcb_clean_changed_groups(v->clean_check, v->vmcb) & ~v->clean.dirty;
 		if (missed)
@@ -180,7 +183,10 @@ bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
 	if (v->clean_check)
 		memcpy(v->clean_check, v->vmcb, sizeof(struct vmcb));
 	v->exit_tsc = rdtsc();
-	hoststate_after_vmexit(v, cpu);
+	sc->cnt.host_vmload++;		/* the stub's */
+	v->cnt.host_vmload++;
+	if (__builtin_expect(kopt.hostcheck || hoststate_exit_hook != NULL, 0))
+		hoststate_after_vmexit(v, cpu);
 	sc->cnt.vmrun++;
 	v->cnt.vmrun++;
 	v->exits++;

@@ -141,6 +141,14 @@ void svm_vcpu_load(struct svm_vcpu *v, u32 cpu, bool sched_in);
 void svm_vcpu_put(struct svm_vcpu *v);
 void prepare_switch_to_guest(struct svm_vcpu *v);
 void hoststate_after_vmexit(struct svm_vcpu *v, u32 cpu);	/* checks, with GIF=0 */
+extern bool hoststate_ignore_generation;
+/* Whether prepare_switch_to_guest has nothing to do: the guest state is
+ * loaded and the task has not changed its own host state since.  Inline:
+ * every entry asks. */
+static inline bool hoststate_guest_ready(const struct svm_vcpu *v)
+{
+	return v->guest_state_loaded && (v->loaded_gen == v->task->hs_gen || hoststate_ignore_generation);
+}
 void hoststate_print_policy(void);
 void hoststate_cpu_init(struct svm_cpu *sc);	/* svm.c, each CPU as SVM is enabled */
 void hoststate_record_boot(struct svm_cpu *sc);	/* svm.c, once on the boot CPU */
