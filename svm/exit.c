@@ -93,29 +93,59 @@ static __attribute__((noinline)) unsigned int insn_len_decoded(struct svm_vcpu *
 	return in.len;
 }
 
-/* The guest page-table entry for `lin` at the level that `shift` indexes,
- * in the table at `table`; false when that is not RAM or not present. */
-static inline bool guest_pte(const struct vm *vm, u64 table, u64 lin, unsigned int shift, u64 *e)
+static const u64 rip_xlat_unused;	/* the entry of a level a large page skips */
+
+void svm_rip_xlat_forget(struct svm_vcpu *v)
 {
-	u64 at = (table & PTE_ADDR) + ((lin >> shift) & 511) * 8;
-	if (at + 8 > vm->ram_size)
-		return false;
-	*e = *(const u64 *)(vm->ram + at);
-	return *e & PTE_P;
+	struct rip_xlat *c = &v->rip_xlat;
+	c->page = 1;
+	for (int i = 0; i < 4; i++) {
+		c->pte[i] = &rip_xlat_unused;
+		c->val[i] = 0;
+	}
+}
+
+/* The long-mode, 4-level walk of `lin`, straight over guest RAM: a load
+ * per level, a present check each, 1 GiB and 2 MiB pages ended early.
+ * The entries it used go into `c`; false when it fails. */
+static bool rip_walk(struct vm *vm, u64 cr3, u64 lin, struct rip_xlat *c, u64 *gpa)
+{
+	u64 table = cr3, mask = 0xfff;
+	for (int i = 0; i < 4; i++) {
+		c->pte[i] = &rip_xlat_unused;
+		c->val[i] = 0;
+	}
+	for (unsigned int i = 0, shift = 39; i < 4; i++, shift -= 9) {
+		u64 at = (table & PTE_ADDR) + ((lin >> shift) & 511) * 8;
+		if (at + 8 > vm->ram_size)
+			return false;
+		const u64 *p = (const u64 *)(vm->ram + at);
+		u64 e = *p;
+		if (!(e & PTE_P))
+			return false;
+		c->pte[i] = p;
+		c->val[i] = e;
+		if (shift == 12 || ((e & PTE_PS) && (shift == 30 || shift == 21))) {
+			mask = (1ULL << shift) - 1;
+			*gpa = (e & PTE_ADDR & ~mask) | (lin & mask);
+			return true;
+		}
+		table = e;
+	}
+	return false;
 }
 
 /* CS:RIP as a host pointer into guest RAM, for `n` bytes that must not
  * cross a page; NULL when they do, or are not RAM, or the walk fails.
- * The common case - long mode, 4-level paging - is one direct walk here,
- * unrolled: a load from guest RAM per level, a present check each, 1 GiB
- * and 2 MiB pages ended early.  No translation is cached: a guest may
- * rewrite its page tables without an exit.  Other modes go through the
- * generic walk (vm_walk), the reference for this one. */
+ * Long mode with 4 levels, the common case, checks the cached translation
+ * of RIP's page against the entries it came from (five compares instead
+ * of a walk), else walks directly (rip_walk) and caches the result.
+ * Other modes go through the generic walk (vm_walk). */
 static const u8 *rip_bytes(struct svm_vcpu *v, unsigned int n)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
 	struct vm *vm = v->vm;
-	u64 lin = s->rip, gpa, e;
+	u64 lin = s->rip, gpa;
 	bool lm = (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L);
 	if (!lm)
 		lin = (lin + s->cs.base) & 0xffffffffULL;
@@ -124,19 +154,20 @@ static const u8 *rip_bytes(struct svm_vcpu *v, unsigned int n)
 	if (!(s->cr0 & CR0_PG)) {
 		gpa = lin;
 	} else if (lm && !(s->cr4 & CR4_LA57)) {
-		if ((u64)((s64)(lin << 16) >> 16) != lin || !guest_pte(vm, s->cr3, lin, 39, &e) ||
-		    !guest_pte(vm, e, lin, 30, &e))
+		struct rip_xlat *c = &v->rip_xlat;
+		if (c->page == (lin & ~0xfffULL) && c->cr3 == s->cr3 && *c->pte[0] == c->val[0] &&
+		    *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] && *c->pte[3] == c->val[3])
+			return c->host + (lin & 0xfff);
+		c->page = 1;
+		if ((u64)((s64)(lin << 16) >> 16) != lin || !rip_walk(vm, s->cr3, lin, c, &gpa))
 			return NULL;
-		if (e & PTE_PS)
-			gpa = (e & PTE_ADDR & ~(PAGE_SIZE_1G - 1)) | (lin & (PAGE_SIZE_1G - 1));
-		else if (!guest_pte(vm, e, lin, 21, &e))
+		const u8 *host = vm_gpa_to_host(vm, gpa & ~0xfffULL, 0x1000);
+		if (!host)
 			return NULL;
-		else if (e & PTE_PS)
-			gpa = (e & PTE_ADDR & ~(PAGE_SIZE_2M - 1)) | (lin & (PAGE_SIZE_2M - 1));
-		else if (!guest_pte(vm, e, lin, 12, &e))
-			return NULL;
-		else
-			gpa = (e & PTE_ADDR) | (lin & 0xfff);
+		c->host = host;
+		c->cr3 = s->cr3;
+		c->page = lin & ~0xfffULL;
+		return host + (lin & 0xfff);
 	} else if (vm_walk(vm, s->cr0, s->cr4, s->efer, s->cr3, lin, &gpa)) {
 		return NULL;
 	}
@@ -144,26 +175,30 @@ static const u8 *rip_bytes(struct svm_vcpu *v, unsigned int n)
 }
 
 /* The plain encoding of the instruction an exit intercepted, when it has
- * exactly one: its bytes read little-endian, and its length (0: the exit
- * has none).  A prefixed or otherwise unusual form goes to the decoder. */
-static inline unsigned int plain_encoding(const struct vmcb *vm, u32 *op)
+ * exactly one: its bytes read little-endian, the mask of those bytes in a
+ * four-byte load, and its length (0: the exit has none).  A prefixed or otherwise unusual form goes to the decoder. */
+static inline unsigned int plain_encoding(const struct vmcb *vm, u32 *op, u32 *mask)
 {
 	switch (vm->control.exitcode) {
-	case SVM_EXIT_VMMCALL: *op = 0xd9010f; return 3;			/* 0f 01 d9 */
-	case SVM_EXIT_CPUID:   *op = 0xa20f; return 2;				/* 0f a2 */
-	case SVM_EXIT_MSR:     *op = vm->control.exitinfo1 & 1 ? 0x300f : 0x320f; return 2;	/* WRMSR 0f 30, RDMSR 0f 32 */
-	case SVM_EXIT_HLT:     *op = 0xf4; return 1;				/* f4 */
-	default:               return 0;
+	case SVM_EXIT_VMMCALL:	/* 0f 01 d9 */
+		*op = 0xd9010f; *mask = 0xffffff; return 3;
+	case SVM_EXIT_CPUID:	/* 0f a2 */
+		*op = 0xa20f; *mask = 0xffff; return 2;
+	case SVM_EXIT_MSR:	/* WRMSR 0f 30, RDMSR 0f 32 */
+		*op = vm->control.exitinfo1 & 1 ? 0x300f : 0x320f; *mask = 0xffff; return 2;
+	case SVM_EXIT_HLT:	/* f4 */
+		*op = 0xf4; *mask = 0xff; return 1;
+	default:
+		*op = *mask = 0; return 0;
 	}
 }
 
-/* The length of the intercepted instruction at RIP without NRIP: its
- * plain encoding compared with the bytes at RIP (one four-byte load when
- * they do not end a page), else the decoder; 0 when it cannot be read. */
-static unsigned int insn_len_at_rip(struct svm_vcpu *v)
+/* The bytes at RIP compared with the plain encoding, the slow way: a
+ * walk (which fills the cached translation), else the decoder; the
+ * length, or 0 when it cannot be read. */
+static __attribute__((noinline)) unsigned int insn_len_walked(struct svm_vcpu *v, unsigned int len, u32 op)
 {
-	u32 op, w = 0;
-	unsigned int len = plain_encoding(v->vmcb, &op);
+	u32 w = 0;
 	if (len) {
 		const u8 *p = rip_bytes(v, 4);
 		if (p) {
@@ -177,6 +212,29 @@ static unsigned int insn_len_at_rip(struct svm_vcpu *v)
 		}
 	}
 	return insn_len_decoded(v);
+}
+
+/* The length of the intercepted instruction at RIP without NRIP: in long
+ * mode, with RIP's page translated as cached (rip_bytes) and its entries
+ * unchanged, one four-byte load compared with the plain encoding; else
+ * the walk or the decoder (insn_len_walked). */
+static inline unsigned int insn_len_at_rip(struct svm_vcpu *v)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	const struct rip_xlat *c = &v->rip_xlat;
+	u32 op, mask;
+	unsigned int len = plain_encoding(v->vmcb, &op, &mask);
+	u64 off = s->rip & 0xfff;
+	if (len && (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L) && !(s->cr4 & CR4_LA57) &&
+	    off <= 0x1000 - 4 && c->page == (s->rip & ~0xfffULL) && c->cr3 == s->cr3 &&
+	    *c->pte[0] == c->val[0] && *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] &&
+	    *c->pte[3] == c->val[3]) {
+		u32 w;
+		__builtin_memcpy(&w, c->host + off, 4);
+		if ((w & mask) == op)
+			return len;
+	}
+	return insn_len_walked(v, len, op);
 }
 
 /* Moves RIP past the intercepted instruction: NRIP when the CPU saves it,
