@@ -71,7 +71,8 @@ static void hinted_lookup_agrees(void **state)
 	for (int round = 0; round < 2; round++) {
 		for (size_t i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
 			assert_ptr_equal(vmm_bus_find_hinted(&b, probe[i]), vmm_bus_find(&b, probe[i]));
-		assert_int_equal(vmm_bus_register(&b, 0x10, 4, dev(3)), 0);	/* shifts both */
+		if (!round)
+			assert_int_equal(vmm_bus_register(&b, 0x10, 4, dev(3)), 0);	/* shifts both */
 	}
 	b.hint = 1000;		/* out of range: ignored */
 	assert_ptr_equal(vmm_bus_find_hinted(&b, 0x3f9)->dev, dev(1));
