@@ -174,29 +174,10 @@ static const u8 *rip_bytes(struct svm_vcpu *v, unsigned int n)
 	return vm_gpa_to_host(vm, gpa, n);
 }
 
-/* The plain encoding of the instruction an exit intercepted, when it has
- * exactly one: its bytes read little-endian, the mask of those bytes in a
- * four-byte load, and its length (0: the exit has none).  A prefixed or otherwise unusual form goes to the decoder. */
-static inline unsigned int plain_encoding(const struct vmcb *vm, u32 *op, u32 *mask)
-{
-	switch (vm->control.exitcode) {
-	case SVM_EXIT_VMMCALL:	/* 0f 01 d9 */
-		*op = 0xd9010f; *mask = 0xffffff; return 3;
-	case SVM_EXIT_CPUID:	/* 0f a2 */
-		*op = 0xa20f; *mask = 0xffff; return 2;
-	case SVM_EXIT_MSR:	/* WRMSR 0f 30, RDMSR 0f 32 */
-		*op = vm->control.exitinfo1 & 1 ? 0x300f : 0x320f; *mask = 0xffff; return 2;
-	case SVM_EXIT_HLT:	/* f4 */
-		*op = 0xf4; *mask = 0xff; return 1;
-	default:
-		*op = *mask = 0; return 0;
-	}
-}
-
 /* The bytes at RIP compared with the plain encoding, the slow way: a
  * walk (which fills the cached translation), else the decoder; the
  * length, or 0 when it cannot be read. */
-static __attribute__((noinline)) unsigned int insn_len_walked(struct svm_vcpu *v, unsigned int len, u32 op)
+static unsigned int insn_len_walked(struct svm_vcpu *v, unsigned int len, u32 op)
 {
 	u32 w = 0;
 	if (len) {
@@ -214,16 +195,42 @@ static __attribute__((noinline)) unsigned int insn_len_walked(struct svm_vcpu *v
 	return insn_len_decoded(v);
 }
 
-/* The length of the intercepted instruction at RIP without NRIP: in long
- * mode, with RIP's page translated as cached (rip_bytes) and its entries
- * unchanged, one four-byte load compared with the plain encoding; else
- * the walk or the decoder (insn_len_walked). */
-static inline unsigned int insn_len_at_rip(struct svm_vcpu *v)
+/* RIP past an instruction of `len` bytes, wrapped as CS's size says. */
+static inline void advance_rip_by(struct svm_vcpu *v, unsigned int len)
 {
 	const struct vmcb_save *s = &v->vmcb->save;
+	u64 rip = s->rip + len;
+	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & VMCB_ATTR_L))
+		rip &= cs_mode_bits(s) == 16 ? 0xffff : 0xffffffffULL;
+	advance_rip(v, rip);
+}
+
+/* skip_insn the slow way: the walk, else the decoder.  0, or 1 when the
+ * instruction cannot be read (the VM is stopped). */
+static __attribute__((noinline)) int skip_insn_slow(struct svm_vcpu *v, unsigned int len, u32 op)
+{
+	len = insn_len_walked(v, len, op);
+	if (!len)
+		return 1;
+	advance_rip_by(v, len);
+	return 0;
+}
+
+/* Moves RIP past the intercepted instruction, whose plain encoding is
+ * the `len` bytes of `op` (little-endian; len 0: none): NRIP when the CPU
+ * saves it (QEMU's TCG does not); else, in long mode with RIP's page
+ * translated as cached (rip_bytes) and the entries it came from
+ * unchanged, one four-byte load compared with `op`; else the walk or the
+ * decoder (skip_insn_slow).  0, or 1 when the VM was stopped. */
+static inline __attribute__((always_inline)) int skip_insn(struct svm_vcpu *v, unsigned int len, u32 op)
+{
+	struct vmcb *vm = v->vmcb;
+	const struct vmcb_save *s = &vm->save;
 	const struct rip_xlat *c = &v->rip_xlat;
-	u32 op, mask;
-	unsigned int len = plain_encoding(v->vmcb, &op, &mask);
+	if (svm_feat.nrips && vm->control.nrip) {
+		advance_rip(v, vm->control.nrip);
+		return 0;
+	}
 	u64 off = s->rip & 0xfff;
 	if (len && (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L) && !(s->cr4 & CR4_LA57) &&
 	    off <= 0x1000 - 4 && c->page == (s->rip & ~0xfffULL) && c->cr3 == s->cr3 &&
@@ -231,31 +238,20 @@ static inline unsigned int insn_len_at_rip(struct svm_vcpu *v)
 	    *c->pte[3] == c->val[3]) {
 		u32 w;
 		__builtin_memcpy(&w, c->host + off, 4);
-		if ((w & mask) == op)
-			return len;
+		if ((w & (0xffffffffU >> (32 - 8 * len))) == op) {
+			advance_rip(v, s->rip + len);	/* 64-bit code: no wrap */
+			return 0;
+		}
 	}
-	return insn_len_walked(v, len, op);
+	return skip_insn_slow(v, len, op);
 }
 
-/* Moves RIP past the intercepted instruction: NRIP when the CPU saves it,
- * else its length found from the bytes at RIP (QEMU's TCG has no NRIP
- * save). */
-static inline int skip_insn(struct svm_vcpu *v)
-{
-	struct vmcb *vm = v->vmcb;
-	if (svm_feat.nrips && vm->control.nrip) {
-		advance_rip(v, vm->control.nrip);
-		return 0;
-	}
-	unsigned int len = insn_len_at_rip(v);
-	if (__builtin_expect(!len, 0))
-		return -EFAULT;
-	u64 rip = vm->save.rip + len;
-	if (!(vm->save.efer & EFER_LMA) || !(vm->save.cs.attrib & VMCB_ATTR_L))
-		rip &= cs_mode_bits(&vm->save) == 16 ? 0xffff : 0xffffffffULL;
-	advance_rip(v, rip);
-	return 0;
-}
+/* The plain encodings, little-endian (APM vol. 3). */
+#define OP_VMMCALL	0xd9010fU	/* 0f 01 d9 */
+#define OP_CPUID	0xa20fU		/* 0f a2 */
+#define OP_RDMSR	0x320fU		/* 0f 32 */
+#define OP_WRMSR	0x300fU		/* 0f 30 */
+#define OP_HLT		0xf4U		/* f4 */
 
 static u64 *gpr_ptr(struct svm_vcpu *v, unsigned int reg)
 {
@@ -322,7 +318,7 @@ static void dec_xsetbv(struct svm_vcpu *v, struct vmm_exit *x)
 	x->reason = VMM_EXIT_NONE;
 	if (vec >= 0)
 		vcpu_inject_exception(v, (u8)vec, vec == 13, 0);
-	else if (skip_insn(v))
+	else if (skip_insn(v, 0, 0))		/* XSETBV: the decoder */
 		x->reason = VMM_EXIT_STOPPED;
 }
 
@@ -550,27 +546,28 @@ int svm_exit_complete(struct vcpu *vcpu, struct vmm_exit *x)
 			v->regs.rbx = h->ret[1];
 		if (h->nret > 2)
 			v->regs.rcx = h->ret[2];
-		return skip_insn(v) ? 1 : 0;
+		return skip_insn(v, 3, OP_VMMCALL);
 	}
 	case VMM_EXIT_CPUID: {
 		struct vmm_exit_cpuid *c = &x->u.cpuid;
 		/* The XSAVE leaves as this vCPU's own XCR0 and CR4 make them. */
-		if ((c->leaf == 1 || c->leaf == 0xd) && c->leaf <= cpu_info.max_leaf)
+		if (__builtin_expect(c->leaf == 1 || c->leaf == 0xd, 0) && c->leaf <= cpu_info.max_leaf)
 			gstate_cpuid(v, c->leaf, c->subleaf, &c->eax, &c->ebx, &c->ecx, &c->edx);
 		s->rax = c->eax;
 		v->regs.rbx = c->ebx;
 		v->regs.rcx = c->ecx;
 		v->regs.rdx = c->edx;
-		return skip_insn(v) ? 1 : 0;
+		return skip_insn(v, 2, OP_CPUID);
 	}
 	case VMM_EXIT_MSR:
 		if (!x->u.msr.write) {
 			s->rax = x->u.msr.value & 0xffffffffULL;
 			v->regs.rdx = x->u.msr.value >> 32;
+			return skip_insn(v, 2, OP_RDMSR);
 		}
-		return skip_insn(v) ? 1 : 0;
+		return skip_insn(v, 2, OP_WRMSR);
 	case VMM_EXIT_HLT:
-		return skip_insn(v) ? 1 : 0;
+		return skip_insn(v, 1, OP_HLT);
 	case VMM_EXIT_IO: {
 		const struct vmm_exit_io *io = &x->u.io;
 		if (io->in && !io->string) {
