@@ -61,6 +61,13 @@ static __attribute__((noinline)) void vcpu_tpr_to_vmcb(struct svm_vcpu *v)
 static inline void vcpu_offer_interrupts(struct svm_vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
+	/* Nothing to offer, nothing offered, no shadow, no APIC: the common
+	 * entry, with the same outcome as the general case below. */
+	if (!(c->int_shadow & VMCB_INT_SHADOW) && !v->pending_event && !v->irq.nmi_pending &&
+	    !v->lapic && v->irq.next < 0 && !v->virq_in_vmcb) {
+		v->entry_shadow = false;
+		return;
+	}
 	bool shadow = (c->int_shadow & VMCB_INT_SHADOW) && !vcpu_debug_ignore_shadow;
 	if (v->pending_event && !(c->eventinj & VMCB_EVENT_VALID) &&
 	    (!shadow || vmcb_event_type(v->pending_event) == VMCB_EVENT_TYPE_EXCP)) {
