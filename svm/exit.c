@@ -227,7 +227,7 @@ static inline __attribute__((always_inline)) int skip_insn(struct svm_vcpu *v, u
 	struct vmcb *vm = v->vmcb;
 	const struct vmcb_save *s = &vm->save;
 	const struct rip_xlat *c = &v->rip_xlat;
-	if (svm_feat.nrips && vm->control.nrip) {
+	if (svm_nrip_valid(vm)) {
 		advance_rip(v, vm->control.nrip);
 		return 0;
 	}
