@@ -20,3 +20,5 @@ GUEST k_spin
 GUEST k_bench_guest
 GUEST k_irq
 GUEST k_fpu
+GUEST k_apic
+GUEST k_apic_abuse

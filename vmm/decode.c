@@ -40,6 +40,12 @@ static const struct opdesc onebyte_ops[256] = {
 	[0x8a] = { INSN_MOV_LOAD, OP_MODRM | OP_BYTE },
 	[0x8b] = { INSN_MOV_LOAD, OP_MODRM },
 	[0x90] = { INSN_PAUSE, 0 },	/* only with F3; checked below */
+	/* A0-A3: MOV between AL/rAX and a memory offset (moffs) that follows
+	 * the opcode, address-size wide; no ModRM (insn_decode). */
+	[0xa0] = { INSN_MOV_LOAD, OP_BYTE },
+	[0xa1] = { INSN_MOV_LOAD, 0 },
+	[0xa2] = { INSN_MOV_STORE, OP_BYTE | OP_WRITE },
+	[0xa3] = { INSN_MOV_STORE, OP_WRITE },
 	[0xc6] = { INSN_MOV_IMM, OP_MODRM | OP_BYTE | OP_WRITE | OP_IMM8 },
 	[0xc7] = { INSN_MOV_IMM, OP_MODRM | OP_WRITE | OP_IMMZ },
 	[0xcc] = { INSN_INT3, 0 },
@@ -479,6 +485,19 @@ int insn_decode(const u8 *bytes, size_t avail, unsigned int mode_bits, struct in
 	}
 
 	set_access(out, desc->flags, mode_bits);
+
+	if (out->opcode_map == 1 && op >= 0xa0 && op <= 0xa3) {
+		/* The offset is a displacement from the segment's base, with
+		 * AL or rAX as the register (REX.B does not apply). */
+		err = fetch_signed(&c, out->addr_size, &imm);
+		if (err)
+			return err;
+		out->has_mem = true;
+		out->mem.seg = (out->prefixes & INSN_PFX_SEG) ? out->seg_override : INSN_SEG_DS;
+		out->mem.disp = out->addr_size < 8 ? (s64)((u64)imm & ((1ULL << (8 * out->addr_size)) - 1)) : imm;
+		out->reg = 0;
+		out->reg_high8 = false;
+	}
 
 	if (desc->flags & (OP_IMM8 | OP_IMMZ)) {
 		unsigned int n = (desc->flags & OP_IMM8) ? 1 : out->op_size == 2 ? 2 : 4;

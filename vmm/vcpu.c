@@ -140,6 +140,7 @@ static void vcpu_mp_events(struct vcpu *v)
 		struct vmm_start_state st;
 		vmm_start_state_reset(&st, q->todo_sipi_vector);
 		vmm_backend->set_state(v, &st);
+		q->nmi_pending = false;		/* not latched while waiting */
 		q->mp_state = VCPU_MP_RUNNABLE;
 		v->halted = false;
 	}

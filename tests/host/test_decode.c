@@ -532,6 +532,40 @@ static void test_mov_store_load(void **state)
 	assert_int_equal(in.rm, 1);
 }
 
+/* A0-A3: AL/rAX and an absolute offset, address-size wide. */
+static void test_mov_moffs(void **state)
+{
+	struct insn in;
+
+	in = DEC(32, 0xa1, 0x20, 0x00, 0xe0, 0xfe);		/* mov eax, [0xfee00020] */
+	assert_int_equal(in.kind, INSN_MOV_LOAD);
+	assert_int_equal(in.len, 5);
+	assert_int_equal(in.size, 4);
+	assert_int_equal(in.reg, 0);
+	assert_true(in.has_mem);
+	assert_false(in.is_write);
+	assert_int_equal(in.mem.base, INSN_NO_REG);
+	assert_int_equal(insn_mem_offset(&in, regs, 0), 0xfee00020);
+	in = DEC(32, 0xa2, 0x00, 0x10, 0x00, 0x00);		/* mov [0x1000], al */
+	assert_int_equal(in.kind, INSN_MOV_STORE);
+	assert_true(in.is_write);
+	assert_int_equal(in.size, 1);
+	assert_false(in.reg_high8);
+	in = DEC(16, 0xa3, 0x34, 0x12);				/* mov [0x1234], ax */
+	assert_int_equal(in.len, 3);
+	assert_int_equal(in.size, 2);
+	in = DEC(64, 0x48, 0xa1, 1, 2, 3, 4, 5, 6, 7, 8);	/* mov rax, [moffs64] */
+	assert_int_equal(in.len, 10);
+	assert_int_equal(in.size, 8);
+	assert_int_equal((u64)in.mem.disp, 0x0807060504030201ULL);
+	in = DEC(64, 0x67, 0xa1, 0x00, 0x00, 0xe0, 0xfe);	/* 32-bit address in long mode */
+	assert_int_equal(in.len, 6);
+	assert_int_equal(insn_mem_offset(&in, regs, 0), 0xfee00000);
+	in = DEC(32, 0x26, 0xa1, 0, 0, 0, 0);			/* es: override */
+	assert_int_equal(in.mem.seg, INSN_SEG_ES);
+	assert_int_equal(insn_decode((const u8[]){ 0xa1, 0x00, 0x00 }, 3, 32, &in), -ERANGE);
+}
+
 static void test_mov_imm(void **state)
 {
 	struct insn in;
@@ -861,6 +895,7 @@ int main(void)
 		cmocka_unit_test(test_invlpg_64bit_addressing),
 		cmocka_unit_test(test_mov_cr),
 		cmocka_unit_test(test_mov_store_load),
+		cmocka_unit_test(test_mov_moffs),
 		cmocka_unit_test(test_mov_imm),
 		cmocka_unit_test(test_movzx),
 		cmocka_unit_test(test_sizes_by_mode),
