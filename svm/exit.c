@@ -74,8 +74,9 @@ static int decode_at_rip(struct svm_vcpu *v, struct insn *in)
  * then show by never taking the interrupt that ended the HLT. */
 static inline void advance_rip(struct svm_vcpu *v, u64 rip)
 {
-	v->vmcb->save.rip = rip;
-	v->vmcb->control.int_shadow &= ~VMCB_INT_SHADOW;
+	struct vmcb *vm = v->vmcb;
+	vm->save.rip = rip;
+	vm->control.int_shadow &= ~VMCB_INT_SHADOW;
 }
 
 /* The length of the instruction at RIP by the full decoder: the fallback
@@ -350,10 +351,12 @@ static void dec_msr(struct svm_vcpu *v, struct vmm_exit *x)
 static void dec_vmmcall(struct svm_vcpu *v, struct vmm_exit *x)
 {
 	struct vmm_exit_hypercall *h = &x->u.hypercall;
-	bool lm = (v->vmcb->save.efer & EFER_LMA) != 0;
+	const struct vmcb_save *s = &v->vmcb->save;
+	bool lm = (s->efer & EFER_LMA) != 0;
 	u64 m = lm ? ~0ULL : 0xffffffffULL;	/* 32 bits wide outside long mode */
+	u64 nr = s->rax & m;
 	x->reason = VMM_EXIT_HYPERCALL;
-	h->nr = v->vmcb->save.rax & m;
+	h->nr = nr;
 	h->args[0] = v->regs.rbx & m;
 	h->args[1] = v->regs.rcx & m;
 	h->args[2] = v->regs.rdx & m;
@@ -499,10 +502,11 @@ static __attribute__((noinline)) void exit_decode_table(struct svm_vcpu *v, stru
  * exit code, no call through the table); the table has them too. */
 void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x)
 {
-	u64 code = v->vmcb->control.exitcode;
+	const struct vmcb *vm = v->vmcb;
+	u64 code = vm->control.exitcode;
 	v->last_exit_stat = svm_exit_index(code);
 	x->vcpu = v->index;
-	x->rip = v->vmcb->save.rip;
+	x->rip = vm->save.rip;
 	x->inject.valid = 0;
 	switch (code) {
 	case SVM_EXIT_IOIO:	dec_ioio(v, x); return;
