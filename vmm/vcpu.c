@@ -185,10 +185,7 @@ void vcpu_run_task(void *arg)
 	irq_restore(f);
 
 	while (!READ_ONCE(vm->stop)) {
-		/* The time limit against the last exit's TSC stamp (taken by the
-		 * backend, consumed at the next entry), read anew only when there
-		 * is none: one TSC read fewer per exit. */
-		if (vm->deadline_tsc && (v->exit_tsc ? v->exit_tsc : rdtsc()) >= vm->deadline_tsc) {
+		if (vm->deadline_tsc && rdtsc() >= vm->deadline_tsc) {
 			vm_request_stop(vm, STOP_TIMEOUT, "timeout of %lu ms reached", vm->cfg.timeout_ms);
 			break;
 		}
