@@ -44,6 +44,7 @@
 #define CR0_CD BIT(30)
 #define CR0_PG BIT(31)
 #define CR4_PAE        BIT(5)
+#define CR4_LA57       BIT(12)	/* 5-level paging */
 #define CR4_PGE        BIT(7)
 #define CR4_FSGSBASE   BIT(16)
 #define CR4_OSXSAVE    BIT(18)	/* XSETBV/XGETBV and XCR0 usable (APM vol. 2, 3.1.3) */

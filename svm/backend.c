@@ -99,6 +99,7 @@ static struct vcpu *svm_vcpu_create(struct vm *vm, u32 index)
 		return NULL;
 	}
 	vmcb_clean_init(&v->clean, svm_feat.clean_bits);
+	svm_rip_xlat_forget(v);
 	/* hostcheck=1 also checks that every VMCB write marks its clean-bit
 	 * group, which QEMU's TCG (no VMCB caching) would never reveal. */
 	if (kopt.hostcheck)

@@ -13,6 +13,7 @@
  * core answered with an exception, that exception and no advance. */
 #include "svm/svm.h"
 #include "vmm/decode.h"
+#include "mm/pte.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/printk.h"
@@ -73,75 +74,185 @@ static int decode_at_rip(struct svm_vcpu *v, struct insn *in)
  * then show by never taking the interrupt that ended the HLT. */
 static inline void advance_rip(struct svm_vcpu *v, u64 rip)
 {
-	v->vmcb->save.rip = rip;
-	v->vmcb->control.int_shadow &= ~VMCB_INT_SHADOW;
+	struct vmcb *vm = v->vmcb;
+	vm->save.rip = rip;
+	vm->control.int_shadow &= ~VMCB_INT_SHADOW;
 }
 
-/* The plain encoding of the instruction an exit intercepted, when it has
- * exactly one: with those bytes at RIP the length is known without the
- * decoder.  A prefixed or otherwise unusual form falls back to decoding. */
-static unsigned int plain_encoding(const struct vmcb *vm, const u8 **op)
+/* The length of the instruction at RIP by the full decoder: the fallback
+ * for prefixed or unusual forms, and for bytes that end a page.  0, with
+ * the VM stopped, when it cannot be decoded. */
+static __attribute__((noinline)) unsigned int insn_len_decoded(struct svm_vcpu *v)
 {
-	static const u8 vmmcall[] = { 0x0f, 0x01, 0xd9 }, cpuid[] = { 0x0f, 0xa2 },
-			rdmsr[] = { 0x0f, 0x32 }, wrmsr[] = { 0x0f, 0x30 }, hlt[] = { 0xf4 };
-	switch (vm->control.exitcode) {
-	case SVM_EXIT_VMMCALL: *op = vmmcall; return sizeof(vmmcall);
-	case SVM_EXIT_CPUID:   *op = cpuid; return sizeof(cpuid);
-	case SVM_EXIT_MSR:     *op = (vm->control.exitinfo1 & 1) ? wrmsr : rdmsr; return 2;
-	case SVM_EXIT_HLT:     *op = hlt; return sizeof(hlt);
-	default:               return 0;
+	struct insn in;
+	int r = decode_at_rip(v, &in);
+	if (r) {
+		vm_request_stop(v->vm, STOP_ERROR, "cannot decode the instruction at RIP %#lx (%d)",
+				v->vmcb->save.rip, r);
+		return 0;
+	}
+	return in.len;
+}
+
+static const u64 rip_xlat_unused;	/* the entry of a level a large page skips */
+
+void svm_rip_xlat_forget(struct svm_vcpu *v)
+{
+	struct rip_xlat *c = &v->rip_xlat;
+	c->page = 1;
+	for (int i = 0; i < 4; i++) {
+		c->pte[i] = &rip_xlat_unused;
+		c->val[i] = 0;
 	}
 }
 
-/* Whether the `n` bytes at CS:RIP are `op`: one guest page walk straight
- * over guest RAM (vm_walk), then a compare; false when they straddle a
- * page or are not RAM. */
-static bool plain_at_rip(struct svm_vcpu *v, const u8 *op, unsigned int n)
+/* The long-mode, 4-level walk of `lin`, straight over guest RAM: a load
+ * per level, a present check each, 1 GiB and 2 MiB pages ended early.
+ * The entries it used go into `c`; false when it fails. */
+static bool rip_walk(struct vm *vm, u64 cr3, u64 lin, struct rip_xlat *c, u64 *gpa)
 {
-	const struct vmcb_save *s = &v->vmcb->save;
-	u64 lin = s->rip;
-	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & VMCB_ATTR_L))
-		lin = (lin + s->cs.base) & 0xffffffffULL;
-	if ((lin & 0xfff) + n > 0x1000)
-		return false;
-	u64 gpa = lin;
-	if ((s->cr0 & CR0_PG) && vm_walk(v->vm, s->cr0, s->cr4, s->efer, s->cr3, lin, &gpa))
-		return false;
-	const u8 *p = vm_gpa_to_host(v->vm, gpa, n);
-	return p && !memcmp(p, op, n);
+	u64 table = cr3, mask = 0xfff;
+	for (int i = 0; i < 4; i++) {
+		c->pte[i] = &rip_xlat_unused;
+		c->val[i] = 0;
+	}
+	for (unsigned int i = 0, shift = 39; i < 4; i++, shift -= 9) {
+		u64 at = (table & PTE_ADDR) + ((lin >> shift) & 511) * 8;
+		if (at + 8 > vm->ram_size)
+			return false;
+		const u64 *p = (const u64 *)(vm->ram + at);
+		u64 e = *p;
+		if (!(e & PTE_P))
+			return false;
+		c->pte[i] = p;
+		c->val[i] = e;
+		if (shift == 12 || ((e & PTE_PS) && (shift == 30 || shift == 21))) {
+			mask = (1ULL << shift) - 1;
+			*gpa = (e & PTE_ADDR & ~mask) | (lin & mask);
+			return true;
+		}
+		table = e;
+	}
+	return false;
 }
 
-/* Moves RIP past the intercepted instruction: NRIP when the CPU saves it,
- * else its plain length when its plain bytes are at RIP, else by decoding
- * it (QEMU's TCG has no NRIP save). */
-static int skip_insn(struct svm_vcpu *v)
+/* CS:RIP as a host pointer into guest RAM, for `n` bytes that must not
+ * cross a page; NULL when they do, or are not RAM, or the walk fails.
+ * Long mode with 4 levels, the common case, checks the cached translation
+ * of RIP's page against the entries it came from (five compares instead
+ * of a walk), else walks directly (rip_walk) and caches the result.
+ * Other modes go through the generic walk (vm_walk). */
+static const u8 *rip_bytes(struct svm_vcpu *v, unsigned int n)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	struct vm *vm = v->vm;
+	u64 lin = s->rip, gpa;
+	bool lm = (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L);
+	if (!lm)
+		lin = (lin + s->cs.base) & 0xffffffffULL;
+	if ((lin & 0xfff) + n > 0x1000)
+		return NULL;
+	if (!(s->cr0 & CR0_PG)) {
+		gpa = lin;
+	} else if (lm && !(s->cr4 & CR4_LA57)) {
+		struct rip_xlat *c = &v->rip_xlat;
+		if (c->page == (lin & ~0xfffULL) && c->cr3 == s->cr3 && *c->pte[0] == c->val[0] &&
+		    *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] && *c->pte[3] == c->val[3])
+			return c->host + (lin & 0xfff);
+		c->page = 1;
+		if ((u64)((s64)(lin << 16) >> 16) != lin || !rip_walk(vm, s->cr3, lin, c, &gpa))
+			return NULL;
+		const u8 *host = vm_gpa_to_host(vm, gpa & ~0xfffULL, 0x1000);
+		if (!host)
+			return NULL;
+		c->host = host;
+		c->cr3 = s->cr3;
+		c->page = lin & ~0xfffULL;
+		return host + (lin & 0xfff);
+	} else if (vm_walk(vm, s->cr0, s->cr4, s->efer, s->cr3, lin, &gpa)) {
+		return NULL;
+	}
+	return vm_gpa_to_host(vm, gpa, n);
+}
+
+/* The bytes at RIP compared with the plain encoding, the slow way: a
+ * walk (which fills the cached translation), else the decoder; the
+ * length, or 0 when it cannot be read. */
+static unsigned int insn_len_walked(struct svm_vcpu *v, unsigned int len, u32 op)
+{
+	u32 w = 0;
+	if (len) {
+		const u8 *p = rip_bytes(v, 4);
+		if (p) {
+			__builtin_memcpy(&w, p, 4);
+			if ((w & (0xffffffffU >> (32 - 8 * len))) == op)
+				return len;
+		} else if ((p = rip_bytes(v, len)) != NULL) {
+			memcpy(&w, p, len);
+			if (w == op)
+				return len;
+		}
+	}
+	return insn_len_decoded(v);
+}
+
+/* RIP past an instruction of `len` bytes, wrapped as CS's size says. */
+static inline void advance_rip_by(struct svm_vcpu *v, unsigned int len)
+{
+	const struct vmcb_save *s = &v->vmcb->save;
+	u64 rip = s->rip + len;
+	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & VMCB_ATTR_L))
+		rip &= cs_mode_bits(s) == 16 ? 0xffff : 0xffffffffULL;
+	advance_rip(v, rip);
+}
+
+/* skip_insn the slow way: the walk, else the decoder.  0, or 1 when the
+ * instruction cannot be read (the VM is stopped). */
+static __attribute__((noinline)) int skip_insn_slow(struct svm_vcpu *v, unsigned int len, u32 op)
+{
+	len = insn_len_walked(v, len, op);
+	if (!len)
+		return 1;
+	advance_rip_by(v, len);
+	return 0;
+}
+
+/* Moves RIP past the intercepted instruction, whose plain encoding is
+ * the `len` bytes of `op` (little-endian; len 0: none): NRIP when the CPU
+ * saves it (QEMU's TCG does not); else, in long mode with RIP's page
+ * translated as cached (rip_bytes) and the entries it came from
+ * unchanged, one four-byte load compared with `op`; else the walk or the
+ * decoder (skip_insn_slow).  0, or 1 when the VM was stopped. */
+static inline __attribute__((always_inline)) int skip_insn(struct svm_vcpu *v, unsigned int len, u32 op)
 {
 	struct vmcb *vm = v->vmcb;
+	const struct vmcb_save *s = &vm->save;
+	const struct rip_xlat *c = &v->rip_xlat;
 	if (svm_nrip_valid(vm)) {
 		advance_rip(v, vm->control.nrip);
 		return 0;
 	}
-	const u8 *op;
-	unsigned int len = plain_encoding(vm, &op);
-	if (!len || !plain_at_rip(v, op, len)) {
-		struct insn in;
-		int r = decode_at_rip(v, &in);
-		if (r) {
-			vm_request_stop(v->vm, STOP_ERROR, "cannot decode the instruction at RIP %#lx (%d)",
-					vm->save.rip, r);
-			return r;
+	u64 off = s->rip & 0xfff;
+	if (len && (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L) && !(s->cr4 & CR4_LA57) &&
+	    off <= 0x1000 - 4 && c->page == (s->rip & ~0xfffULL) && c->cr3 == s->cr3 &&
+	    *c->pte[0] == c->val[0] && *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] &&
+	    *c->pte[3] == c->val[3]) {
+		u32 w;
+		__builtin_memcpy(&w, c->host + off, 4);
+		if ((w & (0xffffffffU >> (32 - 8 * len))) == op) {
+			advance_rip(v, s->rip + len);	/* 64-bit code: no wrap */
+			return 0;
 		}
-		len = in.len;
 	}
-	u64 rip = vm->save.rip + len;
-	unsigned int bits = cs_mode_bits(&vm->save);
-	if (bits == 16)
-		rip &= 0xffff;
-	else if (bits == 32)
-		rip &= 0xffffffffULL;
-	advance_rip(v, rip);
-	return 0;
+	return skip_insn_slow(v, len, op);
 }
+
+/* The plain encodings, little-endian (APM vol. 3). */
+#define OP_VMMCALL	0xd9010fU	/* 0f 01 d9 */
+#define OP_CPUID	0xa20fU		/* 0f a2 */
+#define OP_RDMSR	0x320fU		/* 0f 32 */
+#define OP_WRMSR	0x300fU		/* 0f 30 */
+#define OP_HLT		0xf4U		/* f4 */
 
 static u64 *gpr_ptr(struct svm_vcpu *v, unsigned int reg)
 {
@@ -208,7 +319,7 @@ static void dec_xsetbv(struct svm_vcpu *v, struct vmm_exit *x)
 	x->reason = VMM_EXIT_NONE;
 	if (vec >= 0)
 		vcpu_inject_exception(v, (u8)vec, vec == 13, 0);
-	else if (skip_insn(v))
+	else if (skip_insn(v, 0, 0))		/* XSETBV: the decoder */
 		x->reason = VMM_EXIT_STOPPED;
 }
 
@@ -240,10 +351,12 @@ static void dec_msr(struct svm_vcpu *v, struct vmm_exit *x)
 static void dec_vmmcall(struct svm_vcpu *v, struct vmm_exit *x)
 {
 	struct vmm_exit_hypercall *h = &x->u.hypercall;
-	bool lm = (v->vmcb->save.efer & EFER_LMA) != 0;
+	const struct vmcb_save *s = &v->vmcb->save;
+	bool lm = (s->efer & EFER_LMA) != 0;
 	u64 m = lm ? ~0ULL : 0xffffffffULL;	/* 32 bits wide outside long mode */
+	u64 nr = s->rax & m;
 	x->reason = VMM_EXIT_HYPERCALL;
-	h->nr = v->vmcb->save.rax & m;
+	h->nr = nr;
 	h->args[0] = v->regs.rbx & m;
 	h->args[1] = v->regs.rcx & m;
 	h->args[2] = v->regs.rdx & m;
@@ -370,13 +483,9 @@ static __attribute__((noinline, cold)) void dec_bad(struct svm_vcpu *v, struct v
 	vmcb_dump(v->vmcb);
 }
 
-void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x)
+/* Everything but the hot exits: NPF, then the table. */
+static __attribute__((noinline)) void exit_decode_table(struct svm_vcpu *v, struct vmm_exit *x, u64 code)
 {
-	u64 code = v->vmcb->control.exitcode;
-	v->last_exit_stat = svm_exit_index(code);
-	x->vcpu = v->index;
-	x->rip = v->vmcb->save.rip;
-	x->inject.valid = 0;
 	if (code == SVM_EXIT_NPF) {
 		dec_npf(v, x);
 		return;
@@ -387,6 +496,27 @@ void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x)
 		return;
 	}
 	d(v, x);
+}
+
+/* The exits a guest takes most often are decoded inline (a switch on the
+ * exit code, no call through the table); the table has them too. */
+void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	const struct vmcb *vm = v->vmcb;
+	u64 code = vm->control.exitcode;
+	v->last_exit_stat = svm_exit_index(code);
+	x->vcpu = v->index;
+	x->rip = vm->save.rip;
+	x->inject.valid = 0;
+	switch (code) {
+	case SVM_EXIT_IOIO:	dec_ioio(v, x); return;
+	case SVM_EXIT_VMMCALL:	dec_vmmcall(v, x); return;
+	case SVM_EXIT_CPUID:	dec_cpuid(v, x); return;
+	case SVM_EXIT_MSR:	dec_msr(v, x); return;
+	case SVM_EXIT_HLT:	dec_hlt(v, x); return;
+	case SVM_EXIT_INTR:	dec_none(v, x); return;
+	default:		exit_decode_table(v, x, code); return;
+	}
 }
 
 /* ---- the answer into the VMCB ---- */
@@ -420,27 +550,28 @@ int svm_exit_complete(struct vcpu *vcpu, struct vmm_exit *x)
 			v->regs.rbx = h->ret[1];
 		if (h->nret > 2)
 			v->regs.rcx = h->ret[2];
-		return skip_insn(v) ? 1 : 0;
+		return skip_insn(v, 3, OP_VMMCALL);
 	}
 	case VMM_EXIT_CPUID: {
 		struct vmm_exit_cpuid *c = &x->u.cpuid;
 		/* The XSAVE leaves as this vCPU's own XCR0 and CR4 make them. */
-		if ((c->leaf == 1 || c->leaf == 0xd) && c->leaf <= cpu_info.max_leaf)
+		if (__builtin_expect(c->leaf == 1 || c->leaf == 0xd, 0) && c->leaf <= cpu_info.max_leaf)
 			gstate_cpuid(v, c->leaf, c->subleaf, &c->eax, &c->ebx, &c->ecx, &c->edx);
 		s->rax = c->eax;
 		v->regs.rbx = c->ebx;
 		v->regs.rcx = c->ecx;
 		v->regs.rdx = c->edx;
-		return skip_insn(v) ? 1 : 0;
+		return skip_insn(v, 2, OP_CPUID);
 	}
 	case VMM_EXIT_MSR:
 		if (!x->u.msr.write) {
 			s->rax = x->u.msr.value & 0xffffffffULL;
 			v->regs.rdx = x->u.msr.value >> 32;
+			return skip_insn(v, 2, OP_RDMSR);
 		}
-		return skip_insn(v) ? 1 : 0;
+		return skip_insn(v, 2, OP_WRMSR);
 	case VMM_EXIT_HLT:
-		return skip_insn(v) ? 1 : 0;
+		return skip_insn(v, 1, OP_HLT);
 	case VMM_EXIT_IO: {
 		const struct vmm_exit_io *io = &x->u.io;
 		if (io->in && !io->string) {

@@ -124,11 +124,6 @@ u8 svm_tlb_flush_cmd(void)
 	return svm_feat.flush_by_asid ? VMCB_TLB_CONTROL_FLUSH_ASID : VMCB_TLB_CONTROL_FLUSH_ALL;
 }
 
-bool svm_nrip_valid(const struct vmcb *v)
-{
-	return svm_feat.nrips && v->control.nrip != 0;
-}
-
 bool svm_use_decode_assists_bytes(const struct vmcb *v)
 {
 	u64 code = v->control.exitcode;

@@ -65,8 +65,12 @@ u8 svm_tlb_flush_cmd(void);
 
 /* control.nrip holds the next RIP for this exit.  The CPU writes it for
  * instruction, MSR and IOIO intercepts and for INT3/INTO/BOUND exceptions,
- * and zeroes it for every other exit (APM vol. 2, 15.7.1). */
-bool svm_nrip_valid(const struct vmcb *v);
+ * and zeroes it for every other exit (APM vol. 2, 15.7.1).  Inline: every
+ * emulated instruction asks. */
+static inline bool svm_nrip_valid(const struct vmcb *v)
+{
+	return svm_feat.nrips && v->control.nrip != 0;
+}
 
 /* control.insn_bytes[0 .. insn_len) hold the bytes at the guest's CS:RIP
  * for this exit: decode assists present, the exit a nested or intercepted

@@ -279,11 +279,12 @@ static void fault_inject(struct svm_cpu *sc, enum host_group g)
 }
 
 /* Before VMRUN whenever the guest state is not loaded, or the task changed
- * its own host state since it was (hs_gen).  Interrupts off. */
+ * its own host state since it was (hs_gen): svm/run.c calls it when
+ * hoststate_guest_ready() says so.  Interrupts off. */
 void prepare_switch_to_guest(struct svm_vcpu *v)
 {
 	u64 gen = v->task->hs_gen;
-	if (v->guest_state_loaded && (v->loaded_gen == gen || hoststate_ignore_generation))
+	if (hoststate_guest_ready(v))
 		return;
 	struct svm_cpu *sc = svm_this_cpu();
 	v->cnt.prepare_calls++;
@@ -350,15 +351,15 @@ u32 hoststate_check_task(const struct task *t, struct percpu *pc, struct host_mi
 	return task_check_host_state(t, pc, &found, m);
 }
 
-/* Right after the stub's host VMLOAD, with GIF=0.  `cpu` is the CPU the
- * vCPU was loaded on, known without trusting GS: nothing here may use GS,
- * FS or the TSS until repair() has run, since any of them may be wrong. */
+/* Right after the stub's host VMLOAD, with GIF=0, when hostcheck=1 or a
+ * test's hook asks (svm/run.c counts the VMLOAD itself and calls this only
+ * then).  `cpu` is the CPU the vCPU was loaded on, known without trusting
+ * GS: nothing here may use GS, FS or the TSS until repair() has run, since
+ * any of them may be wrong. */
 void hoststate_after_vmexit(struct svm_vcpu *v, u32 cpu)
 {
 	struct percpu *pc = cpu_table[cpu];
 	struct svm_cpu *sc = pc->svm;
-	sc->cnt.host_vmload++;
-	v->cnt.host_vmload++;
 	if (kopt.hostcheck) {
 		struct host_state found;
 		struct host_mismatch m;

@@ -11,6 +11,7 @@
 #include "kernel/cpu.h"
 #include "kernel/percpu.h"
 #include "kernel/panic.h"
+#include "kernel/options.h"
 #include "lib/string.h"
 #include "vmm/dev/lapic.h"
 
@@ -60,6 +61,13 @@ static __attribute__((noinline)) void vcpu_tpr_to_vmcb(struct svm_vcpu *v)
 static inline void vcpu_offer_interrupts(struct svm_vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
+	/* Nothing to offer, nothing offered, no shadow, no APIC: the common
+	 * entry, with the same outcome as the general case below. */
+	if (!(c->int_shadow & VMCB_INT_SHADOW) && !v->pending_event && !v->irq.nmi_pending &&
+	    !v->lapic && v->irq.next < 0 && !v->virq_in_vmcb) {
+		v->entry_shadow = false;
+		return;
+	}
 	bool shadow = (c->int_shadow & VMCB_INT_SHADOW) && !vcpu_debug_ignore_shadow;
 	if (v->pending_event && !(c->eventinj & VMCB_EVENT_VALID) &&
 	    (!shadow || vmcb_event_type(v->pending_event) == VMCB_EVENT_TYPE_EXCP)) {
@@ -142,8 +150,10 @@ bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
 	struct percpu *pc = this_cpu();
 	u32 cpu = pc->cpu_id;
 	struct svm_cpu *sc = pc->svm;
-	prepare_switch_to_guest(v);
-	svm_asid_assign(v, sc);
+	if (__builtin_expect(!hoststate_guest_ready(v), 0))
+		prepare_switch_to_guest(v);
+	if (__builtin_expect(v->asid_cpu != sc->cpu || v->asid_generation != sc->asid_generation, 0))
+		svm_asid_assign(v, sc);
 	if (v->clean_check && v->clean.runs) {
 		u32 missed = vmcb_clean_changed_groups(v->clean_check, v->vmcb) & ~v->clean.dirty;
 		if (missed)
@@ -180,7 +190,10 @@ bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
 	if (v->clean_check)
 		memcpy(v->clean_check, v->vmcb, sizeof(struct vmcb));
 	v->exit_tsc = rdtsc();
-	hoststate_after_vmexit(v, cpu);
+	sc->cnt.host_vmload++;		/* the stub's */
+	v->cnt.host_vmload++;
+	if (__builtin_expect(kopt.hostcheck || hoststate_exit_hook != NULL, 0))
+		hoststate_after_vmexit(v, cpu);
 	sc->cnt.vmrun++;
 	v->cnt.vmrun++;
 	v->exits++;

@@ -72,6 +72,19 @@ struct guest_regs {
 	u64 r8, r9, r10, r11, r12, r13, r14, r15;
 };
 
+/* A cached translation of the guest page holding RIP, long mode with 4
+ * levels only.  `pte` points into guest RAM at each entry of the walk
+ * (unused levels at a constant 0 with val 0); the translation stands
+ * while CR3 and every entry are unchanged: a guest that rewrites its page
+ * tables (no exit needed) makes the next check miss.  page = 1 (never a
+ * page address): empty. */
+struct rip_xlat {
+	u64 page, cr3;
+	const u64 *pte[4];
+	u64 val[4];
+	const u8 *host;		/* the page in guest RAM */
+};
+
 /* An SVM vCPU: the core's struct vcpu first, as an unnamed member
  * (-fms-extensions), so that v->index and v->vmcb read alike in svm/;
  * to_svm() and svm_vcpu_core() convert at the ops-table boundary. */
@@ -103,6 +116,10 @@ struct svm_vcpu {
 	bool entry_shadow;		/* the last entry resumed in an interrupt shadow, at entry_rip */
 	bool shadow_carried;		/* ... and the exit after it had to carry the shadow over */
 	u64 entry_rip;
+	/* The last RIP page's translation (svm/exit.c, rip_bytes): kept with
+	 * the guest page-table entries it came from, and used only while all
+	 * of them still hold the values it was made with. */
+	struct rip_xlat rip_xlat;
 	/* How to finish an emulated MMIO load (svm/exit.c). */
 	u8 mmio_reg, mmio_op_size, mmio_len;
 	bool mmio_movzx, mmio_skip_reg;
@@ -141,6 +158,14 @@ void svm_vcpu_load(struct svm_vcpu *v, u32 cpu, bool sched_in);
 void svm_vcpu_put(struct svm_vcpu *v);
 void prepare_switch_to_guest(struct svm_vcpu *v);
 void hoststate_after_vmexit(struct svm_vcpu *v, u32 cpu);	/* checks, with GIF=0 */
+extern bool hoststate_ignore_generation;
+/* Whether prepare_switch_to_guest has nothing to do: the guest state is
+ * loaded and the task has not changed its own host state since.  Inline:
+ * every entry asks. */
+static inline bool hoststate_guest_ready(const struct svm_vcpu *v)
+{
+	return v->guest_state_loaded && (v->loaded_gen == v->task->hs_gen || hoststate_ignore_generation);
+}
 void hoststate_print_policy(void);
 void hoststate_cpu_init(struct svm_cpu *sc);	/* svm.c, each CPU as SVM is enabled */
 void hoststate_record_boot(struct svm_cpu *sc);	/* svm.c, once on the boot CPU */
@@ -183,6 +208,8 @@ void vcpu_inject_exception(struct svm_vcpu *v, u8 vector, bool has_err, u32 err)
 extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
 
 /* svm/exit.c */
+/* Empties the cached translation of RIP's page (svm/exit.c). */
+void svm_rip_xlat_forget(struct svm_vcpu *v);
 void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x);
 int svm_exit_complete(struct vcpu *vcpu, struct vmm_exit *x);
 /* Decode, answer and apply the exit in the VMCB now (tests, benchmarks). */

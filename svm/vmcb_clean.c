@@ -85,35 +85,6 @@ void vmcb_clean_forget(struct vmcb_clean_state *s)
 	s->next_clean = 0;
 }
 
-u32 vmcb_clean_before_vmrun(struct vmcb_clean_state *s, u32 cpu, u64 vmcb_pa)
-{
-	u32 clean = 0;
-
-	/* First run, another core than last time, or another page: all zero
-	 * (15.15.2).  Otherwise every group software left alone. */
-	if (s->enabled && cpu != VMCB_CLEAN_NO_CPU && s->last_cpu == cpu &&
-	    s->last_vmcb_pa == vmcb_pa)
-		clean = (u32)VMCB_CLEAN_ALL & ~s->dirty;
-	s->next_cpu = cpu;
-	s->next_vmcb_pa = vmcb_pa;
-	s->next_clean = clean;
-	return clean;
-}
-
-void vmcb_clean_after_vmrun(struct vmcb_clean_state *s)
-{
-	s->last_cpu = s->next_cpu;
-	s->last_vmcb_pa = s->next_vmcb_pa;
-	s->dirty = 0;
-	s->runs++;
-	if (!s->next_clean)
-		s->runs_all_dirty++;
-	/* A second call without a before_vmrun() makes the next run reload
-	 * everything rather than trust a stale pairing. */
-	s->next_cpu = VMCB_CLEAN_NO_CPU;
-	s->next_clean = 0;
-}
-
 u32 vmcb_clean_bits_for_field(size_t vmcb_offset)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(clean_ranges); i++) {

@@ -72,12 +72,38 @@ static inline void vmcb_clean_mark_dirty(struct vmcb_clean_state *s, u32 groups)
 
 /* The value for control.clean of the VMRUN about to run this VMCB (at
  * physical address vmcb_pa) on core `cpu`.  Changes nothing that matters
- * if that VMRUN does not happen: only after_vmrun() makes it count. */
-u32 vmcb_clean_before_vmrun(struct vmcb_clean_state *s, u32 cpu, u64 vmcb_pa);
+ * if that VMRUN does not happen: only after_vmrun() makes it count.
+ * Inline, with after_vmrun(): both run on every world switch. */
+static inline u32 vmcb_clean_before_vmrun(struct vmcb_clean_state *s, u32 cpu, u64 vmcb_pa)
+{
+	u32 clean = 0;
+
+	/* First run, another core than last time, or another page: all zero
+	 * (15.15.2).  Otherwise every group software left alone. */
+	if (s->enabled && cpu != VMCB_CLEAN_NO_CPU && s->last_cpu == cpu &&
+	    s->last_vmcb_pa == vmcb_pa)
+		clean = (u32)VMCB_CLEAN_ALL & ~s->dirty;
+	s->next_cpu = cpu;
+	s->next_vmcb_pa = vmcb_pa;
+	s->next_clean = clean;
+	return clean;
+}
 
 /* VMRUN returned (#VMEXIT): the CPU now holds every group as the VMCB had
  * it, on the core and at the address before_vmrun() was told. */
-void vmcb_clean_after_vmrun(struct vmcb_clean_state *s);
+static inline void vmcb_clean_after_vmrun(struct vmcb_clean_state *s)
+{
+	s->last_cpu = s->next_cpu;
+	s->last_vmcb_pa = s->next_vmcb_pa;
+	s->dirty = 0;
+	s->runs++;
+	if (!s->next_clean)
+		s->runs_all_dirty++;
+	/* A second call without a before_vmrun() makes the next run reload
+	 * everything rather than trust a stale pairing. */
+	s->next_cpu = VMCB_CLEAN_NO_CPU;
+	s->next_clean = 0;
+}
 
 /* The clean-bit group of the VMCB byte at `vmcb_offset` (0 .. 4095): one
  * VMCB_CLEAN_* bit, or 0 for bytes VMRUN always loads, status fields,

@@ -20,7 +20,7 @@ static void handle_io(struct vcpu *v, struct vmm_exit_io *io)
 		vm->io_dropped++;
 		return;
 	}
-	const struct vmm_bus_range *r = vmm_bus_find(&vm->pio, io->port);
+	const struct vmm_bus_range *r = vmm_bus_find_hinted(&vm->pio, io->port);
 	if (io->in) {
 		u64 val = mask;		/* nothing there: all ones */
 		if (r)
@@ -38,7 +38,7 @@ static void handle_io(struct vcpu *v, struct vmm_exit_io *io)
 static void handle_mmio(struct vcpu *v, struct vmm_exit_mmio *m)
 {
 	struct vm *vm = v->vm;
-	const struct vmm_bus_range *r = vmm_bus_find(&vm->mmio, m->gpa);
+	const struct vmm_bus_range *r = vmm_bus_find_hinted(&vm->mmio, m->gpa);
 	if (m->write) {
 		if (r)
 			r->dev->ops->write(r->dev, v, m->gpa, m->size, m->data);

@@ -17,6 +17,7 @@ struct vmm_bus_range {
 
 struct vmm_bus {
 	u32 n;
+	u32 hint;		/* index of the range found last: tried first */
 	struct vmm_bus_range r[VMM_BUS_MAX];	/* sorted by base, disjoint */
 };
 
@@ -43,5 +44,21 @@ static inline const struct vmm_bus_range *vmm_bus_find(const struct vmm_bus *b, 
 {
 	u32 i = vmm_bus_first_ending_after(b, addr);
 	return i < b->n && b->r[i].base <= addr ? &b->r[i] : NULL;
+}
+
+/* vmm_bus_find, trying the range found last first: a guest tends to hit
+ * one device many times in a row.  The hint is only a guess - the ranges
+ * are disjoint, so one that holds addr is the answer whatever index it
+ * has - and vCPUs that overwrite each other's hint lose nothing but the
+ * shortcut. */
+static inline const struct vmm_bus_range *vmm_bus_find_hinted(struct vmm_bus *b, u64 addr)
+{
+	u32 h = __atomic_load_n(&b->hint, __ATOMIC_RELAXED);
+	if (h < b->n && b->r[h].base <= addr && addr < b->r[h].end)
+		return &b->r[h];
+	const struct vmm_bus_range *r = vmm_bus_find(b, addr);
+	if (r)
+		__atomic_store_n(&b->hint, (u32)(r - b->r), __ATOMIC_RELAXED);
+	return r;
 }
 #endif

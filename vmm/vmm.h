@@ -217,15 +217,17 @@ int vcpu_handle_exit(struct vcpu *v, struct vmm_exit *x);
  * last exit goes to that exit's statistics row. */
 static inline void vcpu_account_entry(struct vcpu *v, u64 now)
 {
-	if (!v->first_vmrun_tsc)
-		v->first_vmrun_tsc = now;
-	if (!v->exit_tsc)
+	u64 since = v->exit_tsc;
+	if (__builtin_expect(!since, 0)) {	/* the first entry, or none since the last exit */
+		if (!v->first_vmrun_tsc)
+			v->first_vmrun_tsc = now;
 		return;
+	}
 	struct exit_stat *s = &v->stats[v->last_exit_stat];
-	u64 dt = now - v->exit_tsc;
-	if (!s->count || dt < s->min)
+	u64 dt = now - since;
+	if (__builtin_expect(dt < s->min || !s->count, 0))
 		s->min = dt;
-	if (dt > s->max)
+	if (__builtin_expect(dt > s->max, 0))
 		s->max = dt;
 	s->total += dt;
 	s->count++;

@@ -60,12 +60,31 @@ static void full_bus_refused(void **state)
 	}
 }
 
+/* The hint never changes an answer: hits, misses and gaps alike, also
+ * after a registration moved the ranges to other indices. */
+static void hinted_lookup_agrees(void **state)
+{
+	struct vmm_bus b = { 0 };
+	assert_int_equal(vmm_bus_register(&b, 0x3f8, 8, dev(1)), 0);
+	assert_int_equal(vmm_bus_register(&b, 0x60, 1, dev(2)), 0);
+	static const u64 probe[] = { 0x3f8, 0x3fb, 0x3ff, 0x400, 0x60, 0x61, 0x3f8, 0, 0x3f7, 0x60, ~0ULL };
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof(probe) / sizeof(probe[0]); i++)
+			assert_ptr_equal(vmm_bus_find_hinted(&b, probe[i]), vmm_bus_find(&b, probe[i]));
+		if (!round)
+			assert_int_equal(vmm_bus_register(&b, 0x10, 4, dev(3)), 0);	/* shifts both */
+	}
+	b.hint = 1000;		/* out of range: ignored */
+	assert_ptr_equal(vmm_bus_find_hinted(&b, 0x3f9)->dev, dev(1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ranges_found_at_edges_not_in_gaps),
 		cmocka_unit_test(overlaps_and_bad_ranges_refused),
 		cmocka_unit_test(full_bus_refused),
+		cmocka_unit_test(hinted_lookup_agrees),
 	};
 	return cmocka_run_group_tests_name("iobus", tests, NULL, NULL);
 }
