@@ -22,7 +22,9 @@ Owns:
 
 Called by `make kut` and `make test`:
     python3 tests/harness/kut_svmhv.py [run] [--only NAME[,PATTERN...]]
-        [--kut-dir DIR] [--per-boot N] [--results DIR]
+        [--kut-dir DIR] [--per-boot N] [--max-vcpus N] [--firmware bios|uefi]
+        [--results DIR]
+    python3 tests/harness/kut_svmhv.py plan     (the boots and module strings)
 and by hand (or `make kut-compare`):
     python3 tests/harness/kut_svmhv.py compare [--results DIR]
 Always exits 0 for `run`, like suites.py: summary.py decides.
@@ -59,9 +61,10 @@ REFERENCE_NAME = "kut-reference"
 GUEST_MEM_MIB = 128          # each KUT guest's RAM (x86/run gives 256M; 128 is plenty)
 HOST_SMP = 4                 # svmhv's CPUs (QEMU -smp) in every KUT boot
 HOST_CPU = "EPYC"            # svmhv's CPU model; the guests see svmhv's CPUID
-PER_BOOT = 12                # tests per boot (each takes two of svmhv's 32 modules)
-MAX_VCPUS_PER_BOOT = 16      # guest vCPUs per boot
+PER_BOOT = 15                # tests per boot (each takes two of svmhv's 32 modules)
+MAX_VCPUS_PER_BOOT = 20      # guest vCPUs per boot (svmhv has HOST_SMP CPUs)
 BOOT_SLACK = 90.0            # seconds for GRUB, svmhv's start-up and reports
+MAX_MODULES = 32             # kernel/mb2.h MB2_MAX_MODULES; two per test
 GUEST_NAME_MAX = 31          # vmm/loader/loader.h GUEST_NAME_SIZE less the NUL
 EXPECT_WORD = {kut.PASS: "pass", kut.SKIP: "skip", kut.FAIL: "xfail"}
 
@@ -109,6 +112,7 @@ def plan_boots(tests: list[kut.KutTest], per_boot: int = PER_BOOT,
     """Tests in list order, packed into boots of at most per_boot tests and
     max_vcpus guest vCPUs."""
     boots: list[Boot] = []
+    per_boot = max(1, min(per_boot, MAX_MODULES // 2))
     for i, t in enumerate(tests):
         if not boots or len(boots[-1].slots) >= per_boot \
                 or (boots[-1].slots and boots[-1].vcpus + t.smp > max_vcpus):
@@ -319,7 +323,7 @@ def run(a: argparse.Namespace) -> int:
         if a.only:
             pats = [x.strip() for x in a.only.split(",") if x.strip()]
             tests = [t for t in tests if any(fnmatch.fnmatchcase(t.name, x) for x in pats)]
-        boots = plan_boots(tests, a.per_boot)
+        boots = plan_boots(tests, a.per_boot, a.max_vcpus)
         if not kernel.is_file():
             raise FileNotFoundError(f"{kernel}: no kernel (make all)")
         iso = make_iso(boots, kut.BUILD_DIR, kernel, REPO / "build" / "kut")
@@ -445,12 +449,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--kernel", default=str(REPO / "build" / "svmhv.elf"))
     p.add_argument("--firmware", choices=("bios", "uefi"), default="bios")
     p.add_argument("--per-boot", type=int, default=PER_BOOT, help=f"tests per boot (default {PER_BOOT})")
+    p.add_argument("--max-vcpus", type=int, default=MAX_VCPUS_PER_BOOT,
+                   help=f"guest vCPUs per boot (default {MAX_VCPUS_PER_BOOT})")
     p.add_argument("--results", default="build/results", help="output directory")
     a = p.parse_args(argv)
     if a.command == "compare":
         return compare(a)
     if a.command == "plan":
-        for b in plan_boots(kut.load_tests(), a.per_boot):
+        for b in plan_boots(kut.load_tests(), a.per_boot, a.max_vcpus):
             print(f"boot {b.index}: {len(b.slots)} tests, {b.vcpus} vCPUs, mem {b.mem}, "
                   f"timeout {b.timeout:.0f}s")
             for s in b.slots:
