@@ -63,7 +63,7 @@ HOST_SMP = 4                 # svmhv's CPUs (QEMU -smp) in every KUT boot
 HOST_CPU = "EPYC"            # svmhv's CPU model; the guests see svmhv's CPUID
 PER_BOOT = 15                # tests per boot (each takes two of svmhv's 32 modules)
 MAX_VCPUS_PER_BOOT = 20      # guest vCPUs per boot (svmhv has HOST_SMP CPUs)
-BOOT_SLACK = 90.0            # seconds for GRUB, svmhv's start-up and reports
+BOOT_SLACK = 60.0            # seconds for GRUB, svmhv's start-up and reports
 MAX_MODULES = 32             # kernel/mb2.h MB2_MAX_MODULES; two per test
 GUEST_NAME_MAX = 31          # vmm/loader/loader.h GUEST_NAME_SIZE less the NUL
 EXPECT_WORD = {kut.PASS: "pass", kut.SKIP: "skip", kut.FAIL: "xfail"}
@@ -317,6 +317,7 @@ def run(a: argparse.Namespace) -> int:
         write_results(outdir, [f"ok - {RESULT_NAME}: kvm-unit-tests # SKIP {_tap_text(msg)}"])
         return 0
     kernel = Path(a.kernel)
+    start = time.monotonic()
     try:
         kut.build(src, kut.BUILD_DIR, quiet=True)
         tests = kut.load_tests()
@@ -334,7 +335,6 @@ def run(a: argparse.Namespace) -> int:
 
     print(f"kut: {len(tests)} kvm-unit-tests as svmhv guests in {len(boots)} boots "
           f"(up to {a.per_boot} per boot)", flush=True)
-    start = time.monotonic()
     outcomes: list[Outcome] = []
     logf = open(outdir / f"{RESULT_NAME}.log", "w")
     for b in boots:
