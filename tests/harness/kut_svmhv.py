@@ -163,7 +163,7 @@ def make_iso(boots: list[Boot], kut_build: Path, kernel: Path, out: Path) -> Pat
 
 # ---- reading a boot's log ----
 
-_STOP = re.compile(r"guest (?P<name>[A-Za-z0-9_-]+): stopped: (?P<how>.*?); \d+ exits")
+_STOP = re.compile(r"guest (?P<name>[A-Za-z0-9_-]+): stopped: (?P<how>.*?)(?:; \d+ exits.*)?$")
 # The guest's exit status inside svmhv's stop text: "exit:N" (expect=exit:N
 # style), "exit port ... N" or "... with status N".
 _EXIT_VALUE = [re.compile(r"\bexit:\s*(-?(?:0x[0-9a-fA-F]+|\d+))"),
@@ -204,8 +204,7 @@ def guest_output(log: str, name: str) -> GuestRun:
             before = lines[i - 1].strip() if i else ""
             why = line[line.find("):") + 2:].strip() if "):" in line else line.strip()
             why = why.replace("; not started", "").replace("; not created", "")
-            g.refused = f"{before}; {why}" if before.split(" ", 1)[-1].startswith("guest:") \
-                or before.startswith("guest:") else why
+            g.refused = f"{before}; {why}" if before.startswith("guest:") else why
     g.console = "\n".join(out) + ("\n" if out else "")
     return g
 

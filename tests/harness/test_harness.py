@@ -312,6 +312,9 @@ class KutSvmhvTest(unittest.TestCase):
         self.assertEqual(v.verdict, "FAIL")
         self.assertIn("timed out", v.reason)
         self.assertEqual(self.v("", "z").reason, "no stop report from svmhv")
+        # A report line without the exit counts still gives the stop.
+        self.assertEqual(self.v("[w] PASS: a\n[w] SUMMARY: 1 tests\n"
+                                "guest w: stopped: exit port (exit:0)\n", "w").verdict, "PASS")
 
     def test_exit_value_forms(self):
         for text, want in (("exit port (exit:1)", 1), ("exit:0x26", 38),
