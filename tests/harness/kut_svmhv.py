@@ -165,10 +165,10 @@ def make_iso(boots: list[Boot], kut_build: Path, kernel: Path, out: Path) -> Pat
 
 _STOP = re.compile(r"guest (?P<name>[A-Za-z0-9_-]+): stopped: (?P<how>.*?)(?:; \d+ exits.*)?$")
 # The guest's exit status inside svmhv's stop text: "exit:N" (expect=exit:N
-# style), "exit port ... N" or "... with status N".
+# style), "exit port ... N" or "... with status N" (the exit hypercall).
 _EXIT_VALUE = [re.compile(r"\bexit:\s*(-?(?:0x[0-9a-fA-F]+|\d+))"),
                re.compile(r"\bexit port\b[^;]*?\b(?:value|status|code|of)\s+(-?(?:0x[0-9a-fA-F]+|\d+))"),
-               re.compile(r"\bstatus\s+(-?(?:0x[0-9a-fA-F]+|\d+))")]
+               re.compile(r"\bwith status\s+(-?(?:0x[0-9a-fA-F]+|\d+))")]
 
 
 @dataclass

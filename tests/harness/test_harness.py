@@ -319,7 +319,8 @@ class KutSvmhvTest(unittest.TestCase):
     def test_exit_value_forms(self):
         for text, want in (("exit port (exit:1)", 1), ("exit:0x26", 38),
                            ("exit port write of 3", 3), ("exit hypercall (with status -1)", -1),
-                           ("timeout (timeout of 500 ms reached)", None)):
+                           ("timeout (timeout of 500 ms reached)", None),
+                           ("unhandled exit (exit code 0x7b, status 5)", None)):
             self.assertEqual(kut_svmhv.exit_value(text), want, text)
 
     def test_expectations(self):
