@@ -43,7 +43,7 @@ include mk/font.mk
 .DEFAULT_GOAL := all
 KOBJ     += $(KEXTRA_OBJ)
 
-.PHONY: all iso run debug test host-test kernel-test bench soak kut kut-reference deps clean check-tools FORCE
+.PHONY: all iso run debug test host-test kernel-test bench soak kut kut-reference kut-compare deps clean check-tools FORCE
 all: $(B)/svmhv.elf $(B)/compile_commands.json
 
 # The version string, rewritten only when `git describe` changes, so the
@@ -174,6 +174,7 @@ test: check-tools
 	 $(PYTHON) tests/harness/suites.py --iso $(B)/svmhv.iso; \
 	 $(PYTHON) tests/harness/screenshot.py --iso $(B)/svmhv.iso; \
 	 if [ -f tests/harness/bench_check.py ]; then $(PYTHON) tests/harness/bench_check.py --iso $(B)/svmhv.iso; fi; \
+	 $(PYTHON) tests/harness/kut_svmhv.py $(KUT_FLAGS); \
 	 $(PYTHON) tests/harness/summary.py $(B)/results
 
 # The host-state stress for longer: SOAK world switches per policy (all
@@ -194,9 +195,16 @@ bench: check-tools iso
 KUT_DIR ?= $(firstword $(wildcard $(abspath $(dir $(firstword $(MAKEFILE_LIST)))../shared/third_party/kvm-unit-tests) \
 	/work/shared/third_party/kvm-unit-tests))
 KUT_FLAGS = $(if $(KUT_DIR),--kut-dir $(KUT_DIR))
-# Builds it into build/kvm-unit-tests when missing or stale.
-kut:
+# Builds it into build/kvm-unit-tests when missing or stale, then boots every
+# test of tests/kut/tests.txt as an svmhv guest, several per boot (also part
+# of `make test`).  Writes build/results/kut.{log,tap,json}.  KUT_ONLY as below.
+kut: check-tools all
+	@mkdir -p $(B)/results
 	@$(PYTHON) tests/harness/kut.py build $(KUT_FLAGS) || [ $$? = 77 ]
+	$(PYTHON) tests/harness/kut_svmhv.py $(KUT_FLAGS) $(if $(KUT_ONLY),--only $(KUT_ONLY))
+# The reference and svmhv verdicts side by side, from the latest result files.
+kut-compare:
+	@$(PYTHON) tests/harness/kut_svmhv.py compare
 # Every test of tests/kut/tests.txt directly under QEMU TCG (no svmhv), about
 # 4 minutes: not part of `make test`.  KUT_ONLY=NAME,PATTERN picks some.
 kut-reference:

@@ -12,7 +12,7 @@ The KUT source is read-only and never copied into the project's sources.
 Called by `make kut`:
     python3 tests/harness/kut.py build [--kut-dir DIR] [--out build/kvm-unit-tests]
 (exit 0 when built or up to date, 77 when KUT_DIR is absent: a skip),
-and imported by tests/harness/kut_reference.py (and the svmhv runner to come).
+and imported by tests/harness/kut_reference.py and tests/harness/kut_svmhv.py.
 """
 
 from __future__ import annotations
@@ -140,9 +140,33 @@ class KutTest:
     devices: list[str] = field(default_factory=list)
     qemu: list[str] = field(default_factory=list)
     timeout: float = 60.0
+    # Under svmhv (tests/harness/kut_svmhv.py): the verdict the list expects,
+    # PASS, SKIP or FAIL (svmhv=pass, svmhv=skip:"why", svmhv=xfail:"why"),
+    # why it is not PASS, and extra words for the guest's module string.
+    svmhv_expect: str = "PASS"
+    svmhv_reason: str = ""
+    svmhv_opts: list[str] = field(default_factory=list)
 
     def cpu_model(self, base: str = "EPYC") -> str:
         return f"{base},{self.cpu}" if self.cpu else base
+
+
+_EXPECT_WORDS = {"pass": "PASS", "skip": "SKIP", "xfail": "FAIL"}
+
+
+def parse_expectation(val: str, where: str = "tests.txt") -> tuple[str, str]:
+    """svmhv=pass, svmhv=skip:REASON or svmhv=xfail:REASON (the reason in
+    quotes when it has spaces): the verdict expected under svmhv and why."""
+    word, colon, reason = val.partition(":")
+    verdict = _EXPECT_WORDS.get(word)
+    if verdict is None:
+        raise ValueError(f"{where}: svmhv={val!r}: want pass, skip:REASON or xfail:REASON")
+    reason = reason.strip()
+    if verdict == "PASS" and colon:
+        raise ValueError(f"{where}: svmhv=pass takes no reason")
+    if verdict != "PASS" and not reason:
+        raise ValueError(f"{where}: svmhv={word} needs a reason: svmhv={word}:\"why\"")
+    return verdict, reason
 
 
 def parse_tests(text: str, origin: str = "tests.txt") -> list[KutTest]:
@@ -170,6 +194,10 @@ def parse_tests(text: str, origin: str = "tests.txt") -> list[KutTest]:
                 t.qemu = shlex.split(val)
             elif key == "timeout":
                 t.timeout = float(val)
+            elif key == "svmhv":
+                t.svmhv_expect, t.svmhv_reason = parse_expectation(val, f"{origin}:{n}")
+            elif key == "svmhv_opts":
+                t.svmhv_opts = val.split()
             else:
                 raise ValueError(f"{origin}:{n}: unknown key {key!r}")
         if any(t.name == o.name for o in tests):
@@ -278,7 +306,9 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     if a.command == "list":
         for t in load_tests():
-            print(f"{t.name:32} {t.flat:16} smp={t.smp} cpu={t.cpu_model()} args={t.args!r}")
+            expect = t.svmhv_expect + (f" ({t.svmhv_reason})" if t.svmhv_reason else "")
+            print(f"{t.name:32} {t.flat:16} smp={t.smp} cpu={t.cpu_model()} args={t.args!r} "
+                  f"svmhv: {expect}")
         return 0
     src = kut_dir(a.kut_dir)
     if src is None:

@@ -3,7 +3,8 @@
 
 Owns: checks of the KTAP and cmocka parsers, the TAP writer/reader and the
 GRUB script generator, and of the
-kvm-unit-tests list reader and verdicts (kut.py).  Not called by make; run by hand after changing the
+kvm-unit-tests list reader and verdicts (kut.py) and the svmhv runner's
+log reading, verdicts and expectations (kut_svmhv.py).  Not called by make; run by hand after changing the
 harness:
     python3 tests/harness/test_harness.py
 """
@@ -19,6 +20,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hosttests   # noqa: E402
 import ktap        # noqa: E402
 import kut         # noqa: E402
+import kut_svmhv   # noqa: E402
 import qemu        # noqa: E402
 import suites      # noqa: E402
 import summary     # noqa: E402
@@ -207,6 +209,184 @@ class KutTest(unittest.TestCase):
         self.assertEqual((v.verdict, v.cycles), ("PASS", {"cpuid": 229}))
         v = kut.verdict("tscdeadline (skipped)\n", 1)
         self.assertEqual((v.verdict, v.skipped), ("SKIP", 1))
+
+
+# One svmhv boot with three KUT guests, as vmm/console.c and vm_report print
+# them: every guest line "[NAME] text", interleaved; then one report line per
+# guest.  "tsc" is a prefix of "tsc_adjust" on purpose.
+SVMHV_KUT_LOG = """\
+svmhv: running 4 guest(s) on 4 CPU(s)
+guest tsc: starting: multiboot v1, 128 MiB, 1 vCPU(s), timeout set
+guest tsc_adjust: starting: multiboot v1, 128 MiB, 1 vCPU(s), timeout set
+guest msr: starting: multiboot v1, 128 MiB, 1 vCPU(s), timeout set
+[tsc] enabling apic
+[tsc_adjust] enabling apic
+[tsc] smp: waiting for 0 APs
+[msr] enabling apic
+[tsc] rdtsc latency 126
+[tsc_adjust] smp: waiting for 0 APs
+[tsc] PASS: Test RDTSCP 0
+[msr] smp: waiting for 0 APs
+[msr] PASS: MSR_IA32_SYSENTER_CS
+[tsc_adjust] SKIP: MSR_IA32_TSC_ADJUST feature not enabled
+[tsc] PASS: Test RDTSCP 10
+[msr] FAIL: Expected #GP on WRMSR(MSR_FS_BASE, 0xaaaaaaaaaaaaaaaa), got vector 0
+[tsc_adjust] SUMMARY: 1 tests, 1 skipped
+[tsc] PASS: Test RDTSCP 256
+[msr] PASS: MSR_GS_BASE
+[tsc] SUMMARY: 3 tests
+[msr] SUMMARY: 3 tests, 1 unexpected failures
+[smp2] enabling apic
+[smp2] smp: waiting for 1 APs
+guest tsc: stopped: exit port (exit:0); 120 exits; 0 passed, 0 failed, 0 skipped in-guest checks; 0 port writes dropped
+guest tsc_adjust: stopped: exit port (exit:38); 80 exits; 0 passed, 0 failed, 0 skipped in-guest checks; 0 port writes dropped
+guest msr: stopped: exit port (exit:1); 99 exits; 0 passed, 0 failed, 0 skipped in-guest checks; 0 port writes dropped
+guest smp2: stopped: timeout (timeout of 60000 ms reached); 5000 exits; 0 passed, 0 failed, 0 skipped in-guest checks; 0 port writes dropped
+svmhv: all 4 guest(s) stopped; 0 did not stop as expected
+"""
+
+REFUSED_LOG = """\
+guest: unknown key '--' (known: name mem mode vcpus cpus timeout expect)
+module 0 ('guest name=tsc vcpus=1 mem=128 timeout=60000 --'): bad guest settings; not started
+module 1 ('attach for=tsc'): not a guest (its string does not start with 'guest'); ignored
+svmhv: no guest modules to run (add module2 lines with 'guest ...', see docs/guests.md)
+"""
+
+
+class KutSvmhvTest(unittest.TestCase):
+    def v(self, log, name, **kw):
+        return kut_svmhv.guest_verdict(kut_svmhv.guest_output(log, name), **kw)
+
+    def test_console_split_by_guest(self):
+        g = kut_svmhv.guest_output(SVMHV_KUT_LOG, "tsc")
+        self.assertEqual(g.console.count("PASS:"), 3)
+        self.assertNotIn("TSC_ADJUST", g.console)          # "[tsc_adjust]" is not "[tsc]"
+        self.assertTrue(g.console.startswith("enabling apic\n"))
+        self.assertEqual(g.exit_value, 0)
+
+    def test_pass_skip_fail(self):
+        v = self.v(SVMHV_KUT_LOG, "tsc")
+        self.assertEqual((v.verdict, v.passed, v.failed, v.skipped), ("PASS", 3, 0, 0))
+        self.assertEqual(v.summary, "SUMMARY: 3 tests")
+        v = self.v(SVMHV_KUT_LOG, "tsc_adjust")
+        self.assertEqual((v.verdict, v.skipped), ("SKIP", 1))
+        self.assertIn("TSC_ADJUST", v.reason)
+
+    def test_fail_line_makes_fail(self):
+        # Negative control: one FAIL line fails the test, whatever else passed.
+        v = self.v(SVMHV_KUT_LOG, "msr")
+        self.assertEqual((v.verdict, v.passed, v.failed), ("FAIL", 2, 1))
+        self.assertIn("Expected #GP", v.reason)
+        # Even when the guest (wrongly) exits with status 0.
+        log = SVMHV_KUT_LOG.replace("exit port (exit:1)", "exit port (exit:0)")
+        self.assertEqual(self.v(log, "msr").verdict, "FAIL")
+
+    def test_timeout_without_summary_is_fail(self):
+        v = self.v(SVMHV_KUT_LOG, "smp2")
+        self.assertEqual(v.verdict, "FAIL")
+        self.assertEqual(v.summary, "")
+        self.assertTrue(v.reason.startswith("timeout"), v.reason)
+        # PASS lines before a timeout do not save it.
+        log = SVMHV_KUT_LOG.replace("[smp2] smp: waiting for 1 APs", "[smp2] PASS: a")
+        self.assertEqual(self.v(log, "smp2").verdict, "FAIL")
+
+    def test_other_stops(self):
+        trip = "guest x: stopped: shutdown (triple fault) (guest triple fault); 3 exits; 0 passed\n"
+        v = self.v("[x] PASS: a\n" + trip, "x")
+        self.assertEqual(v.verdict, "FAIL")
+        self.assertIn("triple", v.reason)
+        npf = ("guest x: stopped: access outside its RAM (read outside its RAM at GPA 0xfee00020 "
+               "(RIP 0x402f40, error 0x100000004)); 8 exits; 0 passed\n")
+        v = self.v(npf, "x")
+        self.assertEqual(v.verdict, "FAIL")
+        self.assertIn("0xfee00020", v.reason)
+        hc = "guest x: stopped: exit hypercall (exit hypercall with status 0); 3 exits; 0 passed\n"
+        self.assertEqual(self.v("[x] PASS: a\n[x] SUMMARY: 1 tests\n" + hc, "x").verdict, "PASS")
+
+    def test_not_started_and_no_report(self):
+        v = self.v(REFUSED_LOG, "tsc")
+        self.assertEqual(v.verdict, "FAIL")
+        self.assertIn("unknown key '--'", v.reason)
+        v = self.v("[y] PASS: a\n", "y", boot_problem="svmhv boot: timed out after 150s",
+                   boot_timed_out=True)
+        self.assertEqual(v.verdict, "FAIL")
+        self.assertIn("timed out", v.reason)
+        self.assertEqual(self.v("", "z").reason, "no stop report from svmhv")
+        # A report line without the exit counts still gives the stop.
+        self.assertEqual(self.v("[w] PASS: a\n[w] SUMMARY: 1 tests\n"
+                                "guest w: stopped: exit port (exit:0)\n", "w").verdict, "PASS")
+
+    def test_exit_value_forms(self):
+        for text, want in (("exit port (exit:1)", 1), ("exit:0x26", 38),
+                           ("exit port write of 3", 3), ("exit hypercall (with status -1)", -1),
+                           ("timeout (timeout of 500 ms reached)", None),
+                           ("unhandled exit (exit code 0x7b, status 5)", None)):
+            self.assertEqual(kut_svmhv.exit_value(text), want, text)
+
+    def test_expectations(self):
+        t = kut.parse_tests('a a.flat svmhv=xfail:"platform not yet wired"\n'
+                            'b b.flat svmhv=skip:"no pci-testdev" svmhv_opts="x=1 y=2"\n'
+                            'c c.flat svmhv=pass\nd d.flat\n')
+        self.assertEqual([(x.svmhv_expect, x.svmhv_reason) for x in t],
+                         [("FAIL", "platform not yet wired"), ("SKIP", "no pci-testdev"),
+                          ("PASS", ""), ("PASS", "")])
+        self.assertEqual(t[1].svmhv_opts, ["x=1", "y=2"])
+        for bad in ("x x.flat svmhv=xfail\n", "x x.flat svmhv=maybe\n", 'x x.flat svmhv=pass:"a"\n'):
+            with self.assertRaises(ValueError):
+                kut.parse_tests(bad)
+        for x in kut.load_tests():          # the list itself parses
+            self.assertIn(x.svmhv_expect, ("PASS", "SKIP", "FAIL"))
+
+    def judge(self, expect, got, reason="r"):
+        t = kut.parse_tests(f"t t.flat svmhv={expect}\n")[0]
+        return kut_svmhv.judge(t, kut.Verdict(got, reason=reason), 0)
+
+    def test_judge_and_tap(self):
+        cases = [("pass", "PASS", "ok"), ("pass", "FAIL", "not ok"), ("pass", "SKIP", "not ok"),
+                 ('xfail:"why"', "FAIL", "todo"), ('xfail:"why"', "PASS", "not ok"),
+                 ('xfail:"why"', "SKIP", "not ok"), ('skip:"why"', "SKIP", "skip"),
+                 ('skip:"why"', "PASS", "not ok"), ('skip:"why"', "FAIL", "not ok")]
+        lines = []
+        for expect, got, status in cases:
+            o = self.judge(expect, got)
+            self.assertEqual(o.status, status, (expect, got))
+            lines.append(kut_svmhv.tap_line(o))
+        self.assertIn("unexpected PASS", lines[4])
+        self.assertIn("svmhv=pass", lines[4])
+        self.assertIn("regression", lines[1])
+        with tempfile.TemporaryDirectory() as d:
+            tap = kut_svmhv.write_results(Path(d), lines)
+            passed, failed, skipped, _ = summary.read_tap(tap)
+        self.assertEqual((passed, failed, skipped), (1, 6, 2))   # todo and skip: skipped
+
+    def test_plan_and_modules(self):
+        tests = kut.load_tests()
+        boots = kut_svmhv.plan_boots(tests, per_boot=12, max_vcpus=16)
+        self.assertEqual(sum(len(b.slots) for b in boots), len(tests))
+        names = [s.guest for b in boots for s in b.slots]
+        self.assertEqual(len(set(names)), len(names))
+        for b in boots:
+            self.assertLessEqual(len(b.slots) * 2, 32)            # svmhv's module limit
+            self.assertLessEqual(b.vcpus, 16)
+        for n in names:
+            self.assertRegex(n, r"^[A-Za-z0-9_-]{1,31}$")
+        t = kut.parse_tests("vmexit_ipi vmexit.flat args=ipi smp=2\n")[0]
+        slot = kut_svmhv.Slot(t, "vmexit_ipi", "/kut/env/vmexit_ipi.env")
+        (p1, s1), (p2, s2) = kut_svmhv.module_lines(slot)
+        self.assertEqual((p1, s1), ("/kut/vmexit.flat",
+                                    "guest name=vmexit_ipi vcpus=2 mem=128 timeout=60000 -- ipi"))
+        self.assertEqual((p2, s2), ("/kut/env/vmexit_ipi.env", "attach for=vmexit_ipi"))
+        self.assertIn("NR_CPUS=2\n", kut_svmhv.env_text(t))
+
+    def test_reference_tap(self):
+        with tempfile.TemporaryDirectory() as d:
+            tap = Path(d) / "kut-reference.tap"
+            tap.write_text("1..3\nok - kut-reference: tsc (3 pass, 0 fail, 0 skip)\n"
+                           "not ok - kut-reference: msr (7 pass, 1 fail, 0 skip) # reset\n"
+                           "ok - kut-reference: tsc_adjust (0 pass, 0 fail, 1 skip) # SKIP no MSR\n")
+            ref = kut_svmhv.reference_verdicts(tap)
+        self.assertEqual({k: v[0] for k, v in ref.items()},
+                         {"tsc": "PASS", "msr": "FAIL", "tsc_adjust": "SKIP"})
 
 
 if __name__ == "__main__":
