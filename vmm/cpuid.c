@@ -4,6 +4,7 @@
  * APIC's, so a pc VM has them whatever the host has, a bare VM not).  The backend adds what only it knows
  * (svm/gstate.c: the XSAVE leaves) when it applies the answer. */
 #include "vmm/vmm.h"
+#include "vmm/dev/lapic.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "hw/svmhv_hypercall.h"
@@ -27,10 +28,12 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 			c &= ~(BIT(21) | BIT(3));	/* no x2APIC, no MONITOR */
 			if (v->lapic)			/* the modelled APIC: x2APIC, TSC deadline */
 				c |= BIT(21) | BIT(24);
-			d |= BIT(9);			/* an APIC */
+			d |= BIT(9);			/* an APIC ... */
+			if (v->lapic && !vcpu_lapic_enabled(v))
+				d &= ~BIT(9);		/* ... unless IA32_APIC_BASE turned it off */
 			b = (b & 0x00ffffff) | (v->index << 24);
 		} else if (leaf == 0x80000001) {
-			c &= ~BIT(2);			/* SVM is hidden from guests */
+			c &= ~(BIT(2) | BIT(23));	/* SVM and the extended PMU are hidden */
 		} else if (leaf == 0x8000000A) {
 			a = b = c = d = 0;
 		}

@@ -36,8 +36,22 @@ static bool canonical(u64 a)
 	return (u64)((s64)(a << 16) >> 16) == a;
 }
 
+/* AMD's performance counters, legacy (PERF_CTL0-3, PERF_CTR0-3) and
+ * core-extended (0xc0010200-0xc001020b): svmhv offers no PMU, so the
+ * counters exist but never count - reads give 0, writes are dropped, as on
+ * a hypervisor with its PMU switched off.  Guests probe them at start-up
+ * (kvm-unit-tests' pmu_init writes every event select). */
+static bool msr_pmu(u32 msr)
+{
+	return (msr >= 0xc0010000 && msr <= 0xc0010007) || (msr >= 0xc0010200 && msr <= 0xc001020b);
+}
+
 static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
+	if (msr_pmu(msr)) {
+		*val = 0;
+		return true;
+	}
 	enum vmm_reg r;
 	if (msr_reg(msr, &r)) {
 		*val = vmm_backend->get_reg(v, r);
@@ -83,6 +97,8 @@ void vmm_msr(struct vcpu *v, struct vmm_exit *x)
 	} else if (m->write && m->index == MSR_TSC) {
 		/* The guest's TSC becomes the value: a new offset from the host's. */
 		vmm_backend->set_reg(v, VMM_REG_TSC_OFFSET, m->value - rdtsc());
+		ok = true;
+	} else if (m->write && msr_pmu(m->index)) {
 		ok = true;
 	} else if (m->write) {
 		ok = msr_reg(m->index, &r) && msr_write_value(v, m->index, &m->value);

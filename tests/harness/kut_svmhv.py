@@ -130,7 +130,8 @@ def module_lines(slot: Slot, mem_mib: int = GUEST_MEM_MIB) -> list[tuple[str, st
     """(path inside the ISO, module string) of the test and its environment."""
     t = slot.test
     words = ["guest", f"name={slot.guest}", f"vcpus={t.smp}", f"mem={mem_mib}",
-             f"timeout={int(t.timeout * 1000)}", *t.svmhv_opts, "--"]
+             f"timeout={int(t.timeout * 1000)}", *t.svmhv_opts, "--", t.flat]
+    # argv[0] is the first word, as QEMU's multiboot -kernel gives it.
     if t.args:
         words += t.args.split()
     return [(f"/kut/{t.flat}", " ".join(words)),

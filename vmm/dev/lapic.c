@@ -251,3 +251,8 @@ u8 vcpu_lapic_cr8(struct vcpu *v)
 {
 	return (u8)(vlapic_tpr(&v->lapic->l) >> 4);
 }
+
+bool vcpu_lapic_enabled(struct vcpu *v)
+{
+	return vlapic_hw_enabled(&v->lapic->l);
+}

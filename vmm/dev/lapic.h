@@ -33,6 +33,8 @@ bool vcpu_lapic_deliverable(struct vcpu *v);
 void vcpu_lapic_ack(struct vcpu *v, u8 vector);
 bool vcpu_lapic_targets(struct vcpu *v, const struct apic_msg *m, bool self);
 u32 vcpu_lapic_ppr(struct vcpu *v);
+/* IA32_APIC_BASE.EN (CPUID 1:EDX.APIC follows it). */
+bool vcpu_lapic_enabled(struct vcpu *v);
 
 /* CR8 as the backend keeps it (TPR[7:4]): the guest changed it without an
  * exit; and what it must be at the next entry. */
