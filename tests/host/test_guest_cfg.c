@@ -131,15 +131,6 @@ static void test_expect(void **state)
 	assert_string_equal(guest_expect_name(GUEST_EXPECT_NPF), "npf");
 }
 
-static void test_platform(void **state)
-{
-	assert_int_equal(parse_ok("guest").platform, GUEST_PLATFORM_UNSET);
-	assert_int_equal(parse_ok("guest platform=bare").platform, GUEST_PLATFORM_BARE);
-	assert_int_equal(parse_ok("guest platform=pc").platform, GUEST_PLATFORM_PC);
-	parse_bad("guest platform=amiga", "want bare or pc");
-	parse_bad("guest platform=pc platform=pc", "given twice");
-}
-
 static void test_is_guest(void **state)
 {
 	assert_true(guest_cfg_is_guest("guest"));
