@@ -261,6 +261,7 @@ static void test_elf_higher_half_entry_and_load(void **state)
 	assert_int_equal(mb1_load(img, img_len, &im, ram, 0x200000), -EINVAL);
 	free(ram);
 }
+
 /* Random corruption of a good image: parse and load stay in bounds. */
 static void test_random_corruption(void **state)
 {
