@@ -1,2 +1,0 @@
-HOST_TESTS += decode
-decode_SRCS := vmm/decode.c
