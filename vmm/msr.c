@@ -37,18 +37,20 @@ static bool canonical(u64 a)
 }
 
 /* AMD's performance counters, legacy (PERF_CTL0-3, PERF_CTR0-3) and
- * core-extended (0xc0010200-0xc001020b): svmhv offers no PMU, so the
- * counters exist but never count - reads give 0, writes are dropped, as on
- * a hypervisor with its PMU switched off.  Guests probe them at start-up
- * (kvm-unit-tests' pmu_init writes every event select). */
-static bool msr_pmu(u32 msr)
+ * core-extended (0xc0010200-0xc001020b): svmhv offers no PMU, so on a pc VM
+ * the counters exist but never count - reads give 0, writes are dropped, as
+ * on a hypervisor with its PMU switched off; an AMD CPU always has the
+ * legacy ones, and guests write them at start-up (kvm-unit-tests' pmu_init).
+ * A bare VM keeps the strict rule: #GP. */
+static bool msr_pmu(const struct vcpu *v, u32 msr)
 {
-	return (msr >= 0xc0010000 && msr <= 0xc0010007) || (msr >= 0xc0010200 && msr <= 0xc001020b);
+	return v->vm->cfg.platform == GUEST_PLATFORM_PC &&
+	       ((msr >= 0xc0010000 && msr <= 0xc0010007) || (msr >= 0xc0010200 && msr <= 0xc001020b));
 }
 
 static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
-	if (msr_pmu(msr)) {
+	if (msr_pmu(v, msr)) {
 		*val = 0;
 		return true;
 	}
@@ -98,7 +100,7 @@ void vmm_msr(struct vcpu *v, struct vmm_exit *x)
 		/* The guest's TSC becomes the value: a new offset from the host's. */
 		vmm_backend->set_reg(v, VMM_REG_TSC_OFFSET, m->value - rdtsc());
 		ok = true;
-	} else if (m->write && msr_pmu(m->index)) {
+	} else if (m->write && msr_pmu(v, m->index)) {
 		ok = true;
 	} else if (m->write) {
 		ok = msr_reg(m->index, &r) && msr_write_value(v, m->index, &m->value);
