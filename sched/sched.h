@@ -88,6 +88,10 @@ void task_wake(struct task *t);
  * and the block is never lost: the waker makes ready() true, then calls
  * task_wake().  Returns true when ready() held and the task did not block. */
 bool sched_block_unless(bool (*ready)(void *arg), void *arg, u64 deadline);
+/* True when t is blocked and switched out: it has committed to waiting
+ * (any ready() check is behind it) and runs again only when woken.  A
+ * snapshot, for tests that must know a wake-up is needed. */
+bool sched_task_parked(const struct task *t);
 /* Makes this CPU take a timer interrupt no later than `tsc` (interrupts
  * off): a running guest is thereby made to exit when its own timer is due.
  * Costs nothing when the timer is already armed earlier. */

@@ -142,6 +142,12 @@ bool sched_block_unless(bool (*ready)(void *arg), void *arg, u64 deadline)
 	return false;
 }
 
+bool sched_task_parked(const struct task *t)
+{
+	struct percpu *pc = cpu_table[READ_ONCE(t->cpu)];
+	return READ_ONCE(t->state) == TASK_BLOCKED && pc && READ_ONCE(pc->current) != t;
+}
+
 void sched_sleep_ns(u64 ns)
 {
 	sched_sleep_until_tsc(rdtsc() + ns_to_tsc(ns));

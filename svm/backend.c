@@ -234,6 +234,18 @@ static void svm_vcpu_report(const struct vcpu *vcpu)
 		c->sched_in_same, c->sched_in_migrated, c->prepare_calls, c->check_mismatches);
 }
 
+static void svm_vcpu_dump(const struct vcpu *vcpu)
+{
+	const struct svm_vcpu *v = (const struct svm_vcpu *)vcpu;
+	const struct vmcb *b = v->vmcb;
+	kprintf("vcpu %s/%u svm: rip %#lx rflags %#lx cs %#x cr0 %#lx int_shadow %#lx vintr %#lx "
+		"eventinj %#lx pending_event %#lx V_IRQ %s (vector %#x) last exit %s\n",
+		v->vm->cfg.name, v->index, b->save.rip, b->save.rflags, b->save.cs.selector,
+		b->save.cr0, b->control.int_shadow, b->control.vintr, b->control.eventinj,
+		v->pending_event, v->virq_in_vmcb ? "offered" : "clear", v->virq_vmcb_vector,
+		svm_exit_name(b->control.exitcode));
+}
+
 const struct vmm_backend_ops svm_backend_ops = {
 	.name = "svm",
 	.vcpu_create = svm_vcpu_create,
@@ -251,4 +263,5 @@ const struct vmm_backend_ops svm_backend_ops = {
 	.nr_exit_stats = SVM_EXIT_NR_INDEXED + 1,
 	.exit_stat_name = svm_exit_stat_name,
 	.vcpu_report = svm_vcpu_report,
+	.vcpu_dump = svm_vcpu_dump,
 };

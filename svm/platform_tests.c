@@ -28,6 +28,7 @@ extern const u8 guest_img_k_exit42[], guest_img_k_exit42_end[];
 #define REQ_EDGE	1
 #define REQ_LEVEL	2
 #define REQ_ILLEGAL	3
+#define REQ_AP_PARKED	4
 #define REQ_DONE	0x10
 #define ABUSE_STORM	20000	/* k_apic_abuse.asm's STORM */
 
@@ -60,6 +61,11 @@ static void serve_pins(struct vm *g)
 		} else if (req == REQ_LEVEL) {
 			vm_set_irq(g, 6, true);	/* stays asserted */
 			*(volatile u32 *)(void *)(g->ram + HOST_REQ) = REQ_DONE | req;
+		} else if (req == REQ_AP_PARKED) {
+			struct vcpu *ap = g->nvcpus > 1 ? g->vcpus[1] : NULL;
+			struct task *at = ap ? READ_ONCE(ap->task) : NULL;
+			if (at && ap->irq.mp_state == VCPU_MP_WAIT_SIPI && sched_task_parked(at))
+				*(volatile u32 *)(void *)(g->ram + HOST_REQ) = REQ_DONE | req;
 		}
 		sched_sleep_ns(200000);
 	}
@@ -88,6 +94,8 @@ static s64 run_apic_guest(struct ktest *t)
 		   word(g, CNT_LEVEL), ap->irq.sipis, ap->irq.inits, ap->irq.posted_irqs,
 		   ap->ev.sipi_blocks, ap->ev.halt_blocks);
 	s64 status = exit_status(g);
+	if (status < 0)
+		vm_dump_state(g);
 	vm_destroy(g);
 	return status;
 }
@@ -99,8 +107,9 @@ static void apic_ioapic_smp_startup(struct ktest *t)
 		  "svm/guests/k_apic.asm)", st);
 }
 
-/* Negative control: posts that do not kick.  vCPU 1 blocks in
- * wait-for-SIPI and is never woken, so step 8 (SMP start-up) fails. */
+/* Negative control: posts that do not kick.  vCPU 1 is parked in
+ * wait-for-SIPI before the BSP sends INIT and SIPI (the guest asks the host
+ * to say so), is never woken, and step 8 (SMP start-up) fails. */
 static void control_posting_without_kick_is_caught(struct ktest *t)
 {
 	vcpu_debug_no_kick = true;

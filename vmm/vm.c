@@ -334,6 +334,28 @@ void vm_report(struct vm *g)
 		kprintf("guest %s: expected %s%s: %s\n", g->cfg.name, guest_expect_name(g->cfg.expect),
 			g->cfg.expect == GUEST_EXPECT_EXIT ? " with status" : "",
 			vm_met_expectation(g) ? "as expected" : "NOT as expected");
+	if (g->stop == STOP_TIMEOUT && g->cfg.expect != GUEST_EXPECT_TIMEOUT)
+		vm_dump_state(g);
+}
+
+void vm_dump_state(struct vm *g)
+{
+	static const char *const mp[] = { "runnable", "wait-for-SIPI" };
+	kprintf("guest %s: state at its stop (%s):\n", g->cfg.name, vm_stop_name(g->stop));
+	for (u32 i = 0; i < g->nvcpus; i++) {
+		struct vcpu *v = g->vcpus[i];
+		const struct vcpu_irq *q = &v->irq;
+		kprintf("vcpu %s/%u: %s%s, next %d, posted %s (events %#x), todo %#x, NMI %s%s, "
+			"%lu exits\n", g->cfg.name, i, q->mp_state < 2 ? mp[q->mp_state] : "?",
+			v->halted ? ", halted" : "", q->next, q->posted_any ? "yes" : "no",
+			q->posted_events, q->todo, q->nmi_pending ? "pending" : "none",
+			q->nmi_masked ? " (masked)" : "", v->exits);
+		if (vmm_backend->vcpu_dump)
+			vmm_backend->vcpu_dump(v);
+	}
+	for (u32 i = 0; i < g->ndevs; i++)
+		if (g->devs[i]->ops->dump)
+			g->devs[i]->ops->dump(g->devs[i]);
 }
 
 /* The modules "attach for=NAME" hands to guest NAME, in boot order. */

@@ -174,6 +174,9 @@ struct vmm_backend_ops {
 	u32 nr_exit_stats;		/* at most VMM_MAX_EXIT_STATS */
 	const char *(*exit_stat_name)(u32 row);
 	void (*vcpu_report)(const struct vcpu *v);	/* backend counters of a vCPU */
+	/* One line of a stopped vCPU's backend state (registers, what is
+	 * offered or queued for injection), for vm_dump_state. */
+	void (*vcpu_dump)(const struct vcpu *v);
 };
 
 extern const struct vmm_backend_ops *vmm_backend;
@@ -193,6 +196,10 @@ int vm_start(struct vm *vm);
 void vm_wait(struct vm *vm);
 void vm_destroy(struct vm *vm);
 void vm_report(struct vm *vm);
+/* Where a stopped VM's vCPUs stood and what its devices hold (mp state,
+ * halt, registers, interrupts posted, pending, offered, in service): what
+ * to look at when a guest timed out. */
+void vm_dump_state(struct vm *vm);
 const char *vm_stop_name(u32 reason);
 bool vm_met_expectation(const struct vm *vm);
 void vm_request_stop(struct vm *vm, enum vm_stop_reason why, const char *fmt, ...) __printf(3, 4);

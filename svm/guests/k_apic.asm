@@ -6,7 +6,8 @@
 ; BSP; vCPU 1 waits for SIPI) goes through the steps below in order and
 ; exits with HC_EXIT 0, or with the number of the step that failed.  The
 ; counters live at fixed addresses (CNT_*) so that the host can read them,
-; and HOST_REQ is how the guest asks the host to drive an I/O APIC pin.
+; and HOST_REQ is how the guest asks the host to drive an I/O APIC pin
+; or to say when vCPU 1 has parked.
 bits 32
 
 %include "svmhv_hypercall.inc"
@@ -33,7 +34,8 @@ V_LEVEL     equ 0x44
 V_TPR       equ 0x45
 
 ; Shared words (the host reads them; offsets are svm/platform_tests.c's)
-HOST_REQ    equ 0x7000      ; 1: pulse pin 5 (edge); 2: assert pin 6 (level)
+HOST_REQ    equ 0x7000      ; 1: pulse pin 5 (edge); 2: assert pin 6 (level);
+                            ; 4: answer once vCPU 1 is parked in wait-for-SIPI
 AP_UP       equ 0x7004      ; the AP writes AP_MAGIC once in protected mode
 CNT_SELF    equ 0x7008
 CNT_TIMER   equ 0x700c
@@ -132,7 +134,23 @@ _start:
 	mov dword [APIC + A_LVT_TIMER], 0x10000 | V_TIMER	; masked
 	mov dword [APIC + A_TMICT], 0
 
-	; 8: INIT and SIPI start vCPU 1 at TRAMP in real mode
+	; 8: INIT and SIPI start vCPU 1 at TRAMP in real mode.  First the host
+	; says when vCPU 1's task has parked in wait-for-SIPI, as an AP on a PC
+	; is long before its OS starts it: waking it then takes a kick, every
+	; time, whatever the host's load (the negative control relies on it).
+	mov dword [HOST_REQ], 4
+	mov edx, 10			; ten of WAIT_GE's bounds: a loaded host is slow
+.parked:
+	mov ecx, SPIN
+.pw:	cmp dword [HOST_REQ], 0x14
+	je .pok
+	pause
+	dec ecx
+	jnz .pw
+	dec edx
+	jnz .parked
+	jmp fail_8
+.pok:	mov dword [HOST_REQ], 0
 	mov esi, tramp_start
 	mov edi, TRAMP
 	mov ecx, tramp_end - tramp_start

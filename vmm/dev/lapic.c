@@ -10,6 +10,7 @@
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/printk.h"
+#include "lib/printf.h"
 #include "drivers/timer.h"
 #include "mm/kmem.h"
 
@@ -93,6 +94,22 @@ static void page_write(struct vmm_device *d, struct vcpu *v, u64 gpa, u32 size, 
 	act(v, &res);
 }
 
+/* Appends the non-zero words of a 256-bit register set, as " word:bits";
+ * a full buffer cuts the text short. */
+static u32 dump_vecs(char *buf, u32 at, u32 size, const char *name, const u32 *w)
+{
+	at = MIN(at + (u32)ksnprintf(buf + at, size - at, " %s", name), size - 1);
+	bool any = false;
+	for (u32 i = 0; i < LAPIC_VEC_REGS; i++)
+		if (w[i]) {
+			at = MIN(at + (u32)ksnprintf(buf + at, size - at, " %u:%08x", i, w[i]), size - 1);
+			any = true;
+		}
+	if (!any)
+		at = MIN(at + (u32)ksnprintf(buf + at, size - at, " -"), size - 1);
+	return at;
+}
+
 static void page_dump(struct vmm_device *d)
 {
 	struct vm *vm = d->vm;
@@ -101,10 +118,13 @@ static void page_dump(struct vmm_device *d)
 		if (!v || !v->lapic)
 			continue;
 		const struct vlapic *l = &v->lapic->l;
-		kprintf("lapic %s/%u: id %u base %#lx svr %#x tpr %#x ppr %#x lvt-timer %#x tmict %u "
-			"irr %08x..%08x isr %08x..%08x\n", vm->cfg.name, i, l->id, l->apic_base, l->svr,
-			l->tpr, vlapic_ppr(l), l->lvt[LAPIC_LVT_IDX_TIMER], l->tmict, l->irr[7], l->irr[0],
-			l->isr[7], l->isr[0]);
+		char vecs[3 * (5 + 8 * 12) + 1];
+		u32 at = dump_vecs(vecs, 0, sizeof(vecs), "irr", l->irr);
+		at = dump_vecs(vecs, at, sizeof(vecs), "isr", l->isr);
+		dump_vecs(vecs, at, sizeof(vecs), "tmr", l->tmr);
+		kprintf("lapic %s/%u: id %u base %#lx svr %#x tpr %#x ppr %#x lvt-timer %#x tmict %u;%s\n",
+			vm->cfg.name, i, l->id, l->apic_base, l->svr, l->tpr, vlapic_ppr(l),
+			l->lvt[LAPIC_LVT_IDX_TIMER], l->tmict, vecs);
 	}
 }
 
