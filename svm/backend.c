@@ -199,6 +199,7 @@ static void svm_set_state(struct vcpu *vcpu, const struct vmm_start_state *st)
 	c->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_VECTOR | VMCB_VINTR_PRIO | VMCB_VINTR_IGN_TPR |
 		      VMCB_VINTR_TPR);
 	v->virq_in_vmcb = false;
+	c->intercept_cr &= ~SVM_INTERCEPT_CR_WRITE(8);	/* kept only with V_IRQ (svm/run.c) */
 	v->pending_event = 0;
 	vmcb_clean_mark_dirty(&v->clean, ~0u);
 	svm_vcpu_flush(v);

@@ -18,6 +18,7 @@
 #include "kernel/cpuinfo.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
+#include "vmm/dev/lapic.h"
 
 typedef void (*exit_decoder_t)(struct svm_vcpu *v, struct vmm_exit *x);
 
@@ -323,6 +324,54 @@ static void dec_xsetbv(struct svm_vcpu *v, struct vmm_exit *x)
 		x->reason = VMM_EXIT_STOPPED;
 }
 
+/* MOV to CR8, intercepted only while V_IRQ holds a vector (svm/run.c,
+ * vcpu_cr8_intercept): the TPR as the CPU would set it - the local APIC's
+ * on a pc VM (V_TPR follows at the next entry), else V_TPR itself - and
+ * the vector offered again against it at the next entry.  The register
+ * comes from decode assists when the CPU has them, else from the
+ * instruction (REX.R CR8 or AMD's LOCK MOV CR0).  Bits 63:4 set: #GP(0),
+ * which the CPU checks after the intercept (APM vol. 2, 15.7; vol. 3, MOV
+ * CRn). */
+static void dec_cr8_write(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+	unsigned int gpr, len = 0;
+	x->reason = VMM_EXIT_NONE;
+	if (svm_feat.decode_assists && (c->exitinfo1 & SVM_CRDR_MOV)) {
+		gpr = (unsigned int)(c->exitinfo1 & SVM_CRDR_GPR);
+	} else {
+		struct insn in;
+		int r = decode_at_rip(v, &in);
+		if (r || in.kind != INSN_MOV_TO_CR || in.reg != 8) {
+			vm_request_stop(v->vm, STOP_ERROR, "CR8 write exit at RIP %#lx: not a MOV to "
+					"CR8 (%d)", v->vmcb->save.rip, r);
+			x->reason = VMM_EXIT_STOPPED;
+			return;
+		}
+		gpr = in.rm;
+		len = in.len;
+	}
+	u64 val = *gpr_ptr(v, gpr);
+	if (cs_mode_bits(&v->vmcb->save) != 64)
+		val &= 0xffffffffULL;
+	if (val & ~(u64)VMCB_VINTR_TPR) {
+		vcpu_inject_exception(v, 13, true, 0);
+		return;
+	}
+	if (v->lapic) {
+		vcpu_lapic_set_cr8(svm_vcpu_core(v), (u8)val);
+	} else {
+		c->vintr = (c->vintr & ~VMCB_VINTR_TPR) | val;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
+	}
+	if (svm_nrip_valid(v->vmcb))
+		advance_rip(v, c->nrip);
+	else if (len)
+		advance_rip_by(v, len);
+	else if (skip_insn(v, 0, 0))		/* decode assists without NRIP */
+		x->reason = VMM_EXIT_STOPPED;
+}
+
 static void dec_shutdown(struct svm_vcpu *v, struct vmm_exit *x)
 {
 	x->reason = VMM_EXIT_SHUTDOWN;
@@ -464,6 +513,7 @@ static const exit_decoder_t exit_decoders[SVM_EXIT_NR_INDEXED] = {
 	[SVM_EXIT_SKINIT]   = dec_ud,
 	[SVM_EXIT_INVLPGA]  = dec_ud,
 	[SVM_EXIT_XSETBV]   = dec_xsetbv,
+	[SVM_EXIT_WRITE_CR8] = dec_cr8_write,
 };
 
 /* VMEXIT_INVALID, or an exit with no decoder: the VMCB by name, for the

@@ -204,8 +204,9 @@ void svm_vcpu_flush(struct svm_vcpu *v);
 bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x);
 void vcpu_inject_exception(struct svm_vcpu *v, u8 vector, bool has_err, u32 err);
 /* Test-only negative controls (svm/vcpu_tests.c): offer a pending
- * interrupt even in an interrupt shadow; drop events cut short by an exit. */
-extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
+ * interrupt even in an interrupt shadow; drop events cut short by an exit;
+ * leave CR8 writes to the CPU while V_IRQ is set (QEMU 7.2 then aborts). */
+extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo, vcpu_debug_no_cr8_intercept;
 
 /* svm/exit.c */
 /* Empties the cached translation of RIP's page (svm/exit.c). */
