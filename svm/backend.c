@@ -147,6 +147,7 @@ static u64 svm_get_reg(struct vcpu *vcpu, enum vmm_reg r)
 	case VMM_REG_SYSENTER_EIP:   return s->sysenter_eip;
 	case VMM_REG_PAT:            return s->g_pat;
 	case VMM_REG_TSC_OFFSET:     return vm->control.tsc_offset;
+	case VMM_REG_TSC_AUX:        return to_svm(vcpu)->gs.tsc_aux;
 	}
 	return 0;
 }
@@ -179,6 +180,9 @@ static void svm_set_reg(struct vcpu *vcpu, enum vmm_reg r, u64 val)
 	case VMM_REG_TSC_OFFSET:
 		v->vmcb->control.tsc_offset = val;
 		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
+		break;
+	case VMM_REG_TSC_AUX:
+		gstate_set_tsc_aux(v, (u32)val);
 		break;
 	}
 }

@@ -1,11 +1,12 @@
 /* vmm/msr.c - the MSRs a guest may read and write: EFER (SVME hidden), its
- * syscall, segment-base, SYSENTER and PAT state (kept by the backend,
- * reached through get_reg/set_reg), the TSC (a write sets the vCPU's TSC
+ * syscall, segment-base, SYSENTER and PAT state and TSC_AUX (kept by the
+ * backend, reached through get_reg/set_reg), the TSC (a write sets the vCPU's TSC
  * offset), and the local APIC's (vmm/dev/lapic.c) on a pc VM, else a fixed
  * APIC base.
  * Anything else, or a value the CPU would refuse, raises #GP(0). */
 #include "vmm/vmm.h"
 #include "kernel/cpu.h"
+#include "kernel/cpuinfo.h"
 #include "hw/lapic.h"
 #include "vmm/dev/lapic.h"
 
@@ -27,8 +28,18 @@ static bool msr_reg(u32 msr, enum vmm_reg *r)
 	case MSR_SYSENTER_ESP:   *r = VMM_REG_SYSENTER_ESP; return true;
 	case MSR_SYSENTER_EIP:   *r = VMM_REG_SYSENTER_EIP; return true;
 	case MSR_PAT:            *r = VMM_REG_PAT; return true;
+	case MSR_TSC_AUX:        *r = VMM_REG_TSC_AUX; return true;
 	default:                 return false;
 	}
+}
+
+/* IA32_TSC_AUX exists when the guest's CPUID shows RDTSCP or RDPID, which
+ * it passes through from the host (vmm/cpuid.c); without them it #GPs. */
+static bool msr_exists(u32 msr)
+{
+	if (msr == MSR_TSC_AUX)
+		return cpu_info.has_rdtscp || cpu_info.has_rdpid;
+	return true;
 }
 
 static bool canonical(u64 a)
@@ -55,7 +66,7 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 		return true;
 	}
 	enum vmm_reg r;
-	if (msr_reg(msr, &r)) {
+	if (msr_reg(msr, &r) && msr_exists(msr)) {
 		*val = vmm_backend->get_reg(v, r);
 		return true;
 	}
@@ -84,6 +95,10 @@ static bool msr_write_value(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_SYSENTER_CS:
 		*val &= 0xffff;
 		return true;
+	case MSR_TSC_AUX:
+		/* AMD keeps bits 31:0 and ignores the rest (reads give 0). */
+		*val &= 0xffffffffULL;
+		return msr_exists(msr);
 	default:
 		return true;
 	}

@@ -139,6 +139,7 @@ enum vmm_reg {
 	VMM_REG_SFMASK, VMM_REG_FS_BASE, VMM_REG_GS_BASE, VMM_REG_KERNEL_GS_BASE,
 	VMM_REG_SYSENTER_CS, VMM_REG_SYSENTER_ESP, VMM_REG_SYSENTER_EIP, VMM_REG_PAT,
 	VMM_REG_TSC_OFFSET,
+	VMM_REG_TSC_AUX,	/* the vCPU's IA32_TSC_AUX (RDTSCP, RDPID), 32 bits */
 };
 
 /* What the core needs from the hardware.  One table per backend, filled
