@@ -1,10 +1,13 @@
 /* vmm/cpuid.c - the CPUID a guest sees: svmhv's own leaves (hw/svmhv_hypercall.h),
  * else the host's with the hypervisor bit set and what guests must not use
- * hidden (MONITOR, SVM; x2APIC and TSC deadline are the modelled local
- * APIC's, so a pc VM has them whatever the host has, a bare VM not).  The backend adds what only it knows
- * (svm/gstate.c: the XSAVE leaves) when it applies the answer. */
+ * hidden (MONITOR, SVM, the speculation controls whose MSRs svmhv does not
+ * model (vmm/msr_rules.c), NX while IA32_MISC_ENABLE disables it; x2APIC
+ * and TSC deadline are the modelled local APIC's, so a pc VM has them
+ * whatever the host has, a bare VM not).  The backend adds what only it
+ * knows (svm/gstate.c: the XSAVE leaves) when it applies the answer. */
 #include "vmm/vmm.h"
 #include "vmm/dev/lapic.h"
+#include "vmm/msr_rules.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "hw/svmhv_hypercall.h"
@@ -38,6 +41,9 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 			a = b = c = d = 0;
 		}
 	}
+	msr_unmodelled_cpuid(leaf, sub, &a, &b, &d);
+	if (v->vm->cfg.platform == GUEST_PLATFORM_PC)
+		msr_misc_enable_cpuid(v->misc_enable, leaf, &a, &d);
 	q->eax = a;
 	q->ebx = b;
 	q->ecx = c;

@@ -9,6 +9,7 @@
 #include "kernel/cpuinfo.h"
 #include "hw/lapic.h"
 #include "vmm/dev/lapic.h"
+#include "vmm/msr_rules.h"
 
 #define MSR_TSC	0x10
 
@@ -59,12 +60,43 @@ static bool msr_pmu(const struct vcpu *v, u32 msr)
 	       ((msr >= 0xc0010000 && msr <= 0xc0010007) || (msr >= 0xc0010200 && msr <= 0xc001020b));
 }
 
+/* MSRs only a pc VM has: IA32_MISC_ENABLE (an Intel MSR hypervisors
+ * offer every guest), and machine-check architecture without banks
+ * (CPUID passes MCE and MCA through; MCG_CAP says there is nothing to
+ * report).  Values as vmm/msr_rules.h says.  A bare VM: #GP. */
+static bool msr_pc_read(struct vcpu *v, u32 msr, u64 *val)
+{
+	if (v->vm->cfg.platform != GUEST_PLATFORM_PC)
+		return false;
+	switch (msr) {
+	case MSR_MISC_ENABLE: *val = v->misc_enable; return true;
+	case MSR_MCG_CAP:     *val = MCG_CAP_VCPU; return true;
+	case MSR_MCG_STATUS:  *val = 0; return true;
+	default:              return false;
+	}
+}
+
+/* The write of such an MSR: false when it is not one; *ok false for #GP. */
+static bool msr_pc_write(struct vcpu *v, u32 msr, u64 val, bool *ok)
+{
+	if (v->vm->cfg.platform != GUEST_PLATFORM_PC)
+		return false;
+	switch (msr) {
+	case MSR_MISC_ENABLE: *ok = msr_misc_enable_write(v->misc_enable, val, &v->misc_enable); return true;
+	case MSR_MCG_CAP:     *ok = false; return true;	/* read-only */
+	case MSR_MCG_STATUS:  *ok = msr_mcg_status_write(val); return true;
+	default:              return false;
+	}
+}
+
 static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
 	if (msr_pmu(v, msr)) {
 		*val = 0;
 		return true;
 	}
+	if (msr_pc_read(v, msr, val))
+		return true;
 	enum vmm_reg r;
 	if (msr_reg(msr, &r) && msr_exists(msr)) {
 		*val = vmm_backend->get_reg(v, r);
@@ -84,6 +116,8 @@ static bool msr_write_value(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_EFER:
 		if (*val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
 			return false;	/* SVME or reserved bits */
+		if ((*val & EFER_NXE) && (v->misc_enable & MISC_ENABLE_XD_DISABLE))
+			return false;	/* no NX while IA32_MISC_ENABLE disables it */
 		/* LMA is the CPU's to set, not the guest's. */
 		*val = (*val & ~EFER_LMA) | (vmm_backend->get_reg(v, VMM_REG_EFER) & EFER_LMA);
 		return true;
@@ -95,6 +129,8 @@ static bool msr_write_value(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_SYSENTER_CS:
 		*val &= 0xffff;
 		return true;
+	case MSR_PAT:
+		return msr_pat_valid(*val);
 	case MSR_TSC_AUX:
 		/* AMD keeps bits 31:0 and ignores the rest (reads give 0). */
 		*val &= 0xffffffffULL;
@@ -117,6 +153,8 @@ void vmm_msr(struct vcpu *v, struct vmm_exit *x)
 		ok = true;
 	} else if (m->write && msr_pmu(v, m->index)) {
 		ok = true;
+	} else if (m->write && msr_pc_write(v, m->index, m->value, &ok)) {
+		/* ok says */
 	} else if (m->write) {
 		ok = msr_reg(m->index, &r) && msr_write_value(v, m->index, &m->value);
 		if (ok)

@@ -73,6 +73,7 @@ struct vcpu {
 	struct vtimer hc_timer;
 	u8 hc_timer_vector;
 	struct vcpu_event_stats ev;
+	u64 misc_enable;		/* IA32_MISC_ENABLE of a pc VM (vmm/msr_rules.h) */
 	u64 exits;
 	u64 exit_tsc;			/* TSC at the last exit */
 	u32 last_exit_stat;		/* backend's statistics row of the last exit */

@@ -49,7 +49,7 @@ _start:
   MSR_PROBE 0x00000400, "0x400 mc0_ctl"
   MSR_PROBE 0x00000c80, "0xc80 unassigned"
   MSR_PROBE 0x40000000, "0x40000000 hv range"
-  MSR_PROBE 0xc0000103, "0xc0000103 tsc_aux"
+  MSR_PROBE 0x000001a0, "0x1a0 misc_enable (pc VMs only)"
   MSR_PROBE 0xc0010000, "0xc0010000 perf_ctl0"
   MSR_PROBE 0xc0010010, "0xc0010010 syscfg"
   MSR_PROBE 0xc0010015, "0xc0010015 hwcr"
