@@ -63,6 +63,10 @@ static void vmcb_init(struct svm_vcpu *v, const struct vm *vm)
 	c->intercept2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL | SVM_INTERCEPT2_VMLOAD |
 			SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
 			SVM_INTERCEPT2_SKINIT | SVM_INTERCEPT2_XSETBV;
+	/* CR4 writes are checked by the core (vmm/cr.c) before they reach the
+	 * VMCB: a reserved bit must be the guest's #GP, never a VMRUN failure
+	 * (or, on QEMU's TCG, a VMEXIT_INVALID in the middle of the guest). */
+	c->intercept_cr = SVM_INTERCEPT_CR_WRITE(4);
 	svm_features_vmcb_init(c);
 	c->iopm_base_pa = svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;
@@ -148,6 +152,9 @@ static u64 svm_get_reg(struct vcpu *vcpu, enum vmm_reg r)
 	case VMM_REG_PAT:            return s->g_pat;
 	case VMM_REG_TSC_OFFSET:     return vm->control.tsc_offset;
 	case VMM_REG_TSC_AUX:        return to_svm(vcpu)->gs.tsc_aux;
+	case VMM_REG_CR0:            return s->cr0;
+	case VMM_REG_CR3:            return s->cr3;
+	case VMM_REG_CR4:            return s->cr4;
 	}
 	return 0;
 }
@@ -184,6 +191,12 @@ static void svm_set_reg(struct vcpu *vcpu, enum vmm_reg r, u64 val)
 	case VMM_REG_TSC_AUX:
 		gstate_set_tsc_aux(v, (u32)val);
 		break;
+	case VMM_REG_CR4:
+		s->cr4 = val;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_CRX);
+		break;
+	case VMM_REG_CR0: case VMM_REG_CR3:
+		break;		/* not written by the core */
 	}
 }
 

@@ -332,28 +332,60 @@ static void dec_xsetbv(struct svm_vcpu *v, struct vmm_exit *x)
  * instruction (REX.R CR8 or AMD's LOCK MOV CR0).  Bits 63:4 set: #GP(0),
  * which the CPU checks after the intercept (APM vol. 2, 15.7; vol. 3, MOV
  * CRn). */
-static void dec_cr8_write(struct svm_vcpu *v, struct vmm_exit *x)
+/* The source of a MOV to CR`cr` that exited: the GPR from decode assists,
+ * else from the instruction at RIP (whose length goes to *len; 0 with
+ * decode assists), 32 bits wide outside 64-bit code.  False, with the VM
+ * stopped, when RIP holds no such MOV. */
+static bool cr_write_operand(struct svm_vcpu *v, unsigned int cr, u64 *val, unsigned int *len)
 {
-	struct vmcb_control *c = &v->vmcb->control;
-	unsigned int gpr, len = 0;
-	x->reason = VMM_EXIT_NONE;
+	const struct vmcb_control *c = &v->vmcb->control;
+	unsigned int gpr;
+	*len = 0;
 	if (svm_feat.decode_assists && (c->exitinfo1 & SVM_CRDR_MOV)) {
 		gpr = (unsigned int)(c->exitinfo1 & SVM_CRDR_GPR);
 	} else {
 		struct insn in;
 		int r = decode_at_rip(v, &in);
-		if (r || in.kind != INSN_MOV_TO_CR || in.reg != 8) {
-			vm_request_stop(v->vm, STOP_ERROR, "CR8 write exit at RIP %#lx: not a MOV to "
-					"CR8 (%d)", v->vmcb->save.rip, r);
-			x->reason = VMM_EXIT_STOPPED;
-			return;
+		if (r || in.kind != INSN_MOV_TO_CR || in.reg != cr) {
+			vm_request_stop(v->vm, STOP_ERROR, "CR%u write exit at RIP %#lx: not a MOV to "
+					"CR%u (%d)", cr, v->vmcb->save.rip, cr, r);
+			return false;
 		}
 		gpr = in.rm;
-		len = in.len;
+		*len = in.len;
 	}
-	u64 val = *gpr_ptr(v, gpr);
+	*val = *gpr_ptr(v, gpr);
 	if (cs_mode_bits(&v->vmcb->save) != 64)
-		val &= 0xffffffffULL;
+		*val &= 0xffffffffULL;
+	return true;
+}
+
+/* RIP past the MOV to CRn that exited: NRIP, else the length the decoder
+ * found, else (decode assists without NRIP) the decoder now.  0, or 1 when
+ * the VM was stopped. */
+static int skip_cr_write(struct svm_vcpu *v, unsigned int len)
+{
+	if (svm_nrip_valid(v->vmcb)) {
+		advance_rip(v, v->vmcb->control.nrip);
+		return 0;
+	}
+	if (len) {
+		advance_rip_by(v, len);
+		return 0;
+	}
+	return skip_insn(v, 0, 0);
+}
+
+static void dec_cr8_write(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+	unsigned int len;
+	u64 val;
+	x->reason = VMM_EXIT_NONE;
+	if (!cr_write_operand(v, 8, &val, &len)) {
+		x->reason = VMM_EXIT_STOPPED;
+		return;
+	}
 	if (val & ~(u64)VMCB_VINTR_TPR) {
 		vcpu_inject_exception(v, 13, true, 0);
 		return;
@@ -364,12 +396,24 @@ static void dec_cr8_write(struct svm_vcpu *v, struct vmm_exit *x)
 		c->vintr = (c->vintr & ~VMCB_VINTR_TPR) | val;
 		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
 	}
-	if (svm_nrip_valid(v->vmcb))
-		advance_rip(v, c->nrip);
-	else if (len)
-		advance_rip_by(v, len);
-	else if (skip_insn(v, 0, 0))		/* decode assists without NRIP */
+	if (skip_cr_write(v, len))
 		x->reason = VMM_EXIT_STOPPED;
+}
+
+/* MOV to CR4, always intercepted (svm/backend.c): the core checks and
+ * applies the value (vmm/cr.c); svm_exit_complete moves RIP on. */
+static void dec_cr4_write(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	unsigned int len;
+	u64 val;
+	if (!cr_write_operand(v, 4, &val, &len)) {
+		x->reason = VMM_EXIT_STOPPED;
+		return;
+	}
+	x->reason = VMM_EXIT_CR_WRITE;
+	x->u.cr.cr = 4;
+	x->u.cr.value = val;
+	v->cr_len = (u8)len;
 }
 
 static void dec_shutdown(struct svm_vcpu *v, struct vmm_exit *x)
@@ -513,6 +557,7 @@ static const exit_decoder_t exit_decoders[SVM_EXIT_NR_INDEXED] = {
 	[SVM_EXIT_SKINIT]   = dec_ud,
 	[SVM_EXIT_INVLPGA]  = dec_ud,
 	[SVM_EXIT_XSETBV]   = dec_xsetbv,
+	[SVM_EXIT_WRITE_CR4] = dec_cr4_write,
 	[SVM_EXIT_WRITE_CR8] = dec_cr8_write,
 };
 
@@ -622,6 +667,8 @@ int svm_exit_complete(struct vcpu *vcpu, struct vmm_exit *x)
 		return skip_insn(v, 2, OP_WRMSR);
 	case VMM_EXIT_HLT:
 		return skip_insn(v, 1, OP_HLT);
+	case VMM_EXIT_CR_WRITE:
+		return skip_cr_write(v, v->cr_len);
 	case VMM_EXIT_IO: {
 		const struct vmm_exit_io *io = &x->u.io;
 		if (io->in && !io->string) {

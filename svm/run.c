@@ -15,9 +15,22 @@
 #include "lib/string.h"
 #include "vmm/dev/lapic.h"
 
+/* Exceptions of the fault class: every vector but #DB, NMI, #BP and #OF
+ * (traps, or either) and #DF and #MC (aborts). */
+#define EXCP_TRAP_OR_ABORT	(BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(8) | BIT(18))
+
+/* An exception svmhv raises for the instruction at RIP.  For a fault the
+ * CPU sets RF in the RFLAGS image it pushes (APM vol. 2, 3.1.6, "Resume
+ * Flag"), so that an instruction breakpoint on the faulting instruction
+ * does not fire again when the handler returns to it; an injected event
+ * is delivered with the RFLAGS in the VMCB, so RF goes there first (the
+ * delivery clears it in the handler's RFLAGS).  kvm-unit-tests' idt_test
+ * checks it for a #GP. */
 void vcpu_inject_exception(struct svm_vcpu *v, u8 vector, bool has_err, u32 err)
 {
 	v->vmcb->control.eventinj = has_err ? vmcb_event_excp_err(vector, err) : vmcb_event_excp(vector);
+	if (vector < 32 && !(EXCP_TRAP_OR_ABORT & BIT(vector)))
+		v->vmcb->save.rflags |= RFLAGS_RF;
 }
 
 bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo, vcpu_debug_no_cr8_intercept;

@@ -122,6 +122,7 @@ struct svm_vcpu {
 	struct rip_xlat rip_xlat;
 	/* How to finish an emulated MMIO load (svm/exit.c). */
 	u8 mmio_reg, mmio_op_size, mmio_len;
+	u8 cr_len;			/* length of the MOV to CRn being emulated, 0 if unknown */
 	bool mmio_movzx, mmio_skip_reg;
 };
 

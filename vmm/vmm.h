@@ -118,6 +118,7 @@ struct vm {
 	u32 con_len;
 	u64 io_dropped, io_unhandled_reads;
 	u64 apic_msgs_lost;	/* APIC bus messages that reached no local APIC */
+	u64 cr4_allowed;	/* CR4 bits its CPUID lets a guest set (vmm/cr.c), 0 until known */
 	struct vmm_bus pio, mmio;
 	struct vmm_device *ioapic;	/* pc: the I/O APIC (vmm/dev/ioapic.h) */
 	struct vmm_device *devs[VM_MAX_DEVICES];
@@ -141,6 +142,7 @@ enum vmm_reg {
 	VMM_REG_SYSENTER_CS, VMM_REG_SYSENTER_ESP, VMM_REG_SYSENTER_EIP, VMM_REG_PAT,
 	VMM_REG_TSC_OFFSET,
 	VMM_REG_TSC_AUX,	/* the vCPU's IA32_TSC_AUX (RDTSCP, RDPID), 32 bits */
+	VMM_REG_CR0, VMM_REG_CR3, VMM_REG_CR4,
 };
 
 /* What the core needs from the hardware.  One table per backend, filled
@@ -243,8 +245,9 @@ static inline void vcpu_account_entry(struct vcpu *v, u64 now)
 	v->exit_tsc = 0;
 }
 
-/* vmm/cpuid.c, vmm/msr.c, vmm/hypercall.c */
+/* vmm/cpuid.c, vmm/msr.c, vmm/hypercall.c, vmm/cr.c */
 void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *c);
+void vmm_cr_write(struct vcpu *v, struct vmm_exit *x);
 void vmm_msr(struct vcpu *v, struct vmm_exit *x);
 int vmm_hypercall(struct vcpu *v, struct vmm_exit *x);
 void vcpu_hc_timer_fire(struct vtimer *t, u64 now);	/* HC_TIMER expired */
