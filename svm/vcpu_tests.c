@@ -338,6 +338,34 @@ static void cr8_write_with_virq_pending_exits(struct ktest *t)
 	vm_destroy(g);
 }
 
+/* An exception svmhv injects carries RF into the frame for faults only
+ * (kvm-unit-tests' idt_test checks it for #GP): RF set in the VMCB's
+ * RFLAGS for every fault-class vector, left alone for #DB, NMI, #BP,
+ * #OF, #DF and #MC. */
+static void injected_faults_set_rf(struct ktest *t)
+{
+	struct vm *g = irq_guest(1000);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return;
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
+	u32 wrong = 0;
+	for (u32 vec = 0; vec < 32; vec++) {
+		bool fault = !(vec == 1 || vec == 2 || vec == 3 || vec == 4 || vec == 8 || vec == 18);
+		v->vmcb->save.rflags = 0x2;
+		vcpu_inject_exception(v, (u8)vec, vec == 13, 0);
+		bool rf = (v->vmcb->save.rflags & RFLAGS_RF) != 0;
+		if (rf != fault) {
+			ktest_note(t, "vector %u: RF %u, expected %u", vec, rf, fault);
+			wrong++;
+		}
+		KT_EXPECT(t, vmcb_event_vector(v->vmcb->control.eventinj) == vec, "vector %u injected", vec);
+	}
+	v->vmcb->control.eventinj = 0;
+	KT_EXPECT(t, wrong == 0, "RF right for all 32 vectors, %u wrong", wrong);
+	vm_destroy(g);
+}
+
 KTEST_SUITE(vcpu, "vcpu", KTEST_NEEDS_SVM,
 	KTEST_CASE(shadow_holds_interrupt_until_after_hlt),
 	KTEST_CASE(shadow_control_offering_in_shadow_is_caught),
@@ -348,7 +376,8 @@ KTEST_SUITE(vcpu, "vcpu", KTEST_NEEDS_SVM,
 	KTEST_CASE(event_cut_short_is_injected_again),
 	KTEST_CASE(event_control_dropping_it_is_caught),
 	KTEST_CASE(virq_cut_short_arrives_once),
-	KTEST_CASE(cr8_write_with_virq_pending_exits));
+	KTEST_CASE(cr8_write_with_virq_pending_exits),
+	KTEST_CASE(injected_faults_set_rf));
 
 /* Negative control, run only when named (test=cr8ctl; suites.py's run
  * "cr8-control"): the same guest with CR8 writes left to the CPU.  QEMU
