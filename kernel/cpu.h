@@ -62,6 +62,7 @@
 #define XCR0_PKRU      BIT(9)
 #define XCR0_AVX512    (XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM)
 
+#define RFLAGS_TF  BIT(8)	/* single-step */
 #define RFLAGS_IF  BIT(9)
 #define RFLAGS_RF  BIT(16)	/* resume: no instruction breakpoint for one instruction */
 

@@ -68,16 +68,33 @@ static int decode_at_rip(struct svm_vcpu *v, struct insn *in)
 	return insn_decode(bytes, n, bits, in);
 }
 
+/* The instruction svmhv just emulated ran with RFLAGS.TF set: the CPU
+ * would end it with a single-step #DB, a trap (RIP already past it), with
+ * DR6.BS set and the B0-B3 trap bits clear (APM vol. 2, 13.1.1.3 and
+ * 13.1.3.1; DR6 lives in the VMCB).  kvm-unit-tests' debug test steps
+ * over CPUID and IN this way. */
+static __attribute__((noinline, cold)) void single_step_trap(struct svm_vcpu *v)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	s->dr6 = (s->dr6 & ~DR6_TRAP_BITS) | DR6_FIXED_1 | DR6_BS;
+	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_DRX);
+	vcpu_inject_exception(v, 1, false, 0);
+	v->ev.single_steps++;
+}
+
 /* Every RIP advance over an instruction svmhv emulated goes through here.
  * The instruction has now retired, so an interrupt shadow it sat in (the
  * exit reports one after STI or MOV SS) is over: left set, it would hold
  * off interrupts for one more guest instruction, as `sti; hlt; cli` would
- * then show by never taking the interrupt that ended the HLT. */
+ * then show by never taking the interrupt that ended the HLT.  With TF
+ * set it ends in a single-step trap. */
 static inline void advance_rip(struct svm_vcpu *v, u64 rip)
 {
 	struct vmcb *vm = v->vmcb;
 	vm->save.rip = rip;
 	vm->control.int_shadow &= ~VMCB_INT_SHADOW;
+	if (__builtin_expect(vm->save.rflags & RFLAGS_TF, 0))
+		single_step_trap(v);
 }
 
 /* The length of the instruction at RIP by the full decoder: the fallback

@@ -172,6 +172,67 @@ static void stepping_over_an_instruction_ends_the_shadow(struct ktest *t)
 	vm_destroy(g);
 }
 
+/* An instruction svmhv emulates with RFLAGS.TF set ends in a single-step
+ * #DB trap, as on the CPU: #DB injected with RIP past the instruction,
+ * DR6.BS set and B0-B3 cleared; with TF clear nothing is injected and DR6
+ * stays.  (kvm-unit-tests' debug test steps over CPUID and IN.) */
+static void single_step_over_emulated_instructions(struct ktest *t)
+{
+	static const struct {
+		const char *name;
+		u64 code;
+		u8 bytes[3];
+		u8 len;
+	} kinds[] = {
+		{ "CPUID", SVM_EXIT_CPUID, { 0x0f, 0xa2 }, 2 },
+		{ "RDMSR", SVM_EXIT_MSR, { 0x0f, 0x32 }, 2 },
+		{ "IN", SVM_EXIT_IOIO, { 0xec }, 1 },
+		{ "VMMCALL", SVM_EXIT_VMMCALL, { 0x0f, 0x01, 0xd9 }, 3 },
+	};
+	struct vm *g = irq_guest(1000);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return;
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
+	const u64 rip = 0x8000;
+	for (u32 tf = 0; tf < 2; tf++) {
+		for (u32 i = 0; i < ARRAY_SIZE(kinds); i++) {
+			struct vmcb_control *c = &v->vmcb->control;
+			struct vmcb_save *s = &v->vmcb->save;
+			memcpy(g->ram + rip, kinds[i].bytes, kinds[i].len);
+			s->rip = rip;
+			s->rax = 0;
+			s->rflags = 0x2 | (tf ? RFLAGS_TF : 0);
+			s->dr6 = 0xffff0ff0ULL | 0x5;		/* B0 and B2 left over */
+			v->regs.rcx = MSR_STAR;
+			c->exitcode = kinds[i].code;
+			c->exitinfo1 = kinds[i].code == SVM_EXIT_IOIO ?
+				(SVM_IOIO_IN | SVM_IOIO_SZ8 | SVM_IOIO_A16 | (0x3ffULL << 16)) : 0;
+			c->exitinfo2 = rip + kinds[i].len;
+			c->nrip = rip + kinds[i].len;
+			c->eventinj = 0;
+			int r = svm_handle_exit(v);
+			KT_EXPECT(t, r == 0, "%s handled, found %d", kinds[i].name, r);
+			KT_EXPECT(t, s->rip == rip + kinds[i].len, "%s: RIP %#lx, found %#lx", kinds[i].name,
+				  rip + kinds[i].len, s->rip);
+			if (tf) {
+				KT_EXPECT(t, c->eventinj == vmcb_event_excp(1), "%s with TF: #DB injected, "
+					  "EVENTINJ %#lx", kinds[i].name, c->eventinj);
+				KT_EXPECT(t, s->dr6 == (0xffff0ff0ULL | DR6_BS), "%s with TF: DR6 %#lx, "
+					  "expected %#lx", kinds[i].name, s->dr6, (u64)(0xffff0ff0ULL | DR6_BS));
+			} else {
+				KT_EXPECT(t, c->eventinj == 0, "%s without TF: nothing injected, EVENTINJ %#lx",
+					  kinds[i].name, c->eventinj);
+				KT_EXPECT(t, s->dr6 == (0xffff0ff0ULL | 0x5), "%s without TF: DR6 kept",
+					  kinds[i].name);
+			}
+			v->halted = false;
+		}
+	}
+	v->vmcb->control.eventinj = 0;
+	vm_destroy(g);
+}
+
 /* The timer is due before `sti; hlt; cli`: taken once, behind the HLT. */
 static void due_timer_wakes_sti_hlt_once(struct ktest *t)
 {
@@ -326,8 +387,11 @@ static void cr8_write_with_virq_pending_exits(struct ktest *t)
 		return;
 	struct svm_vcpu *v = to_svm(g->vcpus[0]);
 	u64 n = v->stats[svm_exit_index(SVM_EXIT_WRITE_CR8)].count;
-	ktest_note(t, "stopped: %s; CR8 write exits %lu; CR8 read back %#x; handler runs %u",
-		   vm_stop_name(g->stop), n, res(g, RES_CR8), res(g, RES_COUNT));
+	ktest_note(t, "stopped: %s; CR8 write exits %lu; CR8 read back %#x; handler runs %u; "
+		   "V_IRQ %s, vintr %#lx, intercept_cr %#x, exits %lu, withheld %lu, delivered %lu",
+		   vm_stop_name(g->stop), n, res(g, RES_CR8), res(g, RES_COUNT),
+		   v->virq_in_vmcb ? "offered" : "clear", v->vmcb->control.vintr,
+		   v->vmcb->control.intercept_cr, v->exits, v->ev.virq_withheld, v->ev.virq_delivered);
 	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", vm_stop_name(g->stop),
 		  g->stop_detail);
 	KT_EXPECT(t, n == 2, "both CR8 writes exited, found %lu", n);
@@ -370,6 +434,7 @@ KTEST_SUITE(vcpu, "vcpu", KTEST_NEEDS_SVM,
 	KTEST_CASE(shadow_holds_interrupt_until_after_hlt),
 	KTEST_CASE(shadow_control_offering_in_shadow_is_caught),
 	KTEST_CASE(stepping_over_an_instruction_ends_the_shadow),
+	KTEST_CASE(single_step_over_emulated_instructions),
 	KTEST_CASE(due_timer_wakes_sti_hlt_once),
 	KTEST_CASE(hlt_loop_wakes_exactly_once),
 	KTEST_CASE(cli_hlt_stays_halted),

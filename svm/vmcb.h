@@ -384,6 +384,9 @@ struct vmcb_save {
 	/* 0x158 */ u64 cr0;
 	/* 0x160 */ u64 dr7;
 	/* 0x168 */ u64 dr6;
+#define DR6_TRAP_BITS			GENMASK(3, 0)	/* B0-B3: breakpoint conditions met */
+#define DR6_BS				BIT(14)		/* single step */
+#define DR6_FIXED_1			0xffff0ff0ULL	/* bits that read as 1 */
 	/* 0x170 */ u64 rflags;
 	/* 0x178 */ u64 rip;
 	/* 0x180 */ u8  reserved_0x180[64];

@@ -36,6 +36,7 @@ struct vcpu_event_stats {
 	u64 events_requeued;	/* events cut short by an exit, injected again */
 	u64 halt_blocks;	/* times the vCPU task blocked in HLT */
 	u64 sipi_blocks;	/* times it blocked waiting for SIPI */
+	u64 single_steps;	/* single-step #DBs raised after an emulated instruction */
 };
 
 /* Trace points of the run loop (bench/: the traced row).  NULL: off, one
