@@ -95,13 +95,15 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 		*val = 0;
 		return true;
 	}
-	if (msr_pc_read(v, msr, val))
-		return true;
 	enum vmm_reg r;
-	if (msr_reg(msr, &r) && msr_exists(msr)) {
+	if (msr_reg(msr, &r)) {
+		if (!msr_exists(msr))
+			return false;
 		*val = vmm_backend->get_reg(v, r);
 		return true;
 	}
+	if (msr_pc_read(v, msr, val))
+		return true;
 	switch (msr) {
 	case MSR_TSC:       *val = rdtsc() + vmm_backend->get_reg(v, VMM_REG_TSC_OFFSET); return true;
 	case MSR_APIC_BASE: *val = LAPIC_DEFAULT_BASE | APIC_BASE_EN | APIC_BASE_BSP; return true;
@@ -153,12 +155,13 @@ void vmm_msr(struct vcpu *v, struct vmm_exit *x)
 		ok = true;
 	} else if (m->write && msr_pmu(v, m->index)) {
 		ok = true;
-	} else if (m->write && msr_pc_write(v, m->index, m->value, &ok)) {
-		/* ok says */
-	} else if (m->write) {
-		ok = msr_reg(m->index, &r) && msr_write_value(v, m->index, &m->value);
+	} else if (m->write && msr_reg(m->index, &r)) {
+		ok = msr_write_value(v, m->index, &m->value);
 		if (ok)
 			vmm_backend->set_reg(v, r, m->value);
+	} else if (m->write) {
+		if (!msr_pc_write(v, m->index, m->value, &ok))
+			ok = false;	/* no such MSR */
 	} else {
 		ok = msr_read(v, m->index, &m->value);
 	}
