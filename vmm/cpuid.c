@@ -39,11 +39,13 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 			c &= ~(BIT(2) | BIT(23));	/* SVM and the extended PMU are hidden */
 		} else if (leaf == 0x8000000A) {
 			a = b = c = d = 0;
+		} else if (leaf == 7 || leaf == 0x80000008 || leaf == 0x80000021) {
+			msr_unmodelled_cpuid(leaf, sub, &a, &b, &d);
 		}
+		/* Only a pc VM's guest can set these (vmm/msr.c). */
+		if (__builtin_expect(v->misc_enable & (MISC_ENABLE_LIMIT_CPUID | MISC_ENABLE_XD_DISABLE), 0))
+			msr_misc_enable_cpuid(v->misc_enable, leaf, &a, &d);
 	}
-	msr_unmodelled_cpuid(leaf, sub, &a, &b, &d);
-	if (v->vm->cfg.platform == GUEST_PLATFORM_PC)
-		msr_misc_enable_cpuid(v->misc_enable, leaf, &a, &d);
 	q->eax = a;
 	q->ebx = b;
 	q->ecx = c;
