@@ -43,6 +43,7 @@
 #define CR0_NW BIT(29)
 #define CR0_CD BIT(30)
 #define CR0_PG BIT(31)
+#define CR4_DE         BIT(3)	/* debugging extensions: DR4/DR5 #UD */
 #define CR4_PAE        BIT(5)
 #define CR4_LA57       BIT(12)	/* 5-level paging */
 #define CR4_PGE        BIT(7)

@@ -49,6 +49,8 @@ static void svm_load_state(struct svm_vcpu *v, const struct vmm_start_state *st)
 	seg(&s->idtr, &st->idtr);
 }
 
+bool svm_debug_no_dr_intercept;
+
 static void vmcb_init(struct svm_vcpu *v, const struct vm *vm)
 {
 	struct vmcb_control *c = &v->vmcb->control;
@@ -67,6 +69,15 @@ static void vmcb_init(struct svm_vcpu *v, const struct vm *vm)
 	 * VMCB: a reserved bit must be the guest's #GP, never a VMRUN failure
 	 * (or, on QEMU's TCG, a VMEXIT_INVALID in the middle of the guest). */
 	c->intercept_cr = SVM_INTERCEPT_CR_WRITE(4);
+	/* Debug-register writes are emulated (svm/exit.c, dec_dr_write): a
+	 * guest's MOV DR7 or DR0-3 executed under QEMU 7.2's TCG arms a
+	 * breakpoint that VMRUN and #VMEXIT never disarm (they assign DR7
+	 * without updating QEMU's breakpoint list), so it fires in whatever
+	 * runs on that CPU next - other guests included.  DR5 is DR7's alias. */
+	c->intercept_dr = svm_debug_no_dr_intercept ? 0 :
+			  SVM_INTERCEPT_DR_WRITE(0) | SVM_INTERCEPT_DR_WRITE(1) |
+			  SVM_INTERCEPT_DR_WRITE(2) | SVM_INTERCEPT_DR_WRITE(3) |
+			  SVM_INTERCEPT_DR_WRITE(5) | SVM_INTERCEPT_DR_WRITE(7);
 	svm_features_vmcb_init(c);
 	c->iopm_base_pa = svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;

@@ -104,6 +104,25 @@ static void tsc_aux_load(struct svm_vcpu *v, struct svm_cpu *sc)
 	v->gs.cnt.tsc_aux_writes++;
 }
 
+static void write_dr(unsigned int n, u64 val)
+{
+	switch (n) {
+	case 0: write_dr0(val); break;
+	case 1: write_dr1(val); break;
+	case 2: write_dr2(val); break;
+	default: write_dr3(val); break;
+	}
+}
+
+void gstate_set_dr(struct svm_vcpu *v, unsigned int n, u64 val)
+{
+	u64 f = irq_save();
+	v->gs.dr[n & 3] = val;
+	if (v->gs.live || gstate_mode == GSTATE_OFF)	/* `off`: as if the guest owned the CPU */
+		write_dr(n & 3, val);
+	irq_restore(f);
+}
+
 void gstate_set_tsc_aux(struct svm_vcpu *v, u32 val)
 {
 	u64 f = irq_save();

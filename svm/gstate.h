@@ -59,6 +59,11 @@ void gstate_load(struct svm_vcpu *v, struct svm_cpu *sc);	/* prepare_switch_to_g
 void gstate_put(struct svm_vcpu *v);			/* vcpu_put, IF=0 */
 void gstate_eager_switch(struct svm_vcpu *v, struct svm_cpu *sc);	/* before VMRUN, eager only */
 
+/* MOV to DR0-DR3 by the guest (n = 0..3), intercepted (svm/exit.c): in
+ * the CPU at once while the vCPU's state is live there, else at its next
+ * load. */
+void gstate_set_dr(struct svm_vcpu *v, unsigned int n, u64 val);
+
 /* WRMSR TSC_AUX by the guest (through the core's set_reg): in the CPU at
  * once if the vCPU's state is loaded here, else at its next load. */
 void gstate_set_tsc_aux(struct svm_vcpu *v, u32 val);

@@ -19,7 +19,7 @@ extern const u8 guest_img_k_fpu[], guest_img_k_fpu_end[];
 
 /* Mirrors the mailbox of svm/guests/k_fpu.asm: keep the two in step. */
 #define FPU_MAILBOX_GPA 0x80000
-enum { FT_ISOLATE = 1, FT_XSETBV = 2, FT_XCR0 = 3, FT_DR = 4, FT_TSC_AUX = 5 };
+enum { FT_ISOLATE = 1, FT_XSETBV = 2, FT_XCR0 = 3, FT_DR = 4, FT_TSC_AUX = 5, FT_DR_CROSS = 6 };
 struct fpu_slot {
 	u64 done, xmm_bad, ymm_bad, x87_bad, avx, first_bad, xcr0_bad, dr_bad, db_hits;
 	u64 xcr0, xcr0_seen, last_vec, aux_bad, aux_seen, pad[2];
@@ -474,6 +474,45 @@ static void tsc_aux_leak_caught_when_off(struct ktest *t)
 	tsc_aux_check(t, true);
 }
 
+/* One guest arms an execution breakpoint and yields; another, on the same
+ * CPU, calls the code at that address around every yield: it must never
+ * take a #DB.  Without the debug-register write intercept (the negative
+ * control) QEMU 7.2 keeps the first guest's breakpoint armed across
+ * #VMEXIT and VMRUN and fires it in the second; a CPU that does not has
+ * nothing to catch. */
+static void dr_cross_check(struct ktest *t, bool no_intercept)
+{
+	struct fpu_slot s[2];
+	memset(s, 0, sizeof(s));
+	svm_debug_no_dr_intercept = no_intercept;
+	two_guests(t, FT_DR_CROSS, s);
+	svm_debug_no_dr_intercept = false;
+	for (u32 i = 0; i < 2; i++)
+		ktest_note(t, "guest %u (%s, DR writes %s): %lu iterations, #DB %lu", i,
+			   i ? "calls the code" : "arms the breakpoint",
+			   no_intercept ? "not intercepted" : "intercepted", s[i].done, s[i].db_hits);
+	if (!no_intercept) {
+		KT_EXPECT(t, s[1].done == SHORT_ITERS && s[1].db_hits == 0,
+			  "the other guest's breakpoint never fired here: %lu #DBs in %lu calls",
+			  s[1].db_hits, s[1].done);
+		KT_EXPECT(t, s[0].db_hits == 0, "no #DB in the arming guest, found %lu", s[0].db_hits);
+		return;
+	}
+	if (s[1].db_hits == 0)
+		KT_SKIP(t, "this CPU disarmed the breakpoint at #VMEXIT itself: nothing to catch");
+	KT_EXPECT(t, s[1].db_hits > 0, "caught: the other guest's breakpoint fired here");
+}
+
+static void dr_breakpoint_stays_in_its_guest(struct ktest *t)
+{
+	dr_cross_check(t, false);
+}
+
+static void dr_breakpoint_leak_caught_without_intercept(struct ktest *t)
+{
+	dr_cross_check(t, true);
+}
+
 static void dr0_3_isolated(struct ktest *t)
 {
 	dr_check(t, false);
@@ -498,5 +537,7 @@ KTEST_SUITE(gstate, "gstate", KTEST_NEEDS_SVM | KTEST_EXPLICIT,
 	KTEST_CASE(xcr0_leak_caught_when_off),
 	KTEST_CASE(dr0_3_isolated),
 	KTEST_CASE(dr_leak_caught_when_off),
+	KTEST_CASE(dr_breakpoint_stays_in_its_guest),
+	KTEST_CASE(dr_breakpoint_leak_caught_without_intercept),
 	KTEST_CASE(tsc_aux_per_vcpu),
 	KTEST_CASE(tsc_aux_leak_caught_when_off));

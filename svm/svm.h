@@ -199,6 +199,9 @@ extern volatile int hoststate_first_group;
 
 /* svm/backend.c */
 extern const struct vmm_backend_ops svm_backend_ops;
+/* Test only (the gstate suite's negative control): new vCPUs leave
+ * debug-register writes to the CPU. */
+extern bool svm_debug_no_dr_intercept;
 void svm_vcpu_flush(struct svm_vcpu *v);
 
 /* svm/run.c */

@@ -20,6 +20,10 @@
 ;              QEMU 7.2's TCG crashes on data breakpoints in a nested guest.)
 ;   5 tsc_aux  WRMSR TSC_AUX = 0x5a00 + role, then RDTSCP's ECX around
 ;              every yield, and RDMSR at the end, must give it back
+;   6 dr_cross an even role arms an execution breakpoint on stub 0 (DR0,
+;              DR7) and only yields; an odd role, breakpoints off, calls
+;              stub 0 around every yield: neither may see a #DB (the
+;              other guest's breakpoint must never fire in this one)
 ; role = mailbox role + vCPU index.  The last vCPU to finish exits 0.
 bits 64
 default rel
@@ -92,6 +96,8 @@ _start:
   je t_dr
   cmp rax, 5
   je t_tsc_aux
+  cmp rax, 6
+  je t_dr_cross
   EXIT 2
 
 ; ---- done: the last vCPU out exits the guest ----
@@ -425,6 +431,37 @@ t_tsc_aux:
   je finish
   inc qword [r14 + S_AUX_BAD]
   mov [r14 + S_AUX_SEEN], rax
+  jmp finish
+
+; ---- 6: dr_cross ----
+t_dr_cross:
+  lea rdi, [bp_stubs]         ; stub 0, the same address in every guest
+  test r13, 1
+  jnz .caller
+  mov dr0, rdi
+  mov eax, DR7_X0
+  mov dr7, rax
+  xor ebp, ebp
+.arm:
+  HC HC_YIELD
+  inc rbp
+  mov [r14 + S_DONE], rbp
+  cmp rbp, [abs MB + MB_ITERS]
+  jb .arm
+  mov eax, 0x400
+  mov dr7, rax
+  jmp finish
+.caller:
+  mov eax, 0x400
+  mov dr7, rax
+  xor ebp, ebp
+.call:
+  call rdi                    ; must never trap: no breakpoint of ours
+  HC HC_YIELD
+  inc rbp
+  mov [r14 + S_DONE], rbp
+  cmp rbp, [abs MB + MB_ITERS]
+  jb .call
   jmp finish
 
 ; ---- 4: dr ----
