@@ -18,6 +18,7 @@
 #include "kernel/cpuinfo.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
+#include "vmm/dev/lapic.h"
 
 typedef void (*exit_decoder_t)(struct svm_vcpu *v, struct vmm_exit *x);
 
@@ -67,16 +68,33 @@ static int decode_at_rip(struct svm_vcpu *v, struct insn *in)
 	return insn_decode(bytes, n, bits, in);
 }
 
+/* The instruction svmhv just emulated ran with RFLAGS.TF set: the CPU
+ * would end it with a single-step #DB, a trap (RIP already past it), with
+ * DR6.BS set and the B0-B3 trap bits clear (APM vol. 2, 13.1.1.3 and
+ * 13.1.3.1; DR6 lives in the VMCB).  kvm-unit-tests' debug test steps
+ * over CPUID and IN this way. */
+static __attribute__((noinline, cold)) void single_step_trap(struct svm_vcpu *v)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	s->dr6 = (s->dr6 & ~DR6_TRAP_BITS) | DR6_FIXED_1 | DR6_BS;
+	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_DRX);
+	vcpu_inject_exception(v, 1, false, 0);
+	v->ev.single_steps++;
+}
+
 /* Every RIP advance over an instruction svmhv emulated goes through here.
  * The instruction has now retired, so an interrupt shadow it sat in (the
  * exit reports one after STI or MOV SS) is over: left set, it would hold
  * off interrupts for one more guest instruction, as `sti; hlt; cli` would
- * then show by never taking the interrupt that ended the HLT. */
+ * then show by never taking the interrupt that ended the HLT.  With TF
+ * set it ends in a single-step trap. */
 static inline void advance_rip(struct svm_vcpu *v, u64 rip)
 {
 	struct vmcb *vm = v->vmcb;
 	vm->save.rip = rip;
 	vm->control.int_shadow &= ~VMCB_INT_SHADOW;
+	if (__builtin_expect(vm->save.rflags & RFLAGS_TF, 0))
+		single_step_trap(v);
 }
 
 /* The length of the instruction at RIP by the full decoder: the fallback
@@ -323,6 +341,141 @@ static void dec_xsetbv(struct svm_vcpu *v, struct vmm_exit *x)
 		x->reason = VMM_EXIT_STOPPED;
 }
 
+/* MOV to CR8, intercepted only while V_IRQ holds a vector (svm/run.c,
+ * vcpu_cr8_intercept): the TPR as the CPU would set it - the local APIC's
+ * on a pc VM (V_TPR follows at the next entry), else V_TPR itself - and
+ * the vector offered again against it at the next entry.  The register
+ * comes from decode assists when the CPU has them, else from the
+ * instruction (REX.R CR8 or AMD's LOCK MOV CR0).  Bits 63:4 set: #GP(0),
+ * which the CPU checks after the intercept (APM vol. 2, 15.7; vol. 3, MOV
+ * CRn). */
+/* The source of a MOV to CR`n` (kind INSN_MOV_TO_CR) or DR`n`
+ * (INSN_MOV_TO_DR) that exited: the GPR from decode assists, else from
+ * the instruction at RIP (whose length goes to *len; 0 with decode
+ * assists), 32 bits wide outside 64-bit code.  False, with the VM stopped,
+ * when RIP holds no such MOV. */
+static bool mov_write_operand(struct svm_vcpu *v, enum insn_kind kind, unsigned int n, u64 *val,
+			      unsigned int *len)
+{
+	const struct vmcb_control *c = &v->vmcb->control;
+	const char *what = kind == INSN_MOV_TO_CR ? "CR" : "DR";
+	unsigned int gpr;
+	*len = 0;
+	if (svm_feat.decode_assists && (c->exitinfo1 & SVM_CRDR_MOV)) {
+		gpr = (unsigned int)(c->exitinfo1 & SVM_CRDR_GPR);
+	} else {
+		struct insn in;
+		int r = decode_at_rip(v, &in);
+		if (r || in.kind != kind || in.reg != n) {
+			vm_request_stop(v->vm, STOP_ERROR, "%s%u write exit at RIP %#lx: not a MOV to "
+					"%s%u (%d)", what, n, v->vmcb->save.rip, what, n, r);
+			return false;
+		}
+		gpr = in.rm;
+		*len = in.len;
+	}
+	*val = *gpr_ptr(v, gpr);
+	if (cs_mode_bits(&v->vmcb->save) != 64)
+		*val &= 0xffffffffULL;
+	return true;
+}
+
+/* RIP past the MOV to CRn or DRn that exited: NRIP, else the length the decoder
+ * found, else (decode assists without NRIP) the decoder now.  0, or 1 when
+ * the VM was stopped. */
+static int skip_mov_write(struct svm_vcpu *v, unsigned int len)
+{
+	if (svm_nrip_valid(v->vmcb)) {
+		advance_rip(v, v->vmcb->control.nrip);
+		return 0;
+	}
+	if (len) {
+		advance_rip_by(v, len);
+		return 0;
+	}
+	return skip_insn(v, 0, 0);
+}
+
+static void dec_cr8_write(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+	unsigned int len;
+	u64 val;
+	x->reason = VMM_EXIT_NONE;
+	if (!mov_write_operand(v, INSN_MOV_TO_CR, 8, &val, &len)) {
+		x->reason = VMM_EXIT_STOPPED;
+		return;
+	}
+	if (val & ~(u64)VMCB_VINTR_TPR) {
+		vcpu_inject_exception(v, 13, true, 0);
+		return;
+	}
+	if (v->lapic) {
+		vcpu_lapic_set_cr8(svm_vcpu_core(v), (u8)val);
+	} else {
+		c->vintr = (c->vintr & ~VMCB_VINTR_TPR) | val;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
+	}
+	if (skip_mov_write(v, len))
+		x->reason = VMM_EXIT_STOPPED;
+}
+
+/* MOV to CR4, always intercepted (svm/backend.c): the core checks and
+ * applies the value (vmm/cr.c); svm_exit_complete moves RIP on. */
+static void dec_cr4_write(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	unsigned int len;
+	u64 val;
+	if (!mov_write_operand(v, INSN_MOV_TO_CR, 4, &val, &len)) {
+		x->reason = VMM_EXIT_STOPPED;
+		return;
+	}
+	x->reason = VMM_EXIT_CR_WRITE;
+	x->u.cr.cr = 4;
+	x->u.cr.value = val;
+	v->cr_len = (u8)len;
+}
+
+/* MOV to DR0-3, DR5 or DR7, always intercepted (svm/backend.c says why).
+ * DR0-3 are the vCPU's own (svm/gstate.c); DR7 (and DR5, its alias while
+ * CR4.DE is clear) goes into the VMCB.  As the CPU would: DR5 with CR4.DE
+ * set is #UD; with DR7.GD set the access is a #DB fault with DR6.BD and
+ * GD cleared; DR7 bits 63:32 set is #GP(0) (APM vol. 2, 13.1.1). */
+static void dec_dr_write(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	unsigned int n = (unsigned int)(v->vmcb->control.exitcode - SVM_EXIT_WRITE_DR0), len;
+	u64 val;
+	x->reason = VMM_EXIT_NONE;
+	if (n == 5 && (s->cr4 & CR4_DE)) {
+		vcpu_inject_exception(v, 6, false, 0);
+		return;
+	}
+	if (s->dr7 & DR7_GD) {
+		s->dr6 = (s->dr6 & ~DR6_TRAP_BITS) | DR6_FIXED_1 | DR6_BD;
+		s->dr7 &= ~DR7_GD;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_DRX);
+		vcpu_inject_exception(v, 1, false, 0);
+		return;
+	}
+	if (!mov_write_operand(v, INSN_MOV_TO_DR, n, &val, &len)) {
+		x->reason = VMM_EXIT_STOPPED;
+		return;
+	}
+	if (n < 4) {
+		gstate_set_dr(v, n, val);
+	} else {
+		if (val >> 32) {
+			vcpu_inject_exception(v, 13, true, 0);
+			return;
+		}
+		s->dr7 = (val & ~DR7_ZERO_BITS) | DR7_FIXED_1;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_DRX);
+	}
+	if (skip_mov_write(v, len))
+		x->reason = VMM_EXIT_STOPPED;
+}
+
 static void dec_shutdown(struct svm_vcpu *v, struct vmm_exit *x)
 {
 	x->reason = VMM_EXIT_SHUTDOWN;
@@ -464,6 +617,14 @@ static const exit_decoder_t exit_decoders[SVM_EXIT_NR_INDEXED] = {
 	[SVM_EXIT_SKINIT]   = dec_ud,
 	[SVM_EXIT_INVLPGA]  = dec_ud,
 	[SVM_EXIT_XSETBV]   = dec_xsetbv,
+	[SVM_EXIT_WRITE_CR4] = dec_cr4_write,
+	[SVM_EXIT_WRITE_DR0] = dec_dr_write,
+	[SVM_EXIT_WRITE_DR1] = dec_dr_write,
+	[SVM_EXIT_WRITE_DR2] = dec_dr_write,
+	[SVM_EXIT_WRITE_DR3] = dec_dr_write,
+	[SVM_EXIT_WRITE_DR5] = dec_dr_write,
+	[SVM_EXIT_WRITE_DR7] = dec_dr_write,
+	[SVM_EXIT_WRITE_CR8] = dec_cr8_write,
 };
 
 /* VMEXIT_INVALID, or an exit with no decoder: the VMCB by name, for the
@@ -572,6 +733,8 @@ int svm_exit_complete(struct vcpu *vcpu, struct vmm_exit *x)
 		return skip_insn(v, 2, OP_WRMSR);
 	case VMM_EXIT_HLT:
 		return skip_insn(v, 1, OP_HLT);
+	case VMM_EXIT_CR_WRITE:
+		return skip_mov_write(v, v->cr_len);
 	case VMM_EXIT_IO: {
 		const struct vmm_exit_io *io = &x->u.io;
 		if (io->in && !io->string) {

@@ -15,12 +15,25 @@
 #include "lib/string.h"
 #include "vmm/dev/lapic.h"
 
+/* Exceptions of the fault class: every vector but #DB, NMI, #BP and #OF
+ * (traps, or either) and #DF and #MC (aborts). */
+#define EXCP_TRAP_OR_ABORT	(BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(8) | BIT(18))
+
+/* An exception svmhv raises for the instruction at RIP.  For a fault the
+ * CPU sets RF in the RFLAGS image it pushes (APM vol. 2, 3.1.6, "Resume
+ * Flag"), so that an instruction breakpoint on the faulting instruction
+ * does not fire again when the handler returns to it; an injected event
+ * is delivered with the RFLAGS in the VMCB, so RF goes there first (the
+ * delivery clears it in the handler's RFLAGS).  kvm-unit-tests' idt_test
+ * checks it for a #GP. */
 void vcpu_inject_exception(struct svm_vcpu *v, u8 vector, bool has_err, u32 err)
 {
 	v->vmcb->control.eventinj = has_err ? vmcb_event_excp_err(vector, err) : vmcb_event_excp(vector);
+	if (vector < 32 && !(EXCP_TRAP_OR_ABORT & BIT(vector)))
+		v->vmcb->save.rflags |= RFLAGS_RF;
 }
 
-bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
+bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo, vcpu_debug_no_cr8_intercept;
 
 /* An NMI is injected when none is being handled (the guest's handler
  * runs until its IRET, which is intercepted meanwhile) and no other event
@@ -47,6 +60,29 @@ static __attribute__((noinline)) void vcpu_tpr_to_vmcb(struct svm_vcpu *v)
 		c->vintr = (c->vintr & ~VMCB_VINTR_TPR) | cr8;
 		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
 	}
+}
+
+/* While V_IRQ holds a vector the guest has not taken yet (IF=0, a TPR
+ * that masks it), its MOV to CR8 exits and svmhv sets the TPR itself
+ * (svm/exit.c, dec_cr8_write); at other times CR8 costs no exit.  The
+ * architecture would let the CPU re-check V_IRQ against the new V_TPR on
+ * its own, but QEMU 7.2's TCG, the "hardware" svmhv is tested on, aborts
+ * the whole machine there: with V_INTR_MASKING, a CR8 write that leaves
+ * V_IRQ deliverable raises CPU_INTERRUPT_VIRQ without the iothread lock
+ * (helper_write_crN, "tcg_handle_interrupt: assertion failed"), which
+ * any guest could trigger with `cli; mov cr8` - a guest must never be
+ * able to stop the machine under svmhv.  Set with V_IRQ here, dropped
+ * when the CPU takes the vector (vcpu_collect_events). */
+static void vcpu_cr8_intercept(struct svm_vcpu *v, bool on)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+	bool now = (c->intercept_cr & SVM_INTERCEPT_CR_WRITE(8)) != 0;
+	if (vcpu_debug_no_cr8_intercept)
+		on = false;
+	if (on == now)
+		return;
+	c->intercept_cr ^= SVM_INTERCEPT_CR_WRITE(8);
+	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
 }
 
 /* Right before VMRUN: offer the vector the core chose (irq.next) through
@@ -99,6 +135,7 @@ static inline void vcpu_offer_interrupts(struct svm_vcpu *v)
 	c->vintr = vi;
 	v->virq_in_vmcb = want;
 	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
+	vcpu_cr8_intercept(v, want);
 }
 
 /* Right after #VMEXIT: a V_IRQ the CPU cleared was taken by the guest; an
@@ -127,6 +164,7 @@ static inline void vcpu_collect_events(struct svm_vcpu *v)
 	if (v->virq_in_vmcb && !(c->vintr & VMCB_VINTR_IRQ)) {
 		v->virq_in_vmcb = false;
 		v->ev.virq_delivered++;
+		vcpu_cr8_intercept(v, false);
 		vcpu_irq_taken(svm_vcpu_core(v), v->virq_vmcb_vector);
 	}
 	/* CR8 written by the guest without an exit: the APIC's TPR follows. */

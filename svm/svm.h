@@ -122,6 +122,7 @@ struct svm_vcpu {
 	struct rip_xlat rip_xlat;
 	/* How to finish an emulated MMIO load (svm/exit.c). */
 	u8 mmio_reg, mmio_op_size, mmio_len;
+	u8 cr_len;			/* length of the MOV to CRn being emulated, 0 if unknown */
 	bool mmio_movzx, mmio_skip_reg;
 };
 
@@ -198,14 +199,18 @@ extern volatile int hoststate_first_group;
 
 /* svm/backend.c */
 extern const struct vmm_backend_ops svm_backend_ops;
+/* Test only (the gstate suite's negative control): new vCPUs leave
+ * debug-register writes to the CPU. */
+extern bool svm_debug_no_dr_intercept;
 void svm_vcpu_flush(struct svm_vcpu *v);
 
 /* svm/run.c */
 bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x);
 void vcpu_inject_exception(struct svm_vcpu *v, u8 vector, bool has_err, u32 err);
 /* Test-only negative controls (svm/vcpu_tests.c): offer a pending
- * interrupt even in an interrupt shadow; drop events cut short by an exit. */
-extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
+ * interrupt even in an interrupt shadow; drop events cut short by an exit;
+ * leave CR8 writes to the CPU while V_IRQ is set (QEMU 7.2 then aborts). */
+extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo, vcpu_debug_no_cr8_intercept;
 
 /* svm/exit.c */
 /* Empties the cached translation of RIP's page (svm/exit.c). */

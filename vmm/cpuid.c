@@ -1,10 +1,13 @@
 /* vmm/cpuid.c - the CPUID a guest sees: svmhv's own leaves (hw/svmhv_hypercall.h),
  * else the host's with the hypervisor bit set and what guests must not use
- * hidden (MONITOR, SVM; x2APIC and TSC deadline are the modelled local
- * APIC's, so a pc VM has them whatever the host has, a bare VM not).  The backend adds what only it knows
- * (svm/gstate.c: the XSAVE leaves) when it applies the answer. */
+ * hidden (MONITOR, SVM, the speculation controls whose MSRs svmhv does not
+ * model (vmm/msr_rules.c), NX while IA32_MISC_ENABLE disables it; x2APIC
+ * and TSC deadline are the modelled local APIC's, so a pc VM has them
+ * whatever the host has, a bare VM not).  The backend adds what only it
+ * knows (svm/gstate.c: the XSAVE leaves) when it applies the answer. */
 #include "vmm/vmm.h"
 #include "vmm/dev/lapic.h"
+#include "vmm/msr_rules.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "hw/svmhv_hypercall.h"
@@ -23,7 +26,12 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 	} else if ((leaf < 0x80000000 && leaf <= cpu_info.max_leaf) ||
 		   (leaf >= 0x80000000 && leaf <= cpu_info.max_ext_leaf)) {
 		cpuid_count(leaf, sub, &a, &b, &c, &d);
-		if (leaf == 1) {
+		switch (leaf) {
+		case 0:
+			if (__builtin_expect(v->misc_enable & MISC_ENABLE_LIMIT_CPUID, 0))
+				msr_misc_enable_cpuid(v->misc_enable, leaf, &a, &d);
+			break;
+		case 1:
 			c |= BIT(31);			/* a hypervisor is present */
 			c &= ~(BIT(21) | BIT(3));	/* no x2APIC, no MONITOR */
 			if (v->lapic)			/* the modelled APIC: x2APIC, TSC deadline */
@@ -32,10 +40,18 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 			if (v->lapic && !vcpu_lapic_enabled(v))
 				d &= ~BIT(9);		/* ... unless IA32_APIC_BASE turned it off */
 			b = (b & 0x00ffffff) | (v->index << 24);
-		} else if (leaf == 0x80000001) {
+			break;
+		case 0x80000001:
 			c &= ~(BIT(2) | BIT(23));	/* SVM and the extended PMU are hidden */
-		} else if (leaf == 0x8000000A) {
+			/* NX, unless a pc VM's IA32_MISC_ENABLE disables it (vmm/msr.c) */
+			msr_misc_enable_cpuid(v->misc_enable, leaf, &a, &d);
+			break;
+		case 0x8000000A:
 			a = b = c = d = 0;
+			break;
+		case 7: case 0x80000008: case 0x80000021:
+			msr_unmodelled_cpuid(leaf, sub, &a, &b, &d);
+			break;
 		}
 	}
 	q->eax = a;

@@ -73,6 +73,9 @@ static inline int vmm_handle_exit(struct vcpu *v, struct vmm_exit *x)
 	case VMM_EXIT_HLT:
 		v->halted = true;
 		return 0;
+	case VMM_EXIT_CR_WRITE:
+		vmm_cr_write(v, x);
+		return 0;
 	case VMM_EXIT_NONE:
 		return 0;
 	default:

@@ -18,6 +18,7 @@
 #include "kernel/desc.h"
 #include "drivers/timer.h"
 #include "vmm/dev/lapic.h"
+#include "vmm/msr_rules.h"
 
 static void vcpu_sched_in(struct preempt_notifier *pn, u32 cpu, bool migrated)
 {
@@ -48,6 +49,7 @@ void vcpu_core_init(struct vcpu *v, struct vm *vm, u32 index)
 	v->index = index;
 	v->cpu = ~0u;
 	v->irq.next = -1;
+	v->misc_enable = MISC_ENABLE_RESET;
 	vtimer_queue_init(&v->timers);
 	vtimer_init(&v->hc_timer, vcpu_hc_timer_fire);
 }

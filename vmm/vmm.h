@@ -36,6 +36,7 @@ struct vcpu_event_stats {
 	u64 events_requeued;	/* events cut short by an exit, injected again */
 	u64 halt_blocks;	/* times the vCPU task blocked in HLT */
 	u64 sipi_blocks;	/* times it blocked waiting for SIPI */
+	u64 single_steps;	/* single-step #DBs raised after an emulated instruction */
 };
 
 /* Trace points of the run loop (bench/: the traced row).  NULL: off, one
@@ -73,6 +74,7 @@ struct vcpu {
 	struct vtimer hc_timer;
 	u8 hc_timer_vector;
 	struct vcpu_event_stats ev;
+	u64 misc_enable;		/* IA32_MISC_ENABLE of a pc VM (vmm/msr_rules.h) */
 	u64 exits;
 	u64 exit_tsc;			/* TSC at the last exit */
 	u32 last_exit_stat;		/* backend's statistics row of the last exit */
@@ -117,6 +119,7 @@ struct vm {
 	u32 con_len;
 	u64 io_dropped, io_unhandled_reads;
 	u64 apic_msgs_lost;	/* APIC bus messages that reached no local APIC */
+	u64 cr4_allowed;	/* CR4 bits its CPUID lets a guest set (vmm/cr.c), 0 until known */
 	struct vmm_bus pio, mmio;
 	struct vmm_device *ioapic;	/* pc: the I/O APIC (vmm/dev/ioapic.h) */
 	struct vmm_device *devs[VM_MAX_DEVICES];
@@ -139,6 +142,8 @@ enum vmm_reg {
 	VMM_REG_SFMASK, VMM_REG_FS_BASE, VMM_REG_GS_BASE, VMM_REG_KERNEL_GS_BASE,
 	VMM_REG_SYSENTER_CS, VMM_REG_SYSENTER_ESP, VMM_REG_SYSENTER_EIP, VMM_REG_PAT,
 	VMM_REG_TSC_OFFSET,
+	VMM_REG_TSC_AUX,	/* the vCPU's IA32_TSC_AUX (RDTSCP, RDPID), 32 bits */
+	VMM_REG_CR0, VMM_REG_CR3, VMM_REG_CR4,
 };
 
 /* What the core needs from the hardware.  One table per backend, filled
@@ -241,8 +246,9 @@ static inline void vcpu_account_entry(struct vcpu *v, u64 now)
 	v->exit_tsc = 0;
 }
 
-/* vmm/cpuid.c, vmm/msr.c, vmm/hypercall.c */
+/* vmm/cpuid.c, vmm/msr.c, vmm/hypercall.c, vmm/cr.c */
 void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *c);
+void vmm_cr_write(struct vcpu *v, struct vmm_exit *x);
 void vmm_msr(struct vcpu *v, struct vmm_exit *x);
 int vmm_hypercall(struct vcpu *v, struct vmm_exit *x);
 void vcpu_hc_timer_fire(struct vtimer *t, u64 now);	/* HC_TIMER expired */
