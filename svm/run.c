@@ -8,6 +8,7 @@
  * The rules for the interrupt shadow, V_IRQ and EXITINTINFO are
  * docs/vcpu.md's. */
 #include "svm/svm.h"
+#include "svm/exit_fast.h"
 #include "kernel/cpu.h"
 #include "kernel/percpu.h"
 #include "kernel/panic.h"
@@ -58,7 +59,7 @@ static __attribute__((noinline)) void vcpu_tpr_to_vmcb(struct svm_vcpu *v)
  * class with V_TPR itself (V_INTR_PRIO, no IGN_TPR), so a guest lowering
  * CR8 takes a waiting interrupt at once; without one the vector is offered
  * whatever V_TPR says. */
-static inline void vcpu_offer_interrupts(struct svm_vcpu *v)
+static inline __attribute__((always_inline)) void vcpu_offer_interrupts(struct svm_vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
 	/* Nothing to offer, nothing offered, no shadow, no APIC: the common
@@ -105,7 +106,7 @@ static inline void vcpu_offer_interrupts(struct svm_vcpu *v)
  * event whose delivery the exit cut short is injected again - unless it is
  * the virtual interrupt and V_IRQ still holds it (QEMU leaves V_IRQ set
  * when the delivery faults), which offers it again by itself. */
-static inline void vcpu_collect_events(struct svm_vcpu *v)
+static inline __attribute__((always_inline)) void vcpu_collect_events(struct svm_vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
 	/* Entered in a shadow, and back at once with no instruction retired (an
@@ -144,24 +145,35 @@ static inline void vcpu_collect_events(struct svm_vcpu *v)
 	}
 }
 
-bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
+/* One world switch, from the interrupt offer to the exit's events, GIF=1
+ * again.  `rerun`: the fused path enters again after an exit it answered
+ * (svm_vcpu_run): the same CPU and VMCB as the last VMRUN, the task not
+ * switched out since, so the host state and ASID need no look and the
+ * clean bits no bookkeeping of core and address; `since` is that exit's
+ * stamp for the exit statistics.  False, with no entry, when host work
+ * came up inside the GIF=0 window; else *t_exit is the exit's TSC. */
+static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, struct percpu *pc,
+							    struct svm_cpu *sc, u32 cpu,
+							    struct vcpu_trace *tr, bool rerun,
+							    u64 since, u64 *t_exit)
 {
-	struct svm_vcpu *v = to_svm(vcpu);
-	struct percpu *pc = this_cpu();
-	u32 cpu = pc->cpu_id;
-	struct svm_cpu *sc = pc->svm;
-	if (__builtin_expect(!hoststate_guest_ready(v), 0))
-		prepare_switch_to_guest(v);
-	if (__builtin_expect(v->asid_cpu != sc->cpu || v->asid_generation != sc->asid_generation, 0))
-		svm_asid_assign(v, sc);
-	if (v->clean_check && v->clean.runs) {
+	struct vcpu *vcpu = svm_vcpu_core(v);
+	if (!rerun) {
+		if (__builtin_expect(!hoststate_guest_ready(v), 0))
+			prepare_switch_to_guest(v);
+		if (__builtin_expect(v->asid_cpu != sc->cpu || v->asid_generation != sc->asid_generation, 0))
+			svm_asid_assign(v, sc);
+	}
+	if (__builtin_expect(v->clean_check != NULL, 0) && v->clean.runs) {
 		u32 missed = vmcb_clean_changed_groups(v->clean_check, v->vmcb) & ~v->clean.dirty;
 		if (missed)
 			panic("VMCB clean bits", "vCPU %u: VMCB groups %#x written since #VMEXIT "
 			      "but not marked dirty", v->index, missed);
 	}
 	vcpu_offer_interrupts(v);
-	v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, cpu, v->vmcb_pa);
+	u32 clean = rerun ? vmcb_clean_before_rerun(&v->clean)
+			  : vmcb_clean_before_vmrun(&v->clean, cpu, v->vmcb_pa);
+	v->vmcb->control.clean = clean;
 	svm_clgi();
 	/* Pending host work inside the GIF=0 window: a resched request that
 	 * arrived since the core's check, or a stop. */
@@ -174,8 +186,10 @@ bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
 	if (gstate_mode == GSTATE_EAGER)
 		gstate_eager_switch(v, sc);	/* benchmark only: lazy is in prepare/put */
 	u64 t = rdtsc();
-	vcpu_account_entry(vcpu, t);
-	struct vcpu_trace *tr = v->trace;
+	if (rerun)
+		vcpu_account(vcpu, v->last_exit_stat, since, t);
+	else
+		vcpu_account_entry(vcpu, t);
 	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap)
 		tr->rec[tr->n].t_entry = t;
 	svm_vmrun(v->vmcb_pa, &v->regs, sc->host_area_pa);
@@ -186,20 +200,160 @@ bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
 		e->nr = v->vmcb->save.rax;
 		e->r8 = v->regs.r8;
 	}
-	vmcb_clean_after_vmrun(&v->clean);
-	if (v->clean_check)
+	if (rerun)
+		vmcb_clean_after_rerun(&v->clean, clean);
+	else
+		vmcb_clean_after_vmrun(&v->clean);
+	if (__builtin_expect(v->clean_check != NULL, 0))
 		memcpy(v->clean_check, v->vmcb, sizeof(struct vmcb));
-	v->exit_tsc = rdtsc();
-	sc->cnt.host_vmload++;		/* the stub's */
-	v->cnt.host_vmload++;
+	*t_exit = rdtsc();
 	if (__builtin_expect(kopt.hostcheck || hoststate_exit_hook != NULL, 0))
 		hoststate_after_vmexit(v, cpu);
-	sc->cnt.vmrun++;
-	v->cnt.vmrun++;
-	v->exits++;
 	v->vmcb->control.tlb_control = VMCB_TLB_CONTROL_NOTHING;
 	vcpu_collect_events(v);
 	svm_stgi();	/* a pending physical interrupt is taken here */
-	svm_exit_decode(v, x);
 	return true;
+}
+
+/* Round trips into the counters, added up once per call of svm_vcpu_run
+ * rather than once per exit: VMRUN, the stub's host VMLOAD, exits. */
+static inline void count_round_trips(struct svm_vcpu *v, struct svm_cpu *sc, u64 n)
+{
+	sc->cnt.host_vmload += n;
+	v->cnt.host_vmload += n;
+	sc->cnt.vmrun += n;
+	v->cnt.vmrun += n;
+	v->exits += n;
+}
+
+/* The trace record of this exit (vcpu_handle_exit's stamps), or NULL. */
+static inline struct vcpu_trace_rec *fused_trace(struct vcpu_trace *tr)
+{
+	return __builtin_expect(tr != NULL, 0) && tr->n < tr->cap ? &tr->rec[tr->n] : NULL;
+}
+
+static __attribute__((noinline)) void fused_trace_h0(struct vcpu_trace_rec *e, u32 reason)
+{
+	e->t_h0 = rdtsc();
+	e->reason = reason;
+}
+
+/* The exits the core answers without work for the run loop - VMMCALL,
+ * CPUID, RDMSR/WRMSR, IN/OUT - decoded into *x, answered by the core's
+ * handler for the reason (called straight, as vmm_handle_exit would), and
+ * applied, with vcpu_handle_exit's trace stamps.  True when the exit is
+ * done (x->reason VMM_EXIT_STOPPED when the answer stopped the VM); false
+ * with *x decoded by svm_exit_decode, for the run loop. */
+static inline __attribute__((always_inline)) bool svm_exit_fused(struct svm_vcpu *v, struct vmm_exit *x,
+								 struct vcpu_trace *tr)
+{
+	struct vmcb *vm = v->vmcb;
+	struct vcpu *core = svm_vcpu_core(v);
+	u64 code = vm->control.exitcode;
+	struct vcpu_trace_rec *e;
+	int stop = 0;
+	switch (code) {
+	case SVM_EXIT_VMMCALL: case SVM_EXIT_CPUID: case SVM_EXIT_MSR: case SVM_EXIT_IOIO:
+		break;
+	default:
+		svm_exit_decode(v, x);
+		return false;
+	}
+	v->last_exit_stat = (u32)code;		/* each its own row */
+	x->vcpu = v->index;
+	x->rip = vm->save.rip;
+	x->inject.valid = 0;
+	e = fused_trace(tr);
+	switch (code) {
+	case SVM_EXIT_VMMCALL:
+		dec_vmmcall(v, x);
+		if (e)
+			fused_trace_h0(e, x->reason);
+		stop = vmm_hypercall(core, x);
+		if (__builtin_expect(x->inject.valid, 0))
+			vcpu_inject_exception(v, x->inject.vector, x->inject.has_error, x->inject.error);
+		else
+			stop |= apply_hypercall(v, &x->u.hypercall);
+		break;
+	case SVM_EXIT_CPUID:
+		dec_cpuid(v, x);
+		if (e)
+			fused_trace_h0(e, x->reason);
+		vmm_cpuid(core, &x->u.cpuid);
+		if (__builtin_expect(x->inject.valid, 0))
+			vcpu_inject_exception(v, x->inject.vector, x->inject.has_error, x->inject.error);
+		else
+			stop = apply_cpuid(v, &x->u.cpuid);
+		break;
+	case SVM_EXIT_MSR:
+		dec_msr(v, x);
+		if (e)
+			fused_trace_h0(e, x->reason);
+		vmm_msr(core, x);
+		if (x->inject.valid)		/* #GP for a refused MSR */
+			vcpu_inject_exception(v, x->inject.vector, x->inject.has_error, x->inject.error);
+		else
+			stop = apply_msr(v, &x->u.msr);
+		break;
+	default:	/* SVM_EXIT_IOIO */
+		dec_ioio(v, x);
+		if (e)
+			fused_trace_h0(e, x->reason);
+		vmm_io(core, &x->u.io);
+		if (__builtin_expect(x->inject.valid, 0))
+			vcpu_inject_exception(v, x->inject.vector, x->inject.has_error, x->inject.error);
+		else
+			apply_io(v, &x->u.io);
+		break;
+	}
+	if (e)
+		e->t_h1 = rdtsc();
+	if (__builtin_expect(stop, 0))
+		x->reason = VMM_EXIT_STOPPED;
+	return true;
+}
+
+/* One entry, or several: an exit the core answers without work for the
+ * run loop is answered and applied right here (svm_exit_fused), and when
+ * the core says the run loop's turn would find nothing to do
+ * (vcpu_turn_needless) the guest is entered again without going back to
+ * it - KVM's "fastpath" idea.  Every entry goes through svm_enter, so the
+ * fused path keeps the interrupt offer, clean bits, the GIF=0 window's
+ * resched and stop checks, exit statistics, trace points and the
+ * host-state check.  x->reason is VMM_EXIT_NONE when the last exit was
+ * answered here but the turn has work. */
+bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
+{
+	struct svm_vcpu *v = to_svm(vcpu);
+	struct percpu *pc = this_cpu();
+	u32 cpu = pc->cpu_id;
+	struct svm_cpu *sc = pc->svm;
+	struct vcpu_trace *tr = v->trace;
+	u64 t_exit, n = 1;
+	bool entered = true;
+	if (!svm_enter(v, pc, sc, cpu, tr, false, 0, &t_exit))
+		return false;
+	while (svm_exit_fused(v, x, tr) && x->reason != VMM_EXIT_STOPPED) {
+		/* Answered and applied.  Back to the run loop when its turn has
+		 * work, or when the task was switched out at STGI (an interrupt's
+		 * preemption; the next entry must find it loaded again). */
+		cli();
+		if (__builtin_expect(!vcpu_turn_needless(vcpu, t_exit) || !v->guest_state_loaded, 0)) {
+			sti();
+			x->reason = VMM_EXIT_NONE;
+			break;
+		}
+		if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap)
+			tr->n++;	/* the record is complete */
+		u64 since = t_exit;
+		if (!svm_enter(v, pc, sc, cpu, tr, true, since, &t_exit)) {
+			t_exit = since;		/* the next entry accounts this exit */
+			entered = false;
+			break;
+		}
+		n++;
+	}
+	v->exit_tsc = t_exit;
+	count_round_trips(v, sc, n);
+	return entered;
 }

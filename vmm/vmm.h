@@ -220,6 +220,21 @@ void vcpu_kick(struct vcpu *v);
  * stops. */
 int vcpu_handle_exit(struct vcpu *v, struct vmm_exit *x);
 
+/* The host time `now - since` of one exit into statistics row `row`.
+ * Rows start with min ~0 (the backend allocates them so), so the first
+ * sample sets it with no test of count. */
+static inline void vcpu_account(struct vcpu *v, u32 row, u64 since, u64 now)
+{
+	struct exit_stat *s = &v->stats[row];
+	u64 dt = now - since;
+	if (__builtin_expect(dt < s->min, 0))
+		s->min = dt;
+	if (__builtin_expect(dt > s->max, 0))
+		s->max = dt;
+	s->total += dt;
+	s->count++;
+}
+
 /* Called by the backend right before the world switch: the time since the
  * last exit goes to that exit's statistics row. */
 static inline void vcpu_account_entry(struct vcpu *v, u64 now)
@@ -230,18 +245,46 @@ static inline void vcpu_account_entry(struct vcpu *v, u64 now)
 			v->first_vmrun_tsc = now;
 		return;
 	}
-	struct exit_stat *s = &v->stats[v->last_exit_stat];
-	u64 dt = now - since;
-	if (__builtin_expect(dt < s->min || !s->count, 0))
-		s->min = dt;
-	if (__builtin_expect(dt > s->max, 0))
-		s->max = dt;
-	s->total += dt;
-	s->count++;
+	vcpu_account(v, v->last_exit_stat, since, now);
 	v->exit_tsc = 0;
 }
 
-/* vmm/cpuid.c, vmm/msr.c, vmm/hypercall.c */
+/* After an exit a backend answered on its fused path (svm/run.c: the
+ * core's handler for the reason called straight, the answer applied, no
+ * trip through the run loop), with interrupts off: whether the run loop's
+ * turn would have nothing to do, so that the backend may enter the guest
+ * again at once.  `tsc` is the exit's own stamp (nothing blocked since):
+ * a timer or the time limit due by then, something posted or taken over
+ * (INIT/SIPI), a halt, a yield asked for - any of them sends the vCPU back
+ * to the run loop.  The stop and a resched request are the backend's
+ * GIF=0 window's to see, as on every entry.  Arms the host timer for the
+ * vCPU's next timer as the turn would (a handler may have armed one).
+ * Inline: the backend asks after every fused exit. */
+static inline bool vcpu_turn_needless(struct vcpu *v, u64 tsc)
+{
+	u64 deadline = v->vm->deadline_tsc, next = v->timers.next;
+	/* mp_state and halted are left out: only the run loop changes the
+	 * first (vcpu_mp_events), and only a HLT exit, never fused, the second. */
+	if (__builtin_expect((vcpu_irq_has_posted(&v->irq) | v->irq.todo | v->want_yield) != 0, 0))
+		return false;
+	if (__builtin_expect(tsc >= next || (deadline && tsc >= deadline), 0))
+		return false;
+	if (next != VTIMER_NEVER)
+		sched_timer_request(next);	/* exit when it is due */
+	return true;
+}
+
+/* HC_YIELD asked, and the exit is complete: give the CPU away once. */
+static inline void vcpu_yield_if_asked(struct vcpu *v)
+{
+	if (__builtin_expect(v->want_yield, 0)) {
+		v->want_yield = false;
+		sched_yield();
+	}
+}
+
+/* vmm/cpuid.c, vmm/msr.c, vmm/hypercall.c; vmm/exit.c (ports) */
+void vmm_io(struct vcpu *v, struct vmm_exit_io *io);
 void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *c);
 void vmm_msr(struct vcpu *v, struct vmm_exit *x);
 int vmm_hypercall(struct vcpu *v, struct vmm_exit *x);
