@@ -85,6 +85,12 @@ static __attribute__((noinline)) unsigned int insn_len_decoded(struct svm_vcpu *
 
 static const u64 rip_xlat_unused;	/* the entry of a level a large page skips */
 
+/* Test-only negative control (svm/vcpu_tests.c): a cached translation of
+ * RIP's page is used without looking at CR3 or the entries it came from.
+ * Read only here, on the slow path: the fast check of skip_insn fails as
+ * it must, and this then trusts the stale translation anyway. */
+bool svm_debug_rip_xlat_stale;
+
 void svm_rip_xlat_forget(struct svm_vcpu *v)
 {
 	struct rip_xlat *c = &v->rip_xlat;
@@ -145,10 +151,12 @@ static const u8 *rip_bytes(struct svm_vcpu *v, unsigned int n)
 		gpa = lin;
 	} else if (lm && !(s->cr4 & CR4_LA57)) {
 		struct rip_xlat *c = &v->rip_xlat;
-		if (c->page == (lin & ~0xfffULL) && c->cr3 == s->cr3 && *c->pte[0] == c->val[0] &&
-		    *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] && *c->pte[3] == c->val[3])
+		if (c->page == (lin & ~0xfffULL) &&
+		    (svm_debug_rip_xlat_stale || (c->cr3 == s->cr3 && *c->pte[0] == c->val[0] &&
+		     *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] && *c->pte[3] == c->val[3])))
 			return c->host + (lin & 0xfff);
 		c->page = 1;
+		c->fills++;
 		if ((u64)((s64)(lin << 16) >> 16) != lin || !rip_walk(vm, s->cr3, lin, c, &gpa))
 			return NULL;
 		const u8 *host = vm_gpa_to_host(vm, gpa & ~0xfffULL, 0x1000);

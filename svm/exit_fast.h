@@ -85,15 +85,20 @@ static inline void dec_vmmcall(struct svm_vcpu *v, struct vmm_exit *x)
 {
 	struct vmm_exit_hypercall *h = &x->u.hypercall;
 	const struct vmcb_save *s = &v->vmcb->save;
-	bool lm = (s->efer & EFER_LMA) != 0;
-	u64 m = lm ? ~0ULL : 0xffffffffULL;	/* 32 bits wide outside long mode */
-	u64 nr = s->rax & m;
 	x->reason = VMM_EXIT_HYPERCALL;
-	h->nr = nr;
-	h->args[0] = v->regs.rbx & m;
-	h->args[1] = v->regs.rcx & m;
-	h->args[2] = v->regs.rdx & m;
-	h->long_mode = lm;
+	if (__builtin_expect(s->efer & EFER_LMA, 1)) {
+		h->nr = s->rax;
+		h->args[0] = v->regs.rbx;
+		h->args[1] = v->regs.rcx;
+		h->args[2] = v->regs.rdx;
+		h->long_mode = 1;
+	} else {		/* 32 bits wide outside long mode */
+		h->nr = (u32)s->rax;
+		h->args[0] = (u32)v->regs.rbx;
+		h->args[1] = (u32)v->regs.rcx;
+		h->args[2] = (u32)v->regs.rdx;
+		h->long_mode = 0;
+	}
 }
 
 static inline void dec_ioio(struct svm_vcpu *v, struct vmm_exit *x)

