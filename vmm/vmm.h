@@ -253,29 +253,28 @@ static inline void vcpu_account_entry(struct vcpu *v, u64 now)
  * core's handler for the reason called straight, the answer applied, no
  * trip through the run loop), with interrupts off: whether the run loop's
  * turn would have nothing to do, so that the backend may enter the guest
- * again at once.  `tsc` is the exit's own stamp (nothing blocked since):
- * a timer or the time limit due by then, something posted or taken over
- * (INIT/SIPI), a halt, a yield asked for - any of them sends the vCPU back
- * to the run loop.  The stop and a resched request are the backend's
- * GIF=0 window's to see, as on every entry.  Arms the host timer for the
- * vCPU's next timer as the turn would (a handler may have armed one).
- * Inline: the backend asks after every fused exit. */
+ * again at once.  Something posted or taken over (INIT/SIPI), a yield
+ * asked for, the time limit passed by `tsc` (the exit's own stamp:
+ * nothing blocked since) send the vCPU back to the run loop.  The stop
+ * and a resched request are the backend's GIF=0 window's to see, as on
+ * every entry; mp_state and halted cannot have changed (only the run
+ * loop's vcpu_mp_events changes the first, only a HLT exit, never fused,
+ * the second).  The vCPU's timers are an event, not a poll: the host
+ * timer is armed for the earliest (a handler may just have armed one), so
+ * a due timer makes the guest exit with an interrupt at once, and that
+ * exit goes to the run loop, which runs it.  Inline: the backend asks
+ * after every fused exit. */
 static inline bool vcpu_turn_needless(struct vcpu *v, u64 tsc)
 {
-	/* mp_state and halted are left out: only the run loop changes the
-	 * first (vcpu_mp_events), and only a HLT exit, never fused, the second. */
 	if (__builtin_expect(__atomic_load_n(&v->irq.posted_any, __ATOMIC_ACQUIRE) | v->irq.todo, 0))
 		return false;
 	if (__builtin_expect(v->want_yield, 0))
 		return false;
-	u64 next = v->timers.next;
-	if (__builtin_expect(tsc >= next, 0))
-		return false;
 	/* The time limit: 0 is none, and 0 - 1 is later than any stamp. */
 	if (__builtin_expect(tsc > v->vm->deadline_tsc - 1, 0))
 		return false;
-	if (next != VTIMER_NEVER)
-		sched_timer_request(next);	/* exit when it is due */
+	if (v->timers.next != VTIMER_NEVER)
+		sched_timer_request(v->timers.next);	/* exit when it is due */
 	return true;
 }
 
