@@ -368,10 +368,13 @@ static inline __attribute__((always_inline)) bool run_loop(struct svm_vcpu *v, s
 	while (svm_exit_fused(v, x, instr) == FUSED_DONE) {
 		/* Answered and applied.  Back to the run loop when its turn has
 		 * work, or when the task was switched out at STGI (an interrupt's
-		 * preemption) or changed its own host state (a test's hook): the
+		 * preemption: vcpu_put cleared guest_state_loaded) or changed its
+		 * own host state (hs_gen: only a test's hook does that between two
+		 * entries, and a hook makes the loop the instrumented one): the
 		 * next entry must load it again. */
 		cli();
-		if (__builtin_expect(!vcpu_turn_needless(vcpu, t_exit) || !hoststate_guest_ready(v), 0)) {
+		bool loaded = instr ? hoststate_guest_ready(v) : v->guest_state_loaded;
+		if (__builtin_expect(!vcpu_turn_needless(vcpu, t_exit) || !loaded, 0)) {
 			sti();
 			x->reason = VMM_EXIT_NONE;
 			break;

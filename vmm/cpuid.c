@@ -9,6 +9,23 @@
 #include "kernel/cpuinfo.h"
 #include "hw/svmhv_hypercall.h"
 
+/* Leaf 1 as the guest sees it, from the host's values already in *q.
+ * Out of line, so that the other leaves need no frame for its calls. */
+static __attribute__((noinline)) void cpuid_leaf1(struct vcpu *v, struct vmm_exit_cpuid *q)
+{
+	u32 c = q->ecx, d = q->edx;
+	c |= BIT(31);			/* a hypervisor is present */
+	c &= ~(BIT(21) | BIT(3));	/* no x2APIC, no MONITOR */
+	if (v->lapic)			/* the modelled APIC: x2APIC, TSC deadline */
+		c |= BIT(21) | BIT(24);
+	d |= BIT(9);			/* an APIC ... */
+	if (v->lapic && !vcpu_lapic_enabled(v))
+		d &= ~BIT(9);		/* ... unless IA32_APIC_BASE turned it off */
+	q->ebx = (q->ebx & 0x00ffffff) | (v->index << 24);
+	q->ecx = c;
+	q->edx = d;
+}
+
 void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 {
 	u32 leaf = q->leaf, sub = q->subleaf;
@@ -23,16 +40,7 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 	} else if ((leaf < 0x80000000 && leaf <= cpu_info.max_leaf) ||
 		   (leaf >= 0x80000000 && leaf <= cpu_info.max_ext_leaf)) {
 		cpuid_count(leaf, sub, &a, &b, &c, &d);
-		if (leaf == 1) {
-			c |= BIT(31);			/* a hypervisor is present */
-			c &= ~(BIT(21) | BIT(3));	/* no x2APIC, no MONITOR */
-			if (v->lapic)			/* the modelled APIC: x2APIC, TSC deadline */
-				c |= BIT(21) | BIT(24);
-			d |= BIT(9);			/* an APIC ... */
-			if (v->lapic && !vcpu_lapic_enabled(v))
-				d &= ~BIT(9);		/* ... unless IA32_APIC_BASE turned it off */
-			b = (b & 0x00ffffff) | (v->index << 24);
-		} else if (leaf == 0x80000001) {
+		if (leaf == 0x80000001) {
 			c &= ~(BIT(2) | BIT(23));	/* SVM and the extended PMU are hidden */
 		} else if (leaf == 0x8000000A) {
 			a = b = c = d = 0;
@@ -42,4 +50,6 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 	q->ebx = b;
 	q->ecx = c;
 	q->edx = d;
+	if (leaf == 1)
+		cpuid_leaf1(v, q);
 }

@@ -93,6 +93,19 @@ static void uart_reset(struct vmm_device *d)
 	spin_unlock_irqrestore(&u->lock, f);
 }
 
+static __attribute__((noinline)) u64 uart_read_locked(struct uart16550 *u, unsigned int reg)
+{
+	u64 f = spin_lock_irqsave(&u->lock);
+	/* A guest polling LSR (or IIR) for THRE is where queued output moves
+	 * on once the budget has refilled. */
+	if (u->core.tx.count && (reg == UART_LSR || reg == UART_IIR))
+		uart_core_tx_kick(&u->core);
+	u8 val = uart_core_read(&u->core, reg);
+	uart_sync_irq(u);
+	spin_unlock_irqrestore(&u->lock, f);
+	return val;
+}
+
 static u64 uart_read(struct vmm_device *d, struct vcpu *v, u64 port, u32 size)
 {
 	struct uart16550 *u = to_uart(d);
@@ -103,15 +116,7 @@ static u64 uart_read(struct vmm_device *d, struct vcpu *v, u64 port, u32 size)
 	 * another vCPU gives the old or the new value, as on a real UART. */
 	if (reg == UART_SCR)
 		return READ_ONCE(u->core.scr);
-	u64 f = spin_lock_irqsave(&u->lock);
-	/* A guest polling LSR (or IIR) for THRE is where queued output moves
-	 * on once the budget has refilled. */
-	if (u->core.tx.count && (reg == UART_LSR || reg == UART_IIR))
-		uart_core_tx_kick(&u->core);
-	u8 val = uart_core_read(&u->core, reg);
-	uart_sync_irq(u);
-	spin_unlock_irqrestore(&u->lock, f);
-	return val;
+	return uart_read_locked(u, reg);
 }
 
 static void uart_write(struct vmm_device *d, struct vcpu *v, u64 port, u32 size, u64 val)
