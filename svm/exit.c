@@ -94,7 +94,7 @@ bool svm_debug_rip_xlat_stale;
 void svm_rip_xlat_forget(struct svm_vcpu *v)
 {
 	struct rip_xlat *c = &v->rip_xlat;
-	c->page = 1;
+	c->page = RIP_XLAT_EMPTY;
 	for (int i = 0; i < 4; i++) {
 		c->pte[i] = &rip_xlat_unused;
 		c->val[i] = 0;
@@ -155,7 +155,7 @@ static const u8 *rip_bytes(struct svm_vcpu *v, unsigned int n)
 		    (svm_debug_rip_xlat_stale || (c->cr3 == s->cr3 && *c->pte[0] == c->val[0] &&
 		     *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] && *c->pte[3] == c->val[3])))
 			return c->host + (lin & 0xfff);
-		c->page = 1;
+		c->page = RIP_XLAT_EMPTY;
 		c->fills++;
 		if ((u64)((s64)(lin << 16) >> 16) != lin || !rip_walk(vm, s->cr3, lin, c, &gpa))
 			return NULL;

@@ -48,9 +48,11 @@ static inline __attribute__((always_inline)) int skip_insn(struct svm_vcpu *v, u
 		advance_rip(v, vm->control.nrip);
 		return 0;
 	}
-	u64 off = s->rip & 0xfff;
+	/* RIP in the cached page with four bytes left in it, in one compare:
+	 * page is page-aligned (or 1, empty), so a RIP below it wraps high. */
+	u64 off = s->rip - c->page;
 	if (len && (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L) && !(s->cr4 & CR4_LA57) &&
-	    off <= 0x1000 - 4 && c->page == (s->rip & ~0xfffULL) && c->cr3 == s->cr3 &&
+	    off <= 0x1000 - 4 && c->cr3 == s->cr3 &&
 	    *c->pte[0] == c->val[0] && *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] &&
 	    *c->pte[3] == c->val[3]) {
 		u32 w;

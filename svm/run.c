@@ -59,16 +59,9 @@ static __attribute__((noinline)) void vcpu_tpr_to_vmcb(struct svm_vcpu *v)
  * class with V_TPR itself (V_INTR_PRIO, no IGN_TPR), so a guest lowering
  * CR8 takes a waiting interrupt at once; without one the vector is offered
  * whatever V_TPR says. */
-static inline __attribute__((always_inline)) void vcpu_offer_interrupts(struct svm_vcpu *v)
+static __attribute__((noinline)) void vcpu_offer_interrupts_general(struct svm_vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
-	/* Nothing to offer, nothing offered, no shadow, no APIC: the common
-	 * entry, with the same outcome as the general case below. */
-	if (!(c->int_shadow & VMCB_INT_SHADOW) && !(v->pending_event | (uintptr_t)v->lapic) &&
-	    !(v->irq.nmi_pending | v->virq_in_vmcb) && v->irq.next < 0) {
-		v->entry_shadow = false;
-		return;
-	}
 	bool shadow = (c->int_shadow & VMCB_INT_SHADOW) && !vcpu_debug_ignore_shadow;
 	if (v->pending_event && !(c->eventinj & VMCB_EVENT_VALID) &&
 	    (!shadow || vmcb_event_type(v->pending_event) == VMCB_EVENT_TYPE_EXCP)) {
@@ -102,11 +95,24 @@ static inline __attribute__((always_inline)) void vcpu_offer_interrupts(struct s
 	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
 }
 
+/* Nothing to offer, nothing offered, no shadow, no APIC: the common entry,
+ * with the same outcome as the general case, which is out of line so that
+ * it costs the common one no registers. */
+static inline __attribute__((always_inline)) void vcpu_offer_interrupts(struct svm_vcpu *v)
+{
+	const struct vmcb_control *c = &v->vmcb->control;
+	if (!(c->int_shadow & VMCB_INT_SHADOW) && !(v->pending_event | (uintptr_t)v->lapic) &&
+	    !(v->irq.nmi_pending | v->virq_in_vmcb) && v->irq.next < 0)
+		v->entry_shadow = false;
+	else
+		vcpu_offer_interrupts_general(v);
+}
+
 /* Right after #VMEXIT: a V_IRQ the CPU cleared was taken by the guest; an
  * event whose delivery the exit cut short is injected again - unless it is
  * the virtual interrupt and V_IRQ still holds it (QEMU leaves V_IRQ set
  * when the delivery faults), which offers it again by itself. */
-static inline __attribute__((always_inline)) void vcpu_collect_events(struct svm_vcpu *v)
+static __attribute__((noinline)) void vcpu_collect_events_general(struct svm_vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
 	/* Entered in a shadow, and back at once with no instruction retired (an
@@ -143,6 +149,16 @@ static inline __attribute__((always_inline)) void vcpu_collect_events(struct svm
 			v->ev.events_requeued++;
 		}
 	}
+}
+
+/* Nothing entered in a shadow, nothing offered, no APIC, no event cut
+ * short: the common exit, nothing to collect; the general case out of
+ * line. */
+static inline __attribute__((always_inline)) void vcpu_collect_events(struct svm_vcpu *v)
+{
+	const struct vmcb_control *c = &v->vmcb->control;
+	if ((v->entry_shadow | v->virq_in_vmcb) || v->lapic || (c->exitintinfo & VMCB_EVENT_VALID))
+		vcpu_collect_events_general(v);
 }
 
 /* Debug and measurement aids an entry may have to serve: trace points,

@@ -76,8 +76,10 @@ struct guest_regs {
  * levels only.  `pte` points into guest RAM at each entry of the walk
  * (unused levels at a constant 0 with val 0); the translation stands
  * while CR3 and every entry are unchanged: a guest that rewrites its page
- * tables (no exit needed) makes the next check miss.  page = 1 (never a
- * page address): empty. */
+ * tables (no exit needed) makes the next check miss.  page =
+ * RIP_XLAT_EMPTY: empty - not canonical, so no RIP in long mode lies
+ * within 4 KiB above it (skip_insn tests `rip - page <= 0xffc`). */
+#define RIP_XLAT_EMPTY	0x8000000000000000ULL
 struct rip_xlat {
 	u64 page, cr3;
 	const u64 *pte[4];
