@@ -179,14 +179,12 @@ static inline bool run_instrumented(const struct svm_vcpu *v)
  * (svm_vcpu_run): the same CPU and VMCB as the last VMRUN, the task not
  * switched out and its host state unchanged since (checked by the
  * caller), so the host state and ASID need no look and the clean bits no
- * bookkeeping of core and address; `row`/`since` are that exit's
- * statistics row and stamp.  `instr`: the aids of run_instrumented.
+ * bookkeeping of core and address; `since` is that exit's stamp.  `instr`: the aids of run_instrumented.
  * False, with no entry, when host work came up inside the GIF=0 window;
  * else *t_exit is the exit's TSC. */
 static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, struct percpu *pc,
 							    struct svm_cpu *sc, u32 cpu, bool instr,
-							    bool rerun, struct exit_stat *row,
-							    u64 since, u64 *t_exit)
+							    bool rerun, u64 since, u64 *t_exit)
 {
 	struct vcpu *vcpu = svm_vcpu_core(v);
 	struct vcpu_trace *tr = instr ? v->trace : NULL;
@@ -219,7 +217,7 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
 		gstate_eager_switch(v, sc);	/* benchmark only: lazy is in prepare/put */
 	u64 t = rdtsc();
 	if (rerun)
-		vcpu_account_row(row, since, t);
+		vcpu_account_row(&vcpu->stats[v->last_exit_stat], since, t);
 	else
 		vcpu_account_entry(vcpu, t);
 	if (tr && tr->n < tr->cap)
@@ -379,7 +377,7 @@ static inline __attribute__((always_inline)) bool run_loop(struct svm_vcpu *v, s
 	struct svm_cpu *sc = pc->svm;
 	u64 t_exit, n = 1;
 	bool entered = true;
-	if (!svm_enter(v, pc, sc, cpu, instr, false, NULL, 0, &t_exit))
+	if (!svm_enter(v, pc, sc, cpu, instr, false, 0, &t_exit))
 		return false;
 	while (svm_exit_fused(v, x, instr) == FUSED_DONE) {
 		/* Answered and applied.  Back to the run loop when its turn has
@@ -399,7 +397,7 @@ static inline __attribute__((always_inline)) bool run_loop(struct svm_vcpu *v, s
 		if (tr && tr->n < tr->cap)
 			tr->n++;	/* the record is complete */
 		u64 since = t_exit;
-		if (!svm_enter(v, pc, sc, cpu, instr, true, &vcpu->stats[v->last_exit_stat], since, &t_exit)) {
+		if (!svm_enter(v, pc, sc, cpu, instr, true, since, &t_exit)) {
 			t_exit = since;		/* the next entry accounts this exit */
 			entered = false;
 			break;

@@ -266,9 +266,8 @@ static inline void vcpu_account_entry(struct vcpu *v, u64 now)
  * after every fused exit. */
 static inline bool vcpu_turn_needless(struct vcpu *v, u64 tsc)
 {
-	if (__builtin_expect(__atomic_load_n(&v->irq.posted_any, __ATOMIC_ACQUIRE) | v->irq.todo, 0))
-		return false;
-	if (__builtin_expect(v->want_yield, 0))
+	u32 work = __atomic_load_n(&v->irq.posted_any, __ATOMIC_ACQUIRE) | v->irq.todo | v->want_yield;
+	if (__builtin_expect(work != 0, 0))
 		return false;
 	/* The time limit: 0 is none, and 0 - 1 is later than any stamp. */
 	if (__builtin_expect(tsc > v->vm->deadline_tsc - 1, 0))
