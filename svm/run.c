@@ -179,9 +179,9 @@ static inline bool run_instrumented(const struct svm_vcpu *v)
  * (svm_vcpu_run): the same CPU and VMCB as the last VMRUN, the task not
  * switched out and its host state unchanged since (checked by the
  * caller), so the host state and ASID need no look and the clean bits no
- * bookkeeping of core and address; `since` is that exit's stamp.  `instr`: the aids of run_instrumented.
- * False, with no entry, when host work came up inside the GIF=0 window;
- * else *t_exit is the exit's TSC. */
+ * bookkeeping of core and address; `since` is that exit's stamp.
+ * `instr`: the aids of run_instrumented.  False, with no entry, when host
+ * work came up inside the GIF=0 window; else *t_exit is the exit's TSC. */
 static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, struct percpu *pc,
 							    struct svm_cpu *sc, u32 cpu, bool instr,
 							    bool rerun, u64 since, u64 *t_exit)
