@@ -5,6 +5,10 @@
  * interrupts (held by GIF until VMRUN, where a physical interrupt exits),
  * VMRUN through the stub, check the host state, collect what the exit says
  * about interrupts and events, STGI, and decode the exit (svm/exit.c).
+ * The exits the core answers without work for the run loop (VMMCALL,
+ * CPUID, RDMSR/WRMSR, IN/OUT) are answered and applied here, and the guest
+ * entered again at once when the core says the run loop's turn has
+ * nothing to do: the fused path (docs/architecture.md, the exit path).
  * The rules for the interrupt shadow, V_IRQ and EXITINTINFO are
  * docs/vcpu.md's. */
 #include "svm/svm.h"
