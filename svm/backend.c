@@ -101,6 +101,8 @@ static struct vcpu *svm_vcpu_create(struct vm *vm, u32 index)
 		kfree(v);
 		return NULL;
 	}
+	for (u32 i = 0; i <= SVM_EXIT_NR_INDEXED; i++)
+		v->stats[i].min = ~0ULL;	/* vcpu_account: the first sample sets it */
 	memset(phys_to_virt(pa), 0, 4096);
 	v->vmcb = phys_to_virt(pa);
 	v->vmcb_pa = pa;

@@ -12,6 +12,7 @@
  * advance (advance_rip) that also ends an interrupt shadow; or, when the
  * core answered with an exception, that exception and no advance. */
 #include "svm/svm.h"
+#include "svm/exit_fast.h"
 #include "vmm/decode.h"
 #include "mm/pte.h"
 #include "kernel/cpu.h"
@@ -73,28 +74,13 @@ static int decode_at_rip(struct svm_vcpu *v, struct insn *in)
  * DR6.BS set and the B0-B3 trap bits clear (APM vol. 2, 13.1.1.3 and
  * 13.1.3.1; DR6 lives in the VMCB).  kvm-unit-tests' debug test steps
  * over CPUID and IN this way. */
-static __attribute__((noinline, cold)) void single_step_trap(struct svm_vcpu *v)
+__attribute__((noinline, cold)) void svm_single_step_trap(struct svm_vcpu *v)
 {
 	struct vmcb_save *s = &v->vmcb->save;
 	s->dr6 = (s->dr6 & ~DR6_TRAP_BITS) | DR6_FIXED_1 | DR6_BS;
 	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_DRX);
 	vcpu_inject_exception(v, 1, false, 0);
 	v->ev.single_steps++;
-}
-
-/* Every RIP advance over an instruction svmhv emulated goes through here.
- * The instruction has now retired, so an interrupt shadow it sat in (the
- * exit reports one after STI or MOV SS) is over: left set, it would hold
- * off interrupts for one more guest instruction, as `sti; hlt; cli` would
- * then show by never taking the interrupt that ended the HLT.  With TF
- * set it ends in a single-step trap. */
-static inline void advance_rip(struct svm_vcpu *v, u64 rip)
-{
-	struct vmcb *vm = v->vmcb;
-	vm->save.rip = rip;
-	vm->control.int_shadow &= ~VMCB_INT_SHADOW;
-	if (__builtin_expect(vm->save.rflags & RFLAGS_TF, 0))
-		single_step_trap(v);
 }
 
 /* The length of the instruction at RIP by the full decoder: the fallback
@@ -114,10 +100,16 @@ static __attribute__((noinline)) unsigned int insn_len_decoded(struct svm_vcpu *
 
 static const u64 rip_xlat_unused;	/* the entry of a level a large page skips */
 
+/* Test-only negative control (svm/vcpu_tests.c): a cached translation of
+ * RIP's page is used without looking at CR3 or the entries it came from.
+ * Read only here, on the slow path: the fast check of skip_insn fails as
+ * it must, and this then trusts the stale translation anyway. */
+bool svm_debug_rip_xlat_stale;
+
 void svm_rip_xlat_forget(struct svm_vcpu *v)
 {
 	struct rip_xlat *c = &v->rip_xlat;
-	c->page = 1;
+	c->page = RIP_XLAT_EMPTY;
 	for (int i = 0; i < 4; i++) {
 		c->pte[i] = &rip_xlat_unused;
 		c->val[i] = 0;
@@ -174,10 +166,12 @@ static const u8 *rip_bytes(struct svm_vcpu *v, unsigned int n)
 		gpa = lin;
 	} else if (lm && !(s->cr4 & CR4_LA57)) {
 		struct rip_xlat *c = &v->rip_xlat;
-		if (c->page == (lin & ~0xfffULL) && c->cr3 == s->cr3 && *c->pte[0] == c->val[0] &&
-		    *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] && *c->pte[3] == c->val[3])
+		if (c->page == (lin & ~0xfffULL) &&
+		    (svm_debug_rip_xlat_stale || (c->cr3 == s->cr3 && *c->pte[0] == c->val[0] &&
+		     *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] && *c->pte[3] == c->val[3])))
 			return c->host + (lin & 0xfff);
-		c->page = 1;
+		c->page = RIP_XLAT_EMPTY;
+		c->fills++;
 		if ((u64)((s64)(lin << 16) >> 16) != lin || !rip_walk(vm, s->cr3, lin, c, &gpa))
 			return NULL;
 		const u8 *host = vm_gpa_to_host(vm, gpa & ~0xfffULL, 0x1000);
@@ -224,9 +218,9 @@ static inline void advance_rip_by(struct svm_vcpu *v, unsigned int len)
 	advance_rip(v, rip);
 }
 
-/* skip_insn the slow way: the walk, else the decoder.  0, or 1 when the
- * instruction cannot be read (the VM is stopped). */
-static __attribute__((noinline)) int skip_insn_slow(struct svm_vcpu *v, unsigned int len, u32 op)
+/* skip_insn the slow way (svm/exit_fast.h): the walk, else the decoder.
+ * 0, or 1 when the instruction cannot be read (the VM is stopped). */
+int svm_skip_insn_slow(struct svm_vcpu *v, unsigned int len, u32 op)
 {
 	len = insn_len_walked(v, len, op);
 	if (!len)
@@ -234,43 +228,6 @@ static __attribute__((noinline)) int skip_insn_slow(struct svm_vcpu *v, unsigned
 	advance_rip_by(v, len);
 	return 0;
 }
-
-/* Moves RIP past the intercepted instruction, whose plain encoding is
- * the `len` bytes of `op` (little-endian; len 0: none): NRIP when the CPU
- * saves it (QEMU's TCG does not); else, in long mode with RIP's page
- * translated as cached (rip_bytes) and the entries it came from
- * unchanged, one four-byte load compared with `op`; else the walk or the
- * decoder (skip_insn_slow).  0, or 1 when the VM was stopped. */
-static inline __attribute__((always_inline)) int skip_insn(struct svm_vcpu *v, unsigned int len, u32 op)
-{
-	struct vmcb *vm = v->vmcb;
-	const struct vmcb_save *s = &vm->save;
-	const struct rip_xlat *c = &v->rip_xlat;
-	if (svm_nrip_valid(vm)) {
-		advance_rip(v, vm->control.nrip);
-		return 0;
-	}
-	u64 off = s->rip & 0xfff;
-	if (len && (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L) && !(s->cr4 & CR4_LA57) &&
-	    off <= 0x1000 - 4 && c->page == (s->rip & ~0xfffULL) && c->cr3 == s->cr3 &&
-	    *c->pte[0] == c->val[0] && *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] &&
-	    *c->pte[3] == c->val[3]) {
-		u32 w;
-		__builtin_memcpy(&w, c->host + off, 4);
-		if ((w & (0xffffffffU >> (32 - 8 * len))) == op) {
-			advance_rip(v, s->rip + len);	/* 64-bit code: no wrap */
-			return 0;
-		}
-	}
-	return skip_insn_slow(v, len, op);
-}
-
-/* The plain encodings, little-endian (APM vol. 3). */
-#define OP_VMMCALL	0xd9010fU	/* 0f 01 d9 */
-#define OP_CPUID	0xa20fU		/* 0f a2 */
-#define OP_RDMSR	0x320fU		/* 0f 32 */
-#define OP_WRMSR	0x300fU		/* 0f 30 */
-#define OP_HLT		0xf4U		/* f4 */
 
 static u64 *gpr_ptr(struct svm_vcpu *v, unsigned int reg)
 {
@@ -486,48 +443,6 @@ static void dec_hlt(struct svm_vcpu *v, struct vmm_exit *x)
 	x->reason = VMM_EXIT_HLT;
 }
 
-static void dec_cpuid(struct svm_vcpu *v, struct vmm_exit *x)
-{
-	x->reason = VMM_EXIT_CPUID;
-	x->u.cpuid.leaf = (u32)v->vmcb->save.rax;
-	x->u.cpuid.subleaf = (u32)v->regs.rcx;
-}
-
-static void dec_msr(struct svm_vcpu *v, struct vmm_exit *x)
-{
-	x->reason = VMM_EXIT_MSR;
-	x->u.msr.index = (u32)v->regs.rcx;
-	x->u.msr.write = v->vmcb->control.exitinfo1 & 1;
-	x->u.msr.value = (v->vmcb->save.rax & 0xffffffffULL) | (v->regs.rdx << 32);
-}
-
-static void dec_vmmcall(struct svm_vcpu *v, struct vmm_exit *x)
-{
-	struct vmm_exit_hypercall *h = &x->u.hypercall;
-	const struct vmcb_save *s = &v->vmcb->save;
-	bool lm = (s->efer & EFER_LMA) != 0;
-	u64 m = lm ? ~0ULL : 0xffffffffULL;	/* 32 bits wide outside long mode */
-	u64 nr = s->rax & m;
-	x->reason = VMM_EXIT_HYPERCALL;
-	h->nr = nr;
-	h->args[0] = v->regs.rbx & m;
-	h->args[1] = v->regs.rcx & m;
-	h->args[2] = v->regs.rdx & m;
-	h->long_mode = lm;
-}
-
-static void dec_ioio(struct svm_vcpu *v, struct vmm_exit *x)
-{
-	u64 info = v->vmcb->control.exitinfo1;
-	struct vmm_exit_io *io = &x->u.io;
-	x->reason = VMM_EXIT_IO;
-	io->port = svm_ioio_port(info);
-	io->size = (u8)svm_ioio_size(info);	/* 1, 2 or 4 */
-	io->in = (info & SVM_IOIO_IN) != 0;
-	io->string = (info & SVM_IOIO_STR) != 0;
-	io->data = v->vmcb->save.rax;
-}
-
 /* The bytes the CPU saved with decode assists, else from guest memory. */
 static int decode_for_mmio(struct svm_vcpu *v, struct insn *in)
 {
@@ -703,50 +618,19 @@ int svm_exit_complete(struct vcpu *vcpu, struct vmm_exit *x)
 		return 0;
 	}
 	switch (x->reason) {
-	case VMM_EXIT_HYPERCALL: {
-		const struct vmm_exit_hypercall *h = &x->u.hypercall;
-		if (h->nret > 0)
-			s->rax = h->ret[0];
-		if (h->nret > 1)
-			v->regs.rbx = h->ret[1];
-		if (h->nret > 2)
-			v->regs.rcx = h->ret[2];
-		return skip_insn(v, 3, OP_VMMCALL);
-	}
-	case VMM_EXIT_CPUID: {
-		struct vmm_exit_cpuid *c = &x->u.cpuid;
-		/* The XSAVE leaves as this vCPU's own XCR0 and CR4 make them. */
-		if (__builtin_expect(c->leaf == 1 || c->leaf == 0xd, 0) && c->leaf <= cpu_info.max_leaf)
-			gstate_cpuid(v, c->leaf, c->subleaf, &c->eax, &c->ebx, &c->ecx, &c->edx);
-		s->rax = c->eax;
-		v->regs.rbx = c->ebx;
-		v->regs.rcx = c->ecx;
-		v->regs.rdx = c->edx;
-		return skip_insn(v, 2, OP_CPUID);
-	}
+	case VMM_EXIT_HYPERCALL:
+		return apply_hypercall(v, &x->u.hypercall);
+	case VMM_EXIT_CPUID:
+		return apply_cpuid(v, &x->u.cpuid);
 	case VMM_EXIT_MSR:
-		if (!x->u.msr.write) {
-			s->rax = x->u.msr.value & 0xffffffffULL;
-			v->regs.rdx = x->u.msr.value >> 32;
-			return skip_insn(v, 2, OP_RDMSR);
-		}
-		return skip_insn(v, 2, OP_WRMSR);
+		return apply_msr(v, &x->u.msr);
 	case VMM_EXIT_HLT:
 		return skip_insn(v, 1, OP_HLT);
 	case VMM_EXIT_CR_WRITE:
 		return skip_mov_write(v, v->cr_len);
-	case VMM_EXIT_IO: {
-		const struct vmm_exit_io *io = &x->u.io;
-		if (io->in && !io->string) {
-			u64 mask = io->size == 4 ? 0xffffffffULL : io->size == 2 ? 0xffffULL : 0xffULL;
-			if (io->size == 4)
-				s->rax = io->data & mask;	/* a 32-bit IN zero-extends */
-			else
-				s->rax = (s->rax & ~mask) | (io->data & mask);
-		}
-		advance_rip(v, v->vmcb->control.exitinfo2);	/* the next RIP, always given for IOIO */
+	case VMM_EXIT_IO:
+		apply_io(v, &x->u.io);
 		return 0;
-	}
 	case VMM_EXIT_MMIO: {
 		if (!x->u.mmio.write && !v->mmio_skip_reg)
 			apply_mmio_load(v, v->mmio_movzx ? x->u.mmio.data & (x->u.mmio.size == 1 ? 0xff : 0xffff)

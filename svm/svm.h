@@ -76,13 +76,16 @@ struct guest_regs {
  * levels only.  `pte` points into guest RAM at each entry of the walk
  * (unused levels at a constant 0 with val 0); the translation stands
  * while CR3 and every entry are unchanged: a guest that rewrites its page
- * tables (no exit needed) makes the next check miss.  page = 1 (never a
- * page address): empty. */
+ * tables (no exit needed) makes the next check miss.  page =
+ * RIP_XLAT_EMPTY: empty - not canonical, so no RIP in long mode lies
+ * within 4 KiB above it (skip_insn tests `rip - page <= 0xffc`). */
+#define RIP_XLAT_EMPTY	0x8000000000000000ULL
 struct rip_xlat {
 	u64 page, cr3;
 	const u64 *pte[4];
 	u64 val[4];
 	const u8 *host;		/* the page in guest RAM */
+	u64 fills;		/* walks that (re)filled it: a count for tests */
 };
 
 /* An SVM vCPU: the core's struct vcpu first, as an unnamed member
@@ -215,6 +218,8 @@ extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo, vcpu_debug_no
 /* svm/exit.c */
 /* Empties the cached translation of RIP's page (svm/exit.c). */
 void svm_rip_xlat_forget(struct svm_vcpu *v);
+/* Test-only negative control: trust that translation unchecked. */
+extern bool svm_debug_rip_xlat_stale;
 void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x);
 int svm_exit_complete(struct vcpu *vcpu, struct vmm_exit *x);
 /* Decode, answer and apply the exit in the VMCB now (tests, benchmarks). */

@@ -430,6 +430,65 @@ static void injected_faults_set_rf(struct ktest *t)
 	vm_destroy(g);
 }
 
+/* ---- the cached translation of RIP's page (k_xlat.asm) ---- */
+
+extern const u8 guest_img_k_xlat[], guest_img_k_xlat_end[];
+#define XLAT_INVALIDATING_STEPS	0x2a	/* bits 1, 3, 5: CR3, PTE, PDE changed */
+#define XLAT_VMMCALLS		8	/* 7 calls of W, then HC_EXIT from its own page */
+
+/* Runs k_xlat; its exit status (-1 when it did not exit by HC_EXIT) and
+ * the walks that filled the translation. */
+static s64 run_xlat(struct ktest *t, bool stale, u64 *fills)
+{
+	struct vm *g = vm_create_from_string("guest name=xlat mem=4 timeout=10000",
+					     guest_img_k_xlat,
+					     (size_t)(guest_img_k_xlat_end - guest_img_k_xlat));
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return -1;
+	svm_debug_rip_xlat_stale = stale;
+	run(g);
+	svm_debug_rip_xlat_stale = false;
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
+	s64 status = g->stop == STOP_HYPERCALL ? g->exit_status : -1;
+	*fills = v->rip_xlat.fills;
+	ktest_note(t, "%s: stopped: %s (%s); status %#lx; %lu walks filled the translation for "
+		   "%u VMMCALLs", stale ? "stale translation trusted" : "checked",
+		   vm_stop_name(g->stop), g->stop_detail, (u64)status, *fills, XLAT_VMMCALLS);
+	vm_destroy(g);
+	return status;
+}
+
+/* The guest changes what RIP's page maps to by CR3, by its PTE and by
+ * its PDE; each time the next VMMCALL's length must come from the new
+ * page. */
+static void rip_translation_follows_the_page_tables(struct ktest *t)
+{
+	if (svm_feat.nrips)
+		KT_SKIP(t, "NRIP save: the CPU gives the next RIP, the translation is not used");
+	u64 fills;
+	s64 status = run_xlat(t, false, &fills);
+	KT_EXPECT(t, status == 0, "every step found the right length: status 0, found %#lx",
+		  (u64)status);
+	KT_EXPECT(t, fills >= 7, "a walk for the first call, after each of the 5 changes and for "
+		  "HC_EXIT's page: >= 7, found %lu", fills);
+	KT_EXPECT(t, fills < XLAT_VMMCALLS, "the second call used the cached translation: fewer "
+		  "walks than the %u VMMCALLs, found %lu", XLAT_VMMCALLS, fills);
+}
+
+/* Negative control: the translation trusted without its checks gives
+ * each step after a change A's length for B's instruction. */
+static void rip_translation_control_stale_is_caught(struct ktest *t)
+{
+	if (svm_feat.nrips)
+		KT_SKIP(t, "NRIP save: the CPU gives the next RIP, the translation is not used");
+	u64 fills;
+	s64 status = run_xlat(t, true, &fills);
+	KT_EXPECT(t, status >= 0 && ((u64)status & XLAT_INVALIDATING_STEPS) == XLAT_INVALIDATING_STEPS,
+		  "caught: the CR3, PTE and PDE steps fail (bits %#x), found status %#lx",
+		  XLAT_INVALIDATING_STEPS, (u64)status);
+}
+
 KTEST_SUITE(vcpu, "vcpu", KTEST_NEEDS_SVM,
 	KTEST_CASE(shadow_holds_interrupt_until_after_hlt),
 	KTEST_CASE(shadow_control_offering_in_shadow_is_caught),
@@ -442,7 +501,10 @@ KTEST_SUITE(vcpu, "vcpu", KTEST_NEEDS_SVM,
 	KTEST_CASE(event_control_dropping_it_is_caught),
 	KTEST_CASE(virq_cut_short_arrives_once),
 	KTEST_CASE(cr8_write_with_virq_pending_exits),
-	KTEST_CASE(injected_faults_set_rf));
+	KTEST_CASE(injected_faults_set_rf),
+	KTEST_CASE(rip_translation_follows_the_page_tables),
+	KTEST_CASE(rip_translation_control_stale_is_caught));
+
 
 /* Negative control, run only when named (test=cr8ctl; suites.py's run
  * "cr8-control"): the same guest with CR8 writes left to the CPU.  QEMU

@@ -12,6 +12,23 @@
 #include "kernel/cpuinfo.h"
 #include "hw/svmhv_hypercall.h"
 
+/* Leaf 1 as the guest sees it, from the host's values already in *q.
+ * Out of line, so that the other leaves need no frame for its calls. */
+static __attribute__((noinline)) void cpuid_leaf1(struct vcpu *v, struct vmm_exit_cpuid *q)
+{
+	u32 c = q->ecx, d = q->edx;
+	c |= BIT(31);			/* a hypervisor is present */
+	c &= ~(BIT(21) | BIT(3));	/* no x2APIC, no MONITOR */
+	if (v->lapic)			/* the modelled APIC: x2APIC, TSC deadline */
+		c |= BIT(21) | BIT(24);
+	d |= BIT(9);			/* an APIC ... */
+	if (v->lapic && !vcpu_lapic_enabled(v))
+		d &= ~BIT(9);		/* ... unless IA32_APIC_BASE turned it off */
+	q->ebx = (q->ebx & 0x00ffffff) | (v->index << 24);
+	q->ecx = c;
+	q->edx = d;
+}
+
 void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 {
 	u32 leaf = q->leaf, sub = q->subleaf;
@@ -31,16 +48,6 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 			if (__builtin_expect(v->misc_enable & MISC_ENABLE_LIMIT_CPUID, 0))
 				msr_misc_enable_cpuid(v->misc_enable, leaf, &a, &d);
 			break;
-		case 1:
-			c |= BIT(31);			/* a hypervisor is present */
-			c &= ~(BIT(21) | BIT(3));	/* no x2APIC, no MONITOR */
-			if (v->lapic)			/* the modelled APIC: x2APIC, TSC deadline */
-				c |= BIT(21) | BIT(24);
-			d |= BIT(9);			/* an APIC ... */
-			if (v->lapic && !vcpu_lapic_enabled(v))
-				d &= ~BIT(9);		/* ... unless IA32_APIC_BASE turned it off */
-			b = (b & 0x00ffffff) | (v->index << 24);
-			break;
 		case 0x80000001:
 			c &= ~(BIT(2) | BIT(23));	/* SVM and the extended PMU are hidden */
 			/* NX, unless a pc VM's IA32_MISC_ENABLE disables it (vmm/msr.c) */
@@ -58,4 +65,6 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 	q->ebx = b;
 	q->ecx = c;
 	q->edx = d;
+	if (leaf == 1)
+		cpuid_leaf1(v, q);
 }

@@ -13,8 +13,9 @@
 
 #define MSR_TSC	0x10
 
-/* The MSRs that are one backend register each. */
-static bool msr_reg(u32 msr, enum vmm_reg *r)
+/* The MSRs that are one backend register each.  Inline: every RDMSR and
+ * WRMSR asks. */
+static inline __attribute__((always_inline)) bool msr_reg(u32 msr, enum vmm_reg *r)
 {
 	switch (msr) {
 	case MSR_EFER:           *r = VMM_REG_EFER; return true;

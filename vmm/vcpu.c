@@ -217,8 +217,11 @@ void vcpu_run_task(void *arg)
 		if (!ops->vcpu_run(v, &x))
 			continue;
 		if (x.reason == VMM_EXIT_NONE) {
+			/* Dealt with by the backend, or answered on its fused
+			 * path with work left for this turn (a yield, say). */
 			if (__builtin_expect(v->trace != NULL, 0) && v->trace->n < v->trace->cap)
 				v->trace->n++;	/* keep the record: the exit happened */
+			vcpu_yield_if_asked(v);
 			continue;
 		}
 		if (vcpu_handle_exit(v, &x))
