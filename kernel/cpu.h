@@ -149,11 +149,6 @@ static inline void sti(void) { __asm__ __volatile__("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ __volatile__("hlt" ::: "memory"); }
 static inline void sti_hlt(void) { __asm__ __volatile__("sti; hlt" ::: "memory"); }
 static inline void cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
-/* Interrupts on for a moment, then off: pending ones are taken after the
- * NOP that ends STI's shadow.  Not `sti; pause; cli`: QEMU TCG takes
- * interrupts only between translation blocks, and its PAUSE leaves the
- * block while the shadow is still in force, so the window never opens. */
-static inline void irq_window(void) { __asm__ __volatile__("sti; nop; pause; cli" ::: "memory"); }
 static inline bool irqs_enabled(void) { return read_rflags() & RFLAGS_IF; }
 static inline u64 irq_save(void) { u64 f = read_rflags(); cli(); return f; }
 static inline void irq_restore(u64 f) { if (f & RFLAGS_IF) sti(); }

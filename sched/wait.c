@@ -55,8 +55,7 @@ void sched_timer_rearm_locked(struct sched_cpu *sc)
 	if (sc->event_tsc && sc->event_tsc < at)
 		at = sc->event_tsc;
 	sc->timer_at = at;
-	sc->timer_armed = rdtsc();
-	sc->timer_exact = !lapic_timer_at_tsc(at);
+	lapic_timer_at_tsc(at);
 }
 
 void sched_timer_request(u64 tsc)
