@@ -360,7 +360,9 @@ static void dec_vmmcall(struct svm_vcpu *v, struct vmm_exit *x)
 	h->args[0] = v->regs.rbx & m;
 	h->args[1] = v->regs.rcx & m;
 	h->args[2] = v->regs.rdx & m;
+	h->args[3] = v->regs.rsi & m;
 	h->long_mode = lm;
+	h->cpl = s->cpl;
 }
 
 static void dec_ioio(struct svm_vcpu *v, struct vmm_exit *x)

@@ -1,7 +1,9 @@
 /* vmm/cpuid.c - the CPUID a guest sees: svmhv's own leaves (hw/svmhv_hypercall.h),
  * else the host's with the hypervisor bit set and what guests must not use
  * hidden (MONITOR, SVM; x2APIC and TSC deadline are the modelled local
- * APIC's, so a pc VM has them whatever the host has, a bare VM not).  The backend adds what only it knows
+ * APIC's, so a pc VM has them whatever the host has, a bare VM not; the
+ * topology leaves' x2APIC ID is the vCPU's; a pc VM also sees KVM's
+ * signature and its PV send-IPI feature at 0x40000100).  The backend adds what only it knows
  * (svm/gstate.c: the XSAVE leaves) when it applies the answer. */
 #include "vmm/vmm.h"
 #include "vmm/dev/lapic.h"
@@ -13,12 +15,21 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 {
 	u32 leaf = q->leaf, sub = q->subleaf;
 	u32 a = 0, b = 0, c = 0, d = 0;
-	if (leaf >= SVMHV_CPUID_LEAF && leaf < SVMHV_CPUID_END) {
+	if (leaf >= SVMHV_CPUID_LEAF && leaf < KVM_CPUID_END) {
 		if (leaf == SVMHV_CPUID_LEAF) {
 			a = SVMHV_CPUID_MAX;
 			b = SVMHV_SIG_EBX;
 			c = SVMHV_SIG_ECX;
 			d = SVMHV_SIG_EDX;
+		} else if (leaf == KVM_CPUID_LEAF && v->lapic) {
+			/* KVM's interface, as far as svmhv has it: PV send-IPI,
+			 * which needs the local APICs of a pc VM. */
+			a = KVM_CPUID_FEATURES;
+			b = KVM_SIG_EBX;
+			c = KVM_SIG_ECX;
+			d = KVM_SIG_EDX;
+		} else if (leaf == KVM_CPUID_FEATURES && v->lapic) {
+			a = KVM_FEATURE_PV_SEND_IPI;
 		}
 	} else if ((leaf < 0x80000000 && leaf <= cpu_info.max_leaf) ||
 		   (leaf >= 0x80000000 && leaf <= cpu_info.max_ext_leaf)) {
@@ -32,6 +43,8 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 			if (v->lapic && !vcpu_lapic_enabled(v))
 				d &= ~BIT(9);		/* ... unless IA32_APIC_BASE turned it off */
 			b = (b & 0x00ffffff) | (v->index << 24);
+		} else if (leaf == 0xb || leaf == 0x1f) {
+			d = v->index;			/* this vCPU's x2APIC ID, not the host CPU's */
 		} else if (leaf == 0x80000001) {
 			c &= ~(BIT(2) | BIT(23));	/* SVM and the extended PMU are hidden */
 		} else if (leaf == 0x8000000A) {

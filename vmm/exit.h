@@ -74,10 +74,11 @@ struct vmm_exit {
 		} cpuid;
 		struct vmm_exit_hypercall {
 			u64 nr;
-			u64 args[3];	/* RBX, RCX, RDX; 32 bits wide outside long mode */
+			u64 args[4];	/* RBX, RCX, RDX, RSI; 32 bits wide outside long mode */
 			u8 long_mode;
+			u8 cpl;		/* the caller's privilege level (KVM's calls want 0) */
 			u8 nret;	/* answer: how many of ret[] go to RAX, RBX, RCX */
-			u8 pad[6];
+			u8 pad[5];
 			u64 ret[3];
 		} hypercall;
 		struct vmm_exit_npf {
@@ -92,5 +93,5 @@ struct vmm_exit {
 	struct vmm_event inject;	/* answer */
 };
 
-_Static_assert(sizeof(struct vmm_exit) == 88, "the exit record is plain, packed data");
+_Static_assert(sizeof(struct vmm_exit) == 96, "the exit record is plain, packed data");
 #endif

@@ -160,7 +160,7 @@ static void deliver(struct vcpu *t, const struct apic_msg *m)
 	}
 }
 
-void vm_apic_send(struct vm *vm, struct vcpu *src, const struct apic_msg *m)
+u32 vm_apic_send(struct vm *vm, struct vcpu *src, const struct apic_msg *m)
 {
 	struct vcpu *lowest = NULL;
 	u32 lowest_ppr = ~0u, hits = 0;
@@ -181,9 +181,11 @@ void vm_apic_send(struct vm *vm, struct vcpu *src, const struct apic_msg *m)
 			lowest = t;
 		}
 	}
-	if (lowest)
+	if (lowest) {
 		deliver(lowest, m);
-	if (!hits) {
-		vm->apic_msgs_lost++;
+		hits = 1;
 	}
+	if (!hits)
+		vm->apic_msgs_lost++;
+	return hits;
 }

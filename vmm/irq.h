@@ -72,8 +72,9 @@ void vcpu_post_event(struct vcpu *v, u32 ev, u8 sipi_vector);
 int vm_set_irq(struct vm *vm, u32 gsi, bool asserted);
 
 /* Delivers an APIC bus message (an ICR write of `src`, NULL from an I/O
- * APIC) to every local APIC it targets; lowest priority picks one. */
-void vm_apic_send(struct vm *vm, struct vcpu *src, const struct apic_msg *m);
+ * APIC) to every local APIC it targets; lowest priority picks one.
+ * Returns how many local APICs got it. */
+u32 vm_apic_send(struct vm *vm, struct vcpu *src, const struct apic_msg *m);
 
 /* The vCPU's own task, before it enters: takes over what was posted and
  * recomputes irq.next.  True when irq.todo holds INIT or SIPI for the

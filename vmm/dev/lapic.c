@@ -256,6 +256,11 @@ bool vcpu_lapic_targets(struct vcpu *v, const struct apic_msg *m, bool self)
 	return vlapic_msg_targets(&v->lapic->l, m, self);
 }
 
+u32 vcpu_lapic_id(struct vcpu *v)
+{
+	return v->lapic->l.id;
+}
+
 u32 vcpu_lapic_ppr(struct vcpu *v)
 {
 	return vlapic_ppr(&v->lapic->l);

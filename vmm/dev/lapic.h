@@ -33,6 +33,9 @@ bool vcpu_lapic_deliverable(struct vcpu *v);
 void vcpu_lapic_ack(struct vcpu *v, u8 vector);
 bool vcpu_lapic_targets(struct vcpu *v, const struct apic_msg *m, bool self);
 u32 vcpu_lapic_ppr(struct vcpu *v);
+/* The APIC ID as it stands (xAPIC: the 8-bit ID register, x2APIC: the
+ * 32-bit ID). */
+u32 vcpu_lapic_id(struct vcpu *v);
 /* IA32_APIC_BASE.EN (CPUID 1:EDX.APIC follows it). */
 bool vcpu_lapic_enabled(struct vcpu *v);
 
