@@ -62,7 +62,11 @@
 #define XCR0_PKRU      BIT(9)
 #define XCR0_AVX512    (XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM)
 
+#define RFLAGS_TF  BIT(8)
 #define RFLAGS_IF  BIT(9)
+
+#define DR6_BS     BIT(14)	/* single step */
+#define DR6_TRAPS  (GENMASK(3, 0) | BIT(13) | BIT(15))	/* B0-B3, BD, BT: other causes of #DB */
 
 static inline void outb(u16 port, u8 v) { __asm__ __volatile__("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outw(u16 port, u16 v) { __asm__ __volatile__("outw %0, %1" :: "a"(v), "Nd"(port)); }

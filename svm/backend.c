@@ -196,6 +196,14 @@ static void svm_set_state(struct vcpu *vcpu, const struct vmm_start_state *st)
 	svm_load_state(v, st);
 	c->eventinj = 0;
 	c->int_shadow = 0;
+	/* No step, no NMI handler's IRET to wait for: the new state has neither. */
+	v->step = 0;
+	v->nmi_iret = false;
+	v->softint_injected = false;
+	v->entry_shadow = false;
+	c->intercept_exceptions &= ~BIT(1);
+	c->intercept1 &= ~(SVM_INTERCEPT1_INTN | SVM_INTERCEPT1_IRET);
+	c->intercept_cr &= ~(u32)SVM_INTERCEPT_CR_WRITE(8);
 	c->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_VECTOR | VMCB_VINTR_PRIO | VMCB_VINTR_IGN_TPR |
 		      VMCB_VINTR_TPR);
 	v->virq_in_vmcb = false;

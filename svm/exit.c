@@ -13,6 +13,7 @@
  * core answered with an exception, that exception and no advance. */
 #include "svm/svm.h"
 #include "vmm/decode.h"
+#include "vmm/dev/lapic.h"
 #include "mm/pte.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
@@ -283,17 +284,113 @@ static void dec_none(struct svm_vcpu *v, struct vmm_exit *x)
 	x->reason = VMM_EXIT_NONE;	/* INTR, NMI, SMI: the host takes them at STGI */
 }
 
-/* IRET, intercepted only while an injected NMI's handler runs: NMIs are
- * unmasked as it returns (a new one is injected after the IRET at the
- * earliest: the intercept comes before the instruction, and the next
- * entry runs it before any event can be taken - an NMI injected with the
- * IRET still to run would be taken in the old handler's frame). */
+/* IRET, intercepted only while an injected NMI's handler runs.  The exit
+ * comes before the instruction: NMIs stay masked until it has retired
+ * (an NMI injected now would be taken in the old handler's frame, at the
+ * IRET).  vcpu_offer_nmi (svm/run.c) unmasks them once RIP has left the
+ * IRET, and steps over it when an NMI waits. */
 static void dec_iret(struct svm_vcpu *v, struct vmm_exit *x)
 {
-	v->irq.nmi_masked = false;
+	v->nmi_iret = true;
+	v->nmi_iret_rip = v->vmcb->save.rip;
 	v->vmcb->control.intercept1 &= ~SVM_INTERCEPT1_IRET;
 	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
 	x->reason = VMM_EXIT_NONE;
+}
+
+/* #DB, intercepted only while svmhv single-steps (svm/run.c): the step is
+ * over.  The trap is svmhv's own unless the guest had TF set itself or
+ * another cause shows in DR6 (a breakpoint): then the guest gets it, with
+ * DR6 as the CPU left it (less svmhv's BS); else DR6 goes back to what the
+ * guest had.  An NMI waiting for its handler's IRET may go in once RIP
+ * has left the IRET. */
+static void dec_db(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	x->reason = VMM_EXIT_NONE;
+	if (!v->step) {
+		vcpu_inject_exception(v, 1, false, 0);	/* not ours: the guest's */
+		return;
+	}
+	u8 why = v->step;
+	bool guest_tf = v->step_guest_tf;
+	u64 old = v->step_dr6, dr6 = s->dr6;
+	bool moved = s->rip != v->step_rip;
+	svm_step_end(v);
+	if (guest_tf || ((dr6 & ~old) & DR6_TRAPS)) {
+		s->dr6 = guest_tf ? dr6 : (dr6 & ~DR6_BS) | (old & DR6_BS);
+		vcpu_inject_exception(v, 1, false, 0);
+	} else {
+		s->dr6 = old;
+	}
+	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_DRX);
+	if ((why & SVM_STEP_IRET) && moved && v->nmi_iret) {
+		v->irq.nmi_masked = false;
+		v->nmi_iret = false;
+	}
+}
+
+/* INTn, intercepted only while svmhv single-steps: the instruction in the
+ * shadow is a software interrupt.  Run natively, it would push svmhv's TF
+ * into the guest's frame and the trap would come only after the handler
+ * returned; so svmhv delivers it itself - EVENTINJ with a software
+ * interrupt and RIP (and NRIP, the return address with NRIP save) past
+ * the instruction - and the step ends: its delivery ends the shadow, and
+ * a waiting interrupt goes in behind it (V_IRQ in the same entry). */
+static void dec_intn(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	struct insn in;
+	x->reason = VMM_EXIT_NONE;
+	if (!v->step) {
+		x->reason = VMM_EXIT_UNHANDLED;
+		x->u.unhandled.code = SVM_EXIT_SWINT;
+		return;
+	}
+	if (decode_at_rip(v, &in) || in.kind != INSN_INT) {
+		vm_request_stop(v->vm, STOP_ERROR, "INTn exit at RIP %#lx: not an INT n there",
+				v->vmcb->save.rip);
+		x->reason = VMM_EXIT_STOPPED;
+		return;
+	}
+	svm_step_end(v);
+	advance_rip_by(v, in.len);
+	v->vmcb->control.nrip = v->vmcb->save.rip;
+	v->vmcb->control.eventinj = vmcb_event((u8)in.imm, VMCB_EVENT_TYPE_SOFT, false, 0);
+	v->softint_injected = true;
+}
+
+/* MOV to CR8, intercepted only while TPR alone holds a vector back
+ * (svm/run.c, vcpu_tpr_to_vmcb): the new TPR goes to the local APIC,
+ * which may now offer the vector.  The register is in EXITINFO1 with
+ * decode assists, else decoded at RIP.  Bits 63:4 set raise #GP. */
+static void dec_cr8_write(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	const struct vmcb_control *c = &v->vmcb->control;
+	struct insn in;
+	unsigned int gpr, len = 0;
+	x->reason = VMM_EXIT_NONE;
+	if (svm_feat.decode_assists && (c->exitinfo1 & BIT(63))) {
+		gpr = (unsigned int)(c->exitinfo1 & 0xf);
+	} else if (!decode_at_rip(v, &in) && in.kind == INSN_MOV_TO_CR && in.reg == 8) {
+		gpr = in.rm;
+		len = in.len;
+	} else {
+		vm_request_stop(v->vm, STOP_ERROR, "CR8 write exit at RIP %#lx: cannot decode it",
+				v->vmcb->save.rip);
+		x->reason = VMM_EXIT_STOPPED;
+		return;
+	}
+	u64 val = *gpr_ptr(v, gpr);
+	if (val & ~0xfULL) {
+		vcpu_inject_exception(v, 13, true, 0);
+		return;
+	}
+	v->ev.cr8_exits++;
+	vcpu_lapic_set_cr8(svm_vcpu_core(v), (u8)val);
+	if (len)
+		advance_rip_by(v, len);
+	else if (skip_insn(v, 0, 0))
+		x->reason = VMM_EXIT_STOPPED;
 }
 
 static void dec_ud(struct svm_vcpu *v, struct vmm_exit *x)
@@ -429,7 +526,7 @@ static void dec_npf(struct svm_vcpu *v, struct vmm_exit *x)
 {
 	struct vm *vm = v->vm;
 	u64 gpa = v->vmcb->control.exitinfo2, err = v->vmcb->control.exitinfo1;
-	if (vm_mmio_claimed(vm, gpa)) {
+	if (vcpu_mmio_claimed(svm_vcpu_core(v), gpa)) {
 		dec_mmio(v, x, gpa);
 		return;
 	}
@@ -453,6 +550,9 @@ static const exit_decoder_t exit_decoders[SVM_EXIT_NR_INDEXED] = {
 	[SVM_EXIT_CPUID]    = dec_cpuid,
 	[SVM_EXIT_HLT]      = dec_hlt,
 	[SVM_EXIT_IRET]     = dec_iret,
+	[SVM_EXIT_SWINT]    = dec_intn,
+	[SVM_EXIT_EXCP_DB]  = dec_db,
+	[SVM_EXIT_WRITE_CR8] = dec_cr8_write,
 	[SVM_EXIT_PAUSE]    = dec_pause,
 	[SVM_EXIT_IOIO]     = dec_ioio,
 	[SVM_EXIT_MSR]      = dec_msr,

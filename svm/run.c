@@ -22,23 +22,84 @@ void vcpu_inject_exception(struct svm_vcpu *v, u8 vector, bool has_err, u32 err)
 
 bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
 
-/* An NMI is injected when none is being handled (the guest's handler
- * runs until its IRET, which is intercepted meanwhile) and no other event
- * goes in this entry; not in an interrupt shadow (MOV SS blocks NMIs). */
+/* ---- single-stepping one instruction ----
+ *
+ * An interrupt or NMI that must wait until the instruction at RIP retires
+ * - the one in an interrupt shadow (after STI or MOV SS), or the IRET that
+ * ends an NMI handler - waits for a trap: svmhv sets RFLAGS.TF and
+ * intercepts #DB, and the single-step trap after the instruction exits
+ * (dec_db, svm/exit.c).  While it steps, INTn is intercepted too: a
+ * software interrupt would push TF into the guest's frame, so it is
+ * injected by svmhv instead (dec_intn).  An instruction svmhv emulates
+ * (RIP moved by an exit) ends the step as well.  Neither depends on the
+ * CPU honouring the VMCB's shadow at VMRUN (QEMU 7.2's does not), nor on
+ * how many exits come before the instruction retires.  The guest's own
+ * TF and DR6 are put back when the step ends. */
+void svm_step_begin(struct svm_vcpu *v, u8 why)
+{
+	struct vmcb *vm = v->vmcb;
+	if (!v->step) {
+		v->step_guest_tf = (vm->save.rflags & RFLAGS_TF) != 0;
+		v->step_rip = vm->save.rip;
+		v->step_dr6 = vm->save.dr6;
+		vm->save.rflags |= RFLAGS_TF;
+		vm->control.intercept_exceptions |= BIT(1);	/* #DB */
+		vm->control.intercept1 |= SVM_INTERCEPT1_INTN;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
+		v->ev.steps++;
+	}
+	v->step |= why;
+}
+
+void svm_step_end(struct svm_vcpu *v)
+{
+	struct vmcb *vm = v->vmcb;
+	if (!v->step)
+		return;
+	vm->save.rflags = (vm->save.rflags & ~RFLAGS_TF) | (v->step_guest_tf ? RFLAGS_TF : 0);
+	vm->control.intercept_exceptions &= ~BIT(1);
+	vm->control.intercept1 &= ~SVM_INTERCEPT1_INTN;
+	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
+	v->step = 0;
+}
+
+/* An NMI goes in through EVENTINJ when none is being handled and no other
+ * event goes in this entry.  After it, IRET is intercepted; NMIs stay
+ * masked until that IRET has retired: RIP has left it, or a step over it
+ * ended (with no vNMI, the only way to see an IRET complete).  In an
+ * interrupt shadow (MOV SS blocks NMIs) the instruction is stepped over
+ * first. */
 static __attribute__((noinline)) void vcpu_offer_nmi(struct svm_vcpu *v, bool shadow)
 {
 	struct vmcb_control *c = &v->vmcb->control;
-	if (v->irq.nmi_masked || shadow || (c->eventinj & VMCB_EVENT_VALID))
+	if (v->irq.nmi_masked) {
+		if (!v->nmi_iret)
+			return;			/* in the handler: its IRET exits */
+		if (v->vmcb->save.rip == v->nmi_iret_rip) {
+			svm_step_begin(v, SVM_STEP_IRET);
+			return;
+		}
+		v->irq.nmi_masked = false;	/* the IRET retired */
+		v->nmi_iret = false;
+	}
+	if (shadow) {
+		svm_step_begin(v, SVM_STEP_SHADOW);
+		return;
+	}
+	if (c->eventinj & VMCB_EVENT_VALID)
 		return;
 	c->eventinj = vmcb_event_nmi();
-	v->irq.nmi_pending = false;
+	v->irq.nmi_pending--;
 	v->irq.nmi_masked = true;
+	v->nmi_iret = false;
 	c->intercept1 |= SVM_INTERCEPT1_IRET;
 	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
 }
 
 /* A pc VM's TPR is V_TPR while the guest runs (CR8 without an exit): an
- * APIC-page write of TPR goes in before the entry. */
+ * APIC-page write of TPR goes in before the entry.  While TPR alone holds
+ * a vector back, CR8 writes exit (dec_cr8_write), so lowering it lets the
+ * vector in at once. */
 static __attribute__((noinline)) void vcpu_tpr_to_vmcb(struct svm_vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
@@ -47,44 +108,61 @@ static __attribute__((noinline)) void vcpu_tpr_to_vmcb(struct svm_vcpu *v)
 		c->vintr = (c->vintr & ~VMCB_VINTR_TPR) | cr8;
 		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
 	}
+	u32 want = v->irq.tpr_held ? (u32)SVM_INTERCEPT_CR_WRITE(8) : 0;
+	if ((c->intercept_cr & SVM_INTERCEPT_CR_WRITE(8)) != want) {
+		c->intercept_cr = (c->intercept_cr & ~SVM_INTERCEPT_CR_WRITE(8)) | want;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
+	}
 }
 
-/* Right before VMRUN: offer the vector the core chose (irq.next) through
- * V_IRQ unless the guest sits in an interrupt shadow (after STI or MOV SS,
- * reported by the last exit and not ended by svmhv stepping over an
- * instruction).  In a shadow the CPU must not take it, and an emulator's
- * VMRUN that ignores the shadow would deliver it between STI and HLT; the
- * next exit offers it.  With a local APIC the CPU compares the vector's
- * class with V_TPR itself (V_INTR_PRIO, no IGN_TPR), so a guest lowering
- * CR8 takes a waiting interrupt at once; without one the vector is offered
- * whatever V_TPR says. */
+/* Right before VMRUN: an event to inject again, an NMI, and the vector the
+ * core chose (irq.next) through V_IRQ - unless the guest sits in an
+ * interrupt shadow (reported by the last exit, or the instruction being
+ * stepped for it has not retired yet).  In a shadow the CPU must not take
+ * them, and an emulator's VMRUN that ignores the shadow (QEMU's) would
+ * deliver between STI and HLT; so the shadowed instruction is stepped over
+ * (svm_step_begin) and they go in right after it.  An event injected this
+ * entry ends the shadow itself.  With a local APIC the vector's class is
+ * above TPR's (vcpu_lapic_offer) and V_INTR_PRIO carries it, so a guest
+ * raising CR8 without an exit still holds it back; without one it is
+ * offered whatever V_TPR says. */
 static inline void vcpu_offer_interrupts(struct svm_vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
-	/* Nothing to offer, nothing offered, no shadow, no APIC: the common
-	 * entry, with the same outcome as the general case below. */
+	/* Nothing to offer, nothing offered, no shadow, no APIC, no step: the
+	 * common entry, with the same outcome as the general case below. */
 	if (!(c->int_shadow & VMCB_INT_SHADOW) && !v->pending_event && !v->irq.nmi_pending &&
-	    !v->lapic && v->irq.next < 0 && !v->virq_in_vmcb) {
-		v->entry_shadow = false;
+	    !v->lapic && v->irq.next < 0 && !v->virq_in_vmcb && !v->step)
 		return;
-	}
-	bool shadow = (c->int_shadow & VMCB_INT_SHADOW) && !vcpu_debug_ignore_shadow;
+	/* A stepped instruction that svmhv emulated (RIP moved) has retired. */
+	if (__builtin_expect(v->step, 0) && v->vmcb->save.rip != v->step_rip)
+		svm_step_end(v);
+	bool shadow = ((c->int_shadow & VMCB_INT_SHADOW) || (v->step & SVM_STEP_SHADOW)) &&
+		      !vcpu_debug_ignore_shadow;
 	if (v->pending_event && !(c->eventinj & VMCB_EVENT_VALID) &&
-	    (!shadow || vmcb_event_type(v->pending_event) == VMCB_EVENT_TYPE_EXCP)) {
+	    (!shadow || vmcb_event_type(v->pending_event) == VMCB_EVENT_TYPE_EXCP ||
+	     vmcb_event_type(v->pending_event) == VMCB_EVENT_TYPE_SOFT)) {
 		c->eventinj = v->pending_event;
+		v->softint_injected = vmcb_event_type(v->pending_event) == VMCB_EVENT_TYPE_SOFT;
 		v->pending_event = 0;
+	}
+	if (__builtin_expect(c->eventinj & VMCB_EVENT_VALID, 0)) {
+		/* Delivering it ends the shadow; TF must not reach its frame. */
+		shadow = false;
+		c->int_shadow &= ~VMCB_INT_SHADOW;
+		svm_step_end(v);
 	}
 	if (__builtin_expect(v->irq.nmi_pending, 0))
 		vcpu_offer_nmi(v, shadow);
 	if (v->lapic)
 		vcpu_tpr_to_vmcb(v);
-	v->entry_shadow = shadow;
-	if (shadow)
-		v->entry_rip = v->vmcb->save.rip;
 	s32 vec = v->irq.next;
 	bool want = vec >= 0 && !shadow;
-	if (vec >= 0 && shadow)
+	if (vec >= 0 && shadow) {
 		v->ev.virq_withheld++;
+		if (v->vmcb->save.rflags & RFLAGS_IF)
+			svm_step_begin(v, SVM_STEP_SHADOW);
+	}
 	if (want == v->virq_in_vmcb && (!want || (u8)vec == v->virq_vmcb_vector))
 		return;
 	u64 vi = c->vintr & ~(VMCB_VINTR_IRQ | VMCB_VINTR_VECTOR | VMCB_VINTR_PRIO | VMCB_VINTR_IGN_TPR);
@@ -104,26 +182,19 @@ static inline void vcpu_offer_interrupts(struct svm_vcpu *v)
 /* Right after #VMEXIT: a V_IRQ the CPU cleared was taken by the guest; an
  * event whose delivery the exit cut short is injected again - unless it is
  * the virtual interrupt and V_IRQ still holds it (QEMU leaves V_IRQ set
- * when the delivery faults), which offers it again by itself. */
+ * when the delivery faults), which offers it again by itself.  A software
+ * interrupt is normally raised again by its instruction, but one svmhv
+ * injected (dec_intn) has no instruction left to do so: it goes in again. */
 static inline void vcpu_collect_events(struct svm_vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
-	/* Entered in a shadow, and back at once with no instruction retired (an
-	 * interrupt that was pending at VMRUN): the guest is still in the
-	 * shadow.  A VMRUN that drops the shadow (QEMU's) reports none here,
-	 * so carry it over - once, so that a loop that retires instructions
-	 * without moving RIP cannot hold an interrupt off for long. */
-	if (__builtin_expect(v->entry_shadow, 0)) {
-		u64 code = c->exitcode;
-		bool async = code == SVM_EXIT_INTR || code == SVM_EXIT_NMI || code == SVM_EXIT_SMI;
-		if (async && !(c->int_shadow & VMCB_INT_SHADOW) && v->vmcb->save.rip == v->entry_rip &&
-		    !v->shadow_carried) {
-			c->int_shadow |= VMCB_INT_SHADOW;
-			v->shadow_carried = true;
-		} else {
-			v->shadow_carried = false;
-		}
-	}
+	/* Entered in a shadow and back with RIP where the entry put it: the
+	 * instruction in the shadow has not retired, so the guest is still in
+	 * the shadow - which a VMRUN that drops it (QEMU's) does not report.
+	 * (An instruction that jumps to itself looks the same; with something
+	 * to deliver, the step over it settles that.) */
+	if (__builtin_expect(v->entry_shadow, 0) && v->vmcb->save.rip == v->entry_rip)
+		c->int_shadow |= VMCB_INT_SHADOW;
 	if (v->virq_in_vmcb && !(c->vintr & VMCB_VINTR_IRQ)) {
 		v->virq_in_vmcb = false;
 		v->ev.virq_delivered++;
@@ -137,11 +208,14 @@ static inline void vcpu_collect_events(struct svm_vcpu *v)
 		if (ev && vmcb_event_type(ev) == VMCB_EVENT_TYPE_INTR && (c->vintr & VMCB_VINTR_IRQ) &&
 		    vmcb_event_vector(ev) == (u8)(c->vintr >> VMCB_VINTR_VECTOR_SHIFT))
 			ev = 0;
+		if (v->softint_injected && vmcb_event_type(c->exitintinfo) == VMCB_EVENT_TYPE_SOFT)
+			ev = c->exitintinfo & (VMCB_EVENT_VECTOR | VMCB_EVENT_TYPE | VMCB_EVENT_VALID);
 		if (ev) {
 			v->pending_event = ev;
 			v->ev.events_requeued++;
 		}
 	}
+	v->softint_injected = false;
 }
 
 bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
@@ -161,6 +235,9 @@ bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
 			      "but not marked dirty", v->index, missed);
 	}
 	vcpu_offer_interrupts(v);
+	v->entry_shadow = (v->vmcb->control.int_shadow & VMCB_INT_SHADOW) != 0;
+	if (__builtin_expect(v->entry_shadow, 0))
+		v->entry_rip = v->vmcb->save.rip;
 	v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, cpu, v->vmcb_pa);
 	svm_clgi();
 	/* Pending host work inside the GIF=0 window: a resched request that

@@ -113,9 +113,19 @@ struct svm_vcpu {
 	 * the EXITINTINFO format), 0 none.  Hardware-format and read only by
 	 * this backend, so it lives here and not in struct vcpu. */
 	u64 pending_event;
+	bool softint_injected;		/* EVENTINJ holds an INTn svmhv stepped over (dec_intn) */
 	bool entry_shadow;		/* the last entry resumed in an interrupt shadow, at entry_rip */
-	bool shadow_carried;		/* ... and the exit after it had to carry the shadow over */
 	u64 entry_rip;
+	/* Single-stepping one guest instruction with RFLAGS.TF and the #DB
+	 * intercept (svm/run.c, docs/vcpu.md): why, and what to restore. */
+	u8 step;			/* SVM_STEP_*, 0 = not stepping */
+	bool step_guest_tf;		/* the guest's own RFLAGS.TF when the step began */
+	u64 step_rip;			/* RIP of the instruction being stepped */
+	u64 step_dr6;			/* the guest's DR6 when the step began */
+	/* The NMI handler's IRET was intercepted at nmi_iret_rip: NMIs stay
+	 * masked until it retires (RIP elsewhere, or a step over it). */
+	bool nmi_iret;
+	u64 nmi_iret_rip;
 	/* The last RIP page's translation (svm/exit.c, rip_bytes): kept with
 	 * the guest page-table entries it came from, and used only while all
 	 * of them still hold the values it was made with. */
@@ -136,6 +146,12 @@ static inline struct vcpu *svm_vcpu_core(struct svm_vcpu *v)
 {
 	return (struct vcpu *)v;
 }
+
+/* svm/run.c: single-stepping the instruction at RIP (docs/vcpu.md) */
+#define SVM_STEP_SHADOW	BIT(0)	/* an interrupt or NMI waits for the interrupt shadow to end */
+#define SVM_STEP_IRET	BIT(1)	/* an NMI waits for the NMI handler's IRET to retire */
+void svm_step_begin(struct svm_vcpu *v, u8 why);
+void svm_step_end(struct svm_vcpu *v);
 
 /* svm/svm.c */
 extern bool svm_usable;

@@ -6,6 +6,7 @@
  * when the VM stops. */
 #include "vmm/vmm.h"
 #include "vmm/dev/dev.h"
+#include "vmm/dev/lapic.h"
 #include "kernel/printk.h"
 #include "kernel/cpu.h"
 
@@ -38,6 +39,13 @@ static void handle_io(struct vcpu *v, struct vmm_exit_io *io)
 static void handle_mmio(struct vcpu *v, struct vmm_exit_mmio *m)
 {
 	struct vm *vm = v->vm;
+	if (vcpu_apic_page_hit(v, m->gpa)) {	/* per vCPU, not on the VM's bus */
+		if (m->write)
+			vcpu_lapic_mmio_write(v, m->gpa, m->size, m->data);
+		else
+			m->data = vcpu_lapic_mmio_read(v, m->gpa, m->size);
+		return;
+	}
 	const struct vmm_bus_range *r = vmm_bus_find_hinted(&vm->mmio, m->gpa);
 	if (m->write) {
 		if (r)

@@ -50,7 +50,11 @@ void vcpu_post_event(struct vcpu *v, u32 ev, u8 sipi_vector)
 	struct vcpu_irq *q = &v->irq;
 	if (ev & VCPU_EV_SIPI)
 		__atomic_store_n(&q->sipi_vector, sipi_vector, __ATOMIC_RELAXED);
-	__atomic_fetch_or(&q->posted_events, ev, __ATOMIC_RELEASE);
+	if (ev & VCPU_EV_NMI)
+		__atomic_fetch_add(&q->posted_nmis, 1, __ATOMIC_RELEASE);
+	ev &= ~VCPU_EV_NMI;
+	if (ev)
+		__atomic_fetch_or(&q->posted_events, ev, __ATOMIC_RELEASE);
 	__atomic_store_n(&q->posted_any, 1, __ATOMIC_RELEASE);
 	vcpu_post_kick(v);
 }
@@ -85,9 +89,15 @@ bool vcpu_irq_sync(struct vcpu *v)
 		}
 	}
 	u32 ev = __atomic_exchange_n(&q->posted_events, 0, __ATOMIC_ACQ_REL);
-	if (ev & VCPU_EV_NMI) {
-		q->nmi_pending = true;
-		q->nmis++;
+	u32 nmis = __atomic_exchange_n(&q->posted_nmis, 0, __ATOMIC_ACQ_REL);
+	if (nmis) {
+		/* A CPU holds at most one NMI behind the one it handles: with
+		 * none in service, the first is taken at once and one more
+		 * latches; in the handler, one latches.  More are lost, as on
+		 * hardware. */
+		u32 room = q->nmi_masked ? 1 : 2;
+		q->nmi_pending = (u8)MIN((u32)q->nmi_pending + nmis, room);
+		q->nmis += nmis;
 	}
 	q->todo |= ev & (VCPU_EV_INIT | VCPU_EV_SIPI);
 	if (ev & VCPU_EV_SIPI)
@@ -98,7 +108,12 @@ bool vcpu_irq_sync(struct vcpu *v)
 
 void vcpu_irq_update(struct vcpu *v)
 {
-	v->irq.next = v->lapic ? vcpu_lapic_offer(v) : vec_highest(v->irq.pending);
+	if (v->lapic) {
+		v->irq.next = vcpu_lapic_offer(v);
+		v->irq.tpr_held = v->irq.next < 0 && vcpu_lapic_tpr_holds(v);
+	} else {
+		v->irq.next = vec_highest(v->irq.pending);
+	}
 }
 
 void vcpu_irq_taken(struct vcpu *v, u8 vector)

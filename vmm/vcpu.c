@@ -48,6 +48,7 @@ void vcpu_core_init(struct vcpu *v, struct vm *vm, u32 index)
 	v->index = index;
 	v->cpu = ~0u;
 	v->irq.next = -1;
+	v->apic_page = VCPU_NO_APIC_PAGE;
 	vtimer_queue_init(&v->timers);
 	vtimer_init(&v->hc_timer, vcpu_hc_timer_fire);
 }

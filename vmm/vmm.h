@@ -33,6 +33,8 @@ struct exit_stat {
 struct vcpu_event_stats {
 	u64 virq_delivered;	/* virtual interrupts the guest took */
 	u64 virq_withheld;	/* entries in an interrupt shadow with an interrupt pending */
+	u64 steps;		/* instructions single-stepped for a shadow or an NMI's IRET */
+	u64 cr8_exits;		/* CR8 writes intercepted while TPR held a vector back */
 	u64 events_requeued;	/* events cut short by an exit, injected again */
 	u64 halt_blocks;	/* times the vCPU task blocked in HLT */
 	u64 sipi_blocks;	/* times it blocked waiting for SIPI */
@@ -68,6 +70,9 @@ struct vcpu {
 	 * local APIC on a pc VM (vmm/dev/lapic.h), else NULL. */
 	struct vcpu_irq irq;
 	struct vcpu_lapic *lapic;
+	/* GPA of its xAPIC page while the APIC is on in xAPIC mode, else
+	 * VCPU_NO_APIC_PAGE: per vCPU, as IA32_APIC_BASE is (vmm/dev/lapic.c). */
+	u64 apic_page;
 	/* Its timers (vmm/vtimer.h): the local APIC timer, HC_TIMER. */
 	struct vtimer_queue timers;
 	struct vtimer hc_timer;
@@ -262,11 +267,18 @@ static inline int vm_walk(struct vm *vm, u64 cr0, u64 cr4, u64 efer, u64 cr3, u6
 {
 	return guest_walk_ram(cr0, cr4, efer, cr3, lin, vm->ram, vm->ram_size, gpa);
 }
-/* Whether gpa lies in a registered MMIO range (the backend asks before it
- * decodes the instruction of a nested page fault). */
-static inline bool vm_mmio_claimed(const struct vm *vm, u64 gpa)
+/* Whether an access of v at gpa reaches a device: its own xAPIC page
+ * (wherever its IA32_APIC_BASE put it), else a registered MMIO range of
+ * the VM (the backend asks before it decodes the instruction of a nested
+ * page fault). */
+#define VCPU_NO_APIC_PAGE	(~0ULL)
+static inline bool vcpu_apic_page_hit(const struct vcpu *v, u64 gpa)
 {
-	return vmm_bus_find(&vm->mmio, gpa) != NULL;
+	return (gpa & ~0xfffULL) == v->apic_page;
+}
+static inline bool vcpu_mmio_claimed(const struct vcpu *v, u64 gpa)
+{
+	return vcpu_apic_page_hit(v, gpa) || vmm_bus_find(&v->vm->mmio, gpa) != NULL;
 }
 
 /* vmm/console.c: the guest's console, gathered into lines printed with
