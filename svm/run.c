@@ -73,11 +73,12 @@ static __attribute__((noinline)) void vcpu_offer_nmi(struct svm_vcpu *v, bool sh
 {
 	struct vmcb_control *c = &v->vmcb->control;
 	if (v->irq.nmi_masked) {
-		if (!v->nmi_iret)
-			return;			/* in the handler: its IRET exits */
-		if (v->vmcb->save.rip == v->nmi_iret_rip) {
-			svm_step_begin(v, SVM_STEP_IRET);
-			return;
+		if (!v->nmi_iret || v->vmcb->save.rip == v->nmi_iret_rip) {
+			/* The handler runs: one NMI latches behind it. */
+			v->irq.nmi_pending = 1;
+			if (v->nmi_iret)
+				svm_step_begin(v, SVM_STEP_IRET);
+			return;			/* else its IRET exits */
 		}
 		v->irq.nmi_masked = false;	/* the IRET retired */
 		v->nmi_iret = false;

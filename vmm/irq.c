@@ -94,9 +94,10 @@ bool vcpu_irq_sync(struct vcpu *v)
 		/* A CPU holds at most one NMI behind the one it handles: with
 		 * none in service, the first is taken at once and one more
 		 * latches; in the handler, one latches.  More are lost, as on
-		 * hardware. */
-		u32 room = q->nmi_masked ? 1 : 2;
-		q->nmi_pending = (u8)MIN((u32)q->nmi_pending + nmis, room);
+		 * hardware.  Whether the handler still runs is the backend's
+		 * to say (it sees its IRET retire), so two are kept here and
+		 * the backend keeps one while the handler runs. */
+		q->nmi_pending = (u8)MIN((u32)q->nmi_pending + nmis, 2u);
 		q->nmis += nmis;
 	}
 	q->todo |= ev & (VCPU_EV_INIT | VCPU_EV_SIPI);

@@ -55,7 +55,8 @@ struct vcpu_irq {
 	u32 todo;			/* INIT/SIPI taken over, for the run loop */
 	u8 todo_sipi_vector;
 	u8 nmi_pending;			/* NMIs to inject: 0, 1, or 2 (one to take
-					 * now, one latched behind it) */
+					 * now, one latched behind it); the backend
+					 * keeps 1 while the handler runs */
 	bool nmi_masked;		/* in the guest's NMI handler: until its IRET retires */
 	bool tpr_held;			/* a vector waits only because of TPR (pc):
 					 * a CR8 write must be seen at once */
