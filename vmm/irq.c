@@ -31,6 +31,22 @@ static void vcpu_post_kick(struct vcpu *v)
 	spin_unlock_irqrestore(&vm->lock, f);
 }
 
+/* Marks the posted set non-empty and kicks v - unless it was marked
+ * already: whoever marked it kicked v (or is v itself, which takes posts
+ * over before it enters again), and v has not taken posts over since, for
+ * its take-over clears the mark before it reads the words; so it will see
+ * this post too, and a second kick would only cost v a second exit.  The
+ * exchange is a release that v's clearing exchange acquires. */
+static void vcpu_post_mark(struct vcpu *v)
+{
+	struct vcpu_irq *q = &v->irq;
+	if (__atomic_exchange_n(&q->posted_any, 1, __ATOMIC_ACQ_REL)) {
+		__atomic_fetch_add(&q->kicks_saved, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	vcpu_post_kick(v);
+}
+
 void vcpu_post_irq(struct vcpu *v, u8 vector, bool level)
 {
 	struct vcpu_irq *q = &v->irq;
@@ -40,9 +56,8 @@ void vcpu_post_irq(struct vcpu *v, u8 vector, bool level)
 	if (level)
 		__atomic_fetch_or(&q->posted_level[w], bit, __ATOMIC_RELEASE);
 	__atomic_fetch_or(&q->posted[w], bit, __ATOMIC_RELEASE);
-	__atomic_store_n(&q->posted_any, 1, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&q->posted_irqs, 1, __ATOMIC_RELAXED);
-	vcpu_post_kick(v);
+	vcpu_post_mark(v);
 }
 
 void vcpu_post_event(struct vcpu *v, u32 ev, u8 sipi_vector)
@@ -55,8 +70,7 @@ void vcpu_post_event(struct vcpu *v, u32 ev, u8 sipi_vector)
 	ev &= ~VCPU_EV_NMI;
 	if (ev)
 		__atomic_fetch_or(&q->posted_events, ev, __ATOMIC_RELEASE);
-	__atomic_store_n(&q->posted_any, 1, __ATOMIC_RELEASE);
-	vcpu_post_kick(v);
+	vcpu_post_mark(v);
 }
 
 /* A vector taken over from the posted set. */
@@ -75,8 +89,9 @@ bool vcpu_irq_sync(struct vcpu *v)
 	if (!vcpu_irq_has_posted(q))
 		return q->todo != 0;
 	/* Cleared before the words are read: a post that comes meanwhile sets
-	 * it again and is taken over next time. */
-	__atomic_store_n(&q->posted_any, 0, __ATOMIC_SEQ_CST);
+	 * it again (and kicks) and is taken over next time; one that found it
+	 * set before this is read below (vcpu_post_mark). */
+	__atomic_exchange_n(&q->posted_any, 0, __ATOMIC_ACQ_REL);
 	for (u32 w = 0; w < VIRQ_WORDS; w++) {
 		u64 bits = __atomic_exchange_n(&q->posted[w], 0, __ATOMIC_ACQ_REL);
 		if (!bits)

@@ -62,6 +62,7 @@ struct vcpu_irq {
 					 * a CR8 write must be seen at once */
 	/* Counters */
 	u64 posted_irqs, posted_ipis, sipis, inits, nmis, spurious_msgs;
+	u64 kicks_saved;		/* posts that found a kick already on its way */
 };
 
 /* Test knob (svm/platform_tests.c): posting does not kick the target. */
