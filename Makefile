@@ -121,7 +121,7 @@ GUEST_DATA := $(sort $(wildcard tests/guests/*.txt))
 # Guests the kernel carries for its own suites (svm/embedded_guests.asm).
 KGUEST_SRC := $(sort $(wildcard svm/guests/*.asm))
 KGUEST_BIN := $(KGUEST_SRC:svm/guests/%.asm=$(B)/guests/%.bin)
-$(B)/guests/%.bin: svm/guests/%.asm $(wildcard tests/guests/*.inc) $(ABI_INC) tools/build_guest.py
+$(B)/guests/%.bin: svm/guests/%.asm $(wildcard svm/guests/*.inc) $(ABI_INC) tools/build_guest.py
 	@mkdir -p $(@D)
 	$(PYTHON) tools/build_guest.py -I $(B)/gen $< $@
 $(B)/svm/embedded_guests.o: $(KGUEST_BIN)

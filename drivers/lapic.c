@@ -247,7 +247,7 @@ void lapic_timer_oneshot_ns(u64 ns)
 	this_cpu()->timer_hz = 0;
 }
 
-/* The shortest period lapic_timer_at_tsc() programs without TSC-deadline
+/* The shortest count lapic_timer_at_tsc() programs without TSC-deadline
  * mode: a time already due is 2 us away. */
 #define LAPIC_TIMER_MIN_NS	2000
 
@@ -256,31 +256,39 @@ bool lapic_timer_tsc_deadline(void)
 	return cpu_info.has_tsc_deadline;
 }
 
-void lapic_timer_at_tsc(u64 tsc)
+bool lapic_timer_at_tsc(u64 tsc)
 {
 	if (!lapic_ready || !lapic_timer_hz)
-		return;
+		return true;
 	if (lapic_timer_tsc_deadline()) {
 		/* Intel SDM vol. 3, "TSC-Deadline Mode": the LVT mode is set
 		 * first; a write of 0 would disarm, so a due time becomes 1. */
 		lapic_write(LAPIC_LVT_TIMER, VEC_LAPIC_TIMER | LVT_TIMER_TSC_DEADLINE);
 		wrmsr(MSR_TSC_DEADLINE, tsc ? tsc : 1);
-		return;
+		return true;
 	}
 	u64 now = rdtsc();
-	u64 ns = tsc > now ? tsc_to_ns(tsc - now) : 0;
-	u64 count = MAX(mul_div_u64(MAX(ns, LAPIC_TIMER_MIN_NS), lapic_timer_hz, NSEC_PER_SEC), 1);
-	/* Periodic, although every caller re-arms it at each interrupt, so it
-	 * behaves as a one-shot: if an expiry goes missing, the count runs out
-	 * again and fires once more instead of leaving the CPU halted for good.
-	 * Seen under QEMU 7.2 TCG: a CPU halted in the idle loop, IF=1, GIF=1,
-	 * the timer's vector pending in IRR, never woken by a one-shot expiry.
-	 * The floor on the period keeps a due time from becoming a storm of
-	 * interrupts while the CPU cannot take them.  The divider stays at 16
-	 * from lapic_timer_periodic(), which every CPU runs when it enters the
-	 * scheduler. */
-	lapic_write(LAPIC_LVT_TIMER, VEC_LAPIC_TIMER | LVT_TIMER_PERIODIC);
+	u64 ns = MAX(tsc > now ? tsc_to_ns(tsc - now) : 0, LAPIC_TIMER_MIN_NS);
+	u64 count = MAX(mul_div_u64(ns, lapic_timer_hz, NSEC_PER_SEC), 1);
+	/* From LAPIC_TIMER_BACKSTOP_NS on, periodic, although every caller
+	 * re-arms it at each interrupt, so it behaves as a one-shot: if an
+	 * expiry goes missing, the count runs out again and fires once more
+	 * instead of leaving the CPU halted for good.  Seen under QEMU 7.2
+	 * TCG: a CPU halted in the idle loop, IF=1, GIF=1, the timer's vector
+	 * pending in IRR, never woken by a one-shot expiry.  Shorter counts
+	 * are one-shot: a short period repeating while the CPU cannot take
+	 * the interrupt (interrupts off, or its QEMU thread starved on a
+	 * loaded host) keeps QEMU's main loop busy with nothing but timer
+	 * callbacks, which starves the vCPU threads further - a livelock seen
+	 * with a 2 us period and four CPUs on a host running nine QEMU
+	 * threads on two cores.  The caller learns that such an expiry has no
+	 * backstop (false) and must not halt on it.  The divider stays at 16
+	 * from lapic_timer_periodic(), which every CPU runs when it enters
+	 * the scheduler. */
+	bool backstop = ns >= LAPIC_TIMER_BACKSTOP_NS;
+	lapic_write(LAPIC_LVT_TIMER, VEC_LAPIC_TIMER | (backstop ? LVT_TIMER_PERIODIC : 0));
 	lapic_write(LAPIC_TIMER_INIT, (u32)MIN(count, 0xffffffffULL));
+	return backstop;
 }
 
 void lapic_timer_stop(void)

@@ -41,10 +41,13 @@ void lapic_timer_oneshot_ns(u64 ns);	/* VEC_LAPIC_TIMER once, after ns */
 void lapic_timer_stop(void);
 /* An interrupt on VEC_LAPIC_TIMER when the TSC reaches `tsc` (within 2 us
  * if it has): through IA32_TSC_DEADLINE when the CPU has TSC-deadline
- * mode, else as a count that repeats until the next call, a backstop
- * against a lost expiry (lapic.c).  The scheduler re-arms it at every
- * interrupt: this is how it drives time. */
-void lapic_timer_at_tsc(u64 tsc);
+ * mode, else as a count - one that repeats until the next call, a backstop
+ * against a lost expiry, when `tsc` is LAPIC_TIMER_BACKSTOP_NS or more
+ * away, else a one-shot (lapic.c says why).  Returns false for a one-shot
+ * count: the caller must not halt waiting for it.  The scheduler re-arms
+ * it at every interrupt: this is how it drives time. */
+#define LAPIC_TIMER_BACKSTOP_NS	100000
+bool lapic_timer_at_tsc(u64 tsc);
 /* Whether lapic_timer_at_tsc uses TSC-deadline mode. */
 bool lapic_timer_tsc_deadline(void);
 

@@ -43,6 +43,7 @@
 #define CR0_NW BIT(29)
 #define CR0_CD BIT(30)
 #define CR0_PG BIT(31)
+#define CR4_DE         BIT(3)	/* debugging extensions: DR4/DR5 #UD */
 #define CR4_PAE        BIT(5)
 #define CR4_LA57       BIT(12)	/* 5-level paging */
 #define CR4_PGE        BIT(7)
@@ -62,11 +63,9 @@
 #define XCR0_PKRU      BIT(9)
 #define XCR0_AVX512    (XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM)
 
-#define RFLAGS_TF  BIT(8)
+#define RFLAGS_TF  BIT(8)	/* single-step */
 #define RFLAGS_IF  BIT(9)
-
-#define DR6_BS     BIT(14)	/* single step */
-#define DR6_TRAPS  (GENMASK(3, 0) | BIT(13) | BIT(15))	/* B0-B3, BD, BT: other causes of #DB */
+#define RFLAGS_RF  BIT(16)	/* resume: no instruction breakpoint for one instruction */
 
 static inline void outb(u16 port, u8 v) { __asm__ __volatile__("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outw(u16 port, u16 v) { __asm__ __volatile__("outw %0, %1" :: "a"(v), "Nd"(port)); }
@@ -150,6 +149,11 @@ static inline void sti(void) { __asm__ __volatile__("sti" ::: "memory"); }
 static inline void hlt(void) { __asm__ __volatile__("hlt" ::: "memory"); }
 static inline void sti_hlt(void) { __asm__ __volatile__("sti; hlt" ::: "memory"); }
 static inline void cpu_relax(void) { __asm__ __volatile__("pause" ::: "memory"); }
+/* Interrupts on for a moment, then off: pending ones are taken after the
+ * NOP that ends STI's shadow.  Not `sti; pause; cli`: QEMU TCG takes
+ * interrupts only between translation blocks, and its PAUSE leaves the
+ * block while the shadow is still in force, so the window never opens. */
+static inline void irq_window(void) { __asm__ __volatile__("sti; nop; pause; cli" ::: "memory"); }
 static inline bool irqs_enabled(void) { return read_rflags() & RFLAGS_IF; }
 static inline u64 irq_save(void) { u64 f = read_rflags(); cli(); return f; }
 static inline void irq_restore(u64 f) { if (f & RFLAGS_IF) sti(); }

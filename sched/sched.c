@@ -532,6 +532,26 @@ static void sched_trap_exit(struct trap_frame *tf)
 
 /* ---- idle and start-up ---- */
 
+/* The timer is armed for less than LAPIC_TIMER_BACKSTOP_NS away, as a
+ * one-shot count whose expiry nothing repeats (drivers/lapic.h): wait for
+ * it with interrupts on but without halting, so an expiry that a halted
+ * CPU would miss is taken; one that has not come well after its time is
+ * armed again.  Entered and left with interrupts off. */
+static void idle_wait_exact(struct sched_cpu *sc, u64 now)
+{
+	irq_window();
+	/* A due time is armed as a count from the moment of arming: measure
+	 * from the later of the two, or the count is restarted before it can
+	 * ever run out. */
+	if (sc->timer_exact &&
+	    now > MAX(sc->timer_at, sc->timer_armed) + ns_to_tsc(LAPIC_TIMER_BACKSTOP_NS)) {
+		spin_lock(&sc->lock);
+		sc->stats.timer_rearms_lost++;
+		sched_timer_rearm_locked(sc);
+		spin_unlock(&sc->lock);
+	}
+}
+
 static void idle_loop(void) __noreturn;
 static void idle_loop(void)
 {
@@ -543,7 +563,10 @@ static void idle_loop(void)
 			sched_try_pull(pc->cpu_id);
 		if (!sc->rq.nr) {
 			u64 t0 = rdtsc();
-			sti_hlt();
+			if (sc->timer_exact)
+				idle_wait_exact(sc, t0);
+			else
+				sti_hlt();
 			sc->stats.idle_tsc += rdtsc() - t0;
 			continue;
 		}
@@ -676,12 +699,13 @@ void sched_wait_for_cpus(void)
 
 void sched_print_stats(void)
 {
-	kprintf("sched: %-4s %10s %10s %8s %12s %8s\n", "cpu", "switches", "migr-in", "pulls",
-		"idle-ms", "ticks");
+	kprintf("sched: %-4s %10s %10s %8s %12s %8s %6s\n", "cpu", "switches", "migr-in", "pulls",
+		"idle-ms", "ticks", "lost");
 	for (u32 c = 0; c < ncpus_online; c++) {
 		struct sched_cpu_stats *s = &sc_of(c)->stats;
-		kprintf("sched: %-4u %10lu %10lu %8lu %12lu %8lu\n", c, s->switches, s->migrations_in,
-			s->pulls, tsc_to_ns(s->idle_tsc) / 1000000, s->ticks);
+		kprintf("sched: %-4u %10lu %10lu %8lu %12lu %8lu %6lu\n", c, s->switches,
+			s->migrations_in, s->pulls, tsc_to_ns(s->idle_tsc) / 1000000, s->ticks,
+			s->timer_rearms_lost);
 	}
 	u64 f = spin_lock_irqsave(&tasks_lock);
 	kprintf("sched: %-24s %5s %10s %8s %8s %8s\n", "task", "cpu", "runs", "migr", "preempt",

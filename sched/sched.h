@@ -25,8 +25,9 @@ struct sched_cpu_stats {
 	u64 switches;
 	u64 migrations_in;	/* tasks that arrived from another CPU */
 	u64 pulls;		/* load-balancing pulls by this CPU */
-	u64 idle_tsc;		/* time spent halted in the idle loop */
+	u64 idle_tsc;		/* time spent idle (halted or waiting, see idle_wait_exact) */
 	u64 ticks;
+	u64 timer_rearms_lost;	/* one-shot expiries that never came, armed again */
 };
 
 struct sched_cpu {
@@ -42,6 +43,8 @@ struct sched_cpu {
 	/* One-shot time (see "time" in sched.c); on this CPU, lock held. */
 	u64 tick_tsc;		/* TSC of the next scheduler tick */
 	u64 timer_at;		/* TSC the LAPIC timer is armed for */
+	u64 timer_armed;	/* TSC when it was armed */
+	bool timer_exact;	/* armed as a one-shot without backstop: do not halt */
 	u64 event_tsc;		/* an earlier interrupt asked by sched_timer_request, 0 none */
 	bool timer_hold;	/* test-only: a test owns the LAPIC timer */
 };

@@ -55,7 +55,8 @@ void sched_timer_rearm_locked(struct sched_cpu *sc)
 	if (sc->event_tsc && sc->event_tsc < at)
 		at = sc->event_tsc;
 	sc->timer_at = at;
-	lapic_timer_at_tsc(at);
+	sc->timer_armed = rdtsc();
+	sc->timer_exact = !lapic_timer_at_tsc(at);
 }
 
 void sched_timer_request(u64 tsc)

@@ -1,15 +1,35 @@
 /* vmm/cpuid.c - the CPUID a guest sees: svmhv's own leaves (hw/svmhv_hypercall.h),
  * else the host's with the hypervisor bit set and what guests must not use
- * hidden (MONITOR, SVM; x2APIC and TSC deadline are the modelled local
- * APIC's, so a pc VM has them whatever the host has, a bare VM not; the
- * topology leaves' x2APIC ID is the vCPU's; a pc VM also sees KVM's
- * signature and its PV send-IPI feature at 0x40000100).  The backend adds what only it knows
+ * hidden (MONITOR, SVM, the speculation controls whose MSRs svmhv does not
+ * model (vmm/msr_rules.c), NX while IA32_MISC_ENABLE disables it; x2APIC
+ * and TSC deadline are the modelled local APIC's, so a pc VM has them
+ * whatever the host has, a bare VM not; the topology leaves' x2APIC ID is
+ * the vCPU's; a pc VM also sees KVM's signature and its PV send-IPI
+ * feature at 0x40000100).  The backend adds what only it knows
  * (svm/gstate.c: the XSAVE leaves) when it applies the answer. */
 #include "vmm/vmm.h"
 #include "vmm/dev/lapic.h"
+#include "vmm/msr_rules.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "hw/svmhv_hypercall.h"
+
+/* Leaf 1 as the guest sees it, from the host's values already in *q.
+ * Out of line, so that the other leaves need no frame for its calls. */
+static __attribute__((noinline)) void cpuid_leaf1(struct vcpu *v, struct vmm_exit_cpuid *q)
+{
+	u32 c = q->ecx, d = q->edx;
+	c |= BIT(31);			/* a hypervisor is present */
+	c &= ~(BIT(21) | BIT(3));	/* no x2APIC, no MONITOR */
+	if (v->lapic)			/* the modelled APIC: x2APIC, TSC deadline */
+		c |= BIT(21) | BIT(24);
+	d |= BIT(9);			/* an APIC ... */
+	if (v->lapic && !vcpu_lapic_enabled(v))
+		d &= ~BIT(9);		/* ... unless IA32_APIC_BASE turned it off */
+	q->ebx = (q->ebx & 0x00ffffff) | (v->index << 24);
+	q->ecx = c;
+	q->edx = d;
+}
 
 void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 {
@@ -34,25 +54,31 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 	} else if ((leaf < 0x80000000 && leaf <= cpu_info.max_leaf) ||
 		   (leaf >= 0x80000000 && leaf <= cpu_info.max_ext_leaf)) {
 		cpuid_count(leaf, sub, &a, &b, &c, &d);
-		if (leaf == 1) {
-			c |= BIT(31);			/* a hypervisor is present */
-			c &= ~(BIT(21) | BIT(3));	/* no x2APIC, no MONITOR */
-			if (v->lapic)			/* the modelled APIC: x2APIC, TSC deadline */
-				c |= BIT(21) | BIT(24);
-			d |= BIT(9);			/* an APIC ... */
-			if (v->lapic && !vcpu_lapic_enabled(v))
-				d &= ~BIT(9);		/* ... unless IA32_APIC_BASE turned it off */
-			b = (b & 0x00ffffff) | (v->index << 24);
-		} else if (leaf == 0xb || leaf == 0x1f) {
+		switch (leaf) {
+		case 0:
+			if (__builtin_expect(v->misc_enable & MISC_ENABLE_LIMIT_CPUID, 0))
+				msr_misc_enable_cpuid(v->misc_enable, leaf, &a, &d);
+			break;
+		case 0xb: case 0x1f:
 			d = v->index;			/* this vCPU's x2APIC ID, not the host CPU's */
-		} else if (leaf == 0x80000001) {
+			break;
+		case 0x80000001:
 			c &= ~(BIT(2) | BIT(23));	/* SVM and the extended PMU are hidden */
-		} else if (leaf == 0x8000000A) {
+			/* NX, unless a pc VM's IA32_MISC_ENABLE disables it (vmm/msr.c) */
+			msr_misc_enable_cpuid(v->misc_enable, leaf, &a, &d);
+			break;
+		case 0x8000000A:
 			a = b = c = d = 0;
+			break;
+		case 7: case 0x80000008: case 0x80000021:
+			msr_unmodelled_cpuid(leaf, sub, &a, &b, &d);
+			break;
 		}
 	}
 	q->eax = a;
 	q->ebx = b;
 	q->ecx = c;
 	q->edx = d;
+	if (leaf == 1)
+		cpuid_leaf1(v, q);
 }

@@ -19,11 +19,11 @@ static int vec_highest(const u64 *w)
 /* Makes v notice what was posted: woken from HLT or wait-for-SIPI, or made
  * to exit when it runs on another CPU.  Not needed when v posts to itself:
  * its loop takes the post over before it enters again. */
-bool vcpu_debug_no_kick;
+const struct vcpu *vcpu_debug_no_kick;
 
 static void vcpu_post_kick(struct vcpu *v)
 {
-	if (READ_ONCE(v->task) == current_task() || vcpu_debug_no_kick)
+	if (READ_ONCE(v->task) == current_task() || v == READ_ONCE(vcpu_debug_no_kick))
 		return;
 	struct vm *vm = v->vm;
 	u64 f = spin_lock_irqsave(&vm->lock);

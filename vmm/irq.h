@@ -65,8 +65,9 @@ struct vcpu_irq {
 	u64 kicks_saved;		/* posts that found a kick already on its way */
 };
 
-/* Test knob (svm/platform_tests.c): posting does not kick the target. */
-extern bool vcpu_debug_no_kick;
+/* Test knob (svm/platform_tests.c): posting to this vCPU does not kick it;
+ * every other vCPU is kicked as usual. */
+extern const struct vcpu *vcpu_debug_no_kick;
 
 /* Posts a fixed interrupt to v and kicks it (any context, any CPU). */
 void vcpu_post_irq(struct vcpu *v, u8 vector, bool level);

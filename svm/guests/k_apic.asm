@@ -11,6 +11,7 @@
 bits 32
 
 %include "svmhv_hypercall.inc"
+%include "pc_wait.inc"
 
 APIC        equ 0xfee00000
 IOAPIC      equ 0xfec00000
@@ -50,22 +51,14 @@ AP_MAGIC    equ 0x600df00d
 TRAMP       equ 0x8000      ; SIPI vector 8
 GDTR_COPY   equ 0x8f00
 IDTR_COPY   equ 0x8f10
-SPIN        equ 30000000    ; bounded waits: about a second under emulation
 AP_IPIS     equ 50
 
 %macro FAIL_IF 2            ; condition, step number
 	j%1 fail_%2
 %endmacro
 
-%macro WAIT_GE 3            ; address, value, step: spin until [addr] >= value
-	mov ecx, SPIN
-%%w:	cmp dword [%1], %2
-	jae %%ok
-	pause
-	dec ecx
-	jnz %%w
-	jmp fail_%3
-%%ok:
+%macro WAIT_GE 3            ; address, value, step: until [addr] >= value, or fail
+	WAIT_UNTIL %1, %2, ae, fail_%3
 %endmacro
 
 %macro HALT_UNTIL_GE 2      ; address, value: sti; hlt until [addr] >= value
@@ -139,18 +132,8 @@ _start:
 	; is long before its OS starts it: waking it then takes a kick, every
 	; time, whatever the host's load (the negative control relies on it).
 	mov dword [HOST_REQ], 4
-	mov edx, 10			; ten of WAIT_GE's bounds: a loaded host is slow
-.parked:
-	mov ecx, SPIN
-.pw:	cmp dword [HOST_REQ], 0x14
-	je .pok
-	pause
-	dec ecx
-	jnz .pw
-	dec edx
-	jnz .parked
-	jmp fail_8
-.pok:	mov dword [HOST_REQ], 0
+	WAIT_UNTIL HOST_REQ, 0x14, e, fail_8
+	mov dword [HOST_REQ], 0
 	mov esi, tramp_start
 	mov edi, TRAMP
 	mov ecx, tramp_end - tramp_start

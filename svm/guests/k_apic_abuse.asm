@@ -8,6 +8,7 @@
 bits 32
 
 %include "svmhv_hypercall.inc"
+%include "pc_wait.inc"
 
 APIC        equ 0xfee00000
 IOAPIC      equ 0xfec00000
@@ -16,7 +17,7 @@ A_ESR       equ 0x280
 A_ICR_LO    equ 0x300
 A_ICR_HI    equ 0x310
 HOST_REQ    equ 0x7000      ; 3: pulse pin 3 (its entry has an illegal vector)
-STORM       equ 20000
+STORM       equ 5000
 
 section .text
 global _start
@@ -53,14 +54,7 @@ _start:
 	mov dword [IOAPIC], 0x10 + 2 * 3
 	mov dword [IOAPIC + 0x10], 5
 	mov dword [HOST_REQ], 3
-	mov ecx, 30000000
-.w:	cmp dword [HOST_REQ], 0x13
-	je .pulsed
-	pause
-	dec ecx
-	jnz .w
-	jmp fail_4
-.pulsed:
+	WAIT_UNTIL HOST_REQ, 0x13, e, fail_4
 	mov dword [APIC + A_ESR], 0
 	mov eax, [APIC + A_ESR]
 	test eax, 0x40			; receive illegal vector
