@@ -233,11 +233,11 @@ static void svm_set_state(struct vcpu *vcpu, const struct vmm_start_state *st)
 	v->entry_shadow = false;
 	c->intercept_exceptions &= ~BIT(1);
 	c->intercept1 &= ~(SVM_INTERCEPT1_INTN | SVM_INTERCEPT1_IRET);
+	/* On only while a vector waits on CR8 (svm/run.c, vcpu_cr8_intercept). */
 	c->intercept_cr &= ~(u32)SVM_INTERCEPT_CR_WRITE(8);
 	c->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_VECTOR | VMCB_VINTR_PRIO | VMCB_VINTR_IGN_TPR |
 		      VMCB_VINTR_TPR);
 	v->virq_in_vmcb = false;
-	c->intercept_cr &= ~SVM_INTERCEPT_CR_WRITE(8);	/* kept only with V_IRQ (svm/run.c) */
 	v->pending_event = 0;
 	vmcb_clean_mark_dirty(&v->clean, ~0u);
 	svm_vcpu_flush(v);

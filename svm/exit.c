@@ -220,13 +220,17 @@ static unsigned int insn_len_walked(struct svm_vcpu *v, unsigned int len, u32 op
 }
 
 /* RIP past an instruction of `len` bytes, wrapped as CS's size says. */
-static inline void advance_rip_by(struct svm_vcpu *v, unsigned int len)
+static inline u64 rip_after(const struct vmcb_save *s, unsigned int len)
 {
-	const struct vmcb_save *s = &v->vmcb->save;
 	u64 rip = s->rip + len;
 	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & VMCB_ATTR_L))
 		rip &= cs_mode_bits(s) == 16 ? 0xffff : 0xffffffffULL;
-	advance_rip(v, rip);
+	return rip;
+}
+
+static inline void advance_rip_by(struct svm_vcpu *v, unsigned int len)
+{
+	advance_rip(v, rip_after(&v->vmcb->save, len));
 }
 
 /* skip_insn the slow way (svm/exit_fast.h): the walk, else the decoder.
@@ -338,7 +342,12 @@ static void dec_intn(struct svm_vcpu *v, struct vmm_exit *x)
 		return;
 	}
 	svm_step_end(v);
-	advance_rip_by(v, in.len);
+	/* Not advance_rip: the INTn is not emulated here but delivered through
+	 * EVENTINJ, and that delivery (which clears TF for the handler, the
+	 * guest's own TF saved in its frame) is what the guest sees next, not
+	 * a single-step #DB that EVENTINJ would then overwrite. */
+	v->vmcb->save.rip = rip_after(&v->vmcb->save, in.len);
+	v->vmcb->control.int_shadow &= ~VMCB_INT_SHADOW;
 	v->vmcb->control.nrip = v->vmcb->save.rip;
 	v->vmcb->control.eventinj = vmcb_event((u8)in.imm, VMCB_EVENT_TYPE_SOFT, false, 0);
 	v->softint_injected = true;
