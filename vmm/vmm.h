@@ -272,8 +272,11 @@ static inline void vcpu_account_entry(struct vcpu *v, u64 now)
  * the second).  The vCPU's timers are an event, not a poll: the host
  * timer is armed for the earliest (a handler may just have armed one), so
  * a due timer makes the guest exit with an interrupt at once, and that
- * exit goes to the run loop, which runs it.  Inline: the backend asks
- * after every fused exit. */
+ * exit goes to the run loop, which runs it.  What the backend holds
+ * itself (an interrupt or NMI waiting for a single step, an NMI masked
+ * until its handler's IRET, a TPR-held vector's CR8 intercept) is no
+ * work for the turn: the re-entry's interrupt offer serves it, as on any
+ * entry (svm/run.c).  Inline: the backend asks after every fused exit. */
 static inline bool vcpu_turn_needless(struct vcpu *v, u64 tsc)
 {
 	u32 work = __atomic_load_n(&v->irq.posted_any, __ATOMIC_ACQUIRE) | v->irq.todo | v->want_yield;
