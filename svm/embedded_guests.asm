@@ -22,4 +22,3 @@ GUEST k_irq
 GUEST k_fpu
 GUEST k_apic
 GUEST k_apic_abuse
-GUEST k_xlat

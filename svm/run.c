@@ -5,14 +5,9 @@
  * interrupts (held by GIF until VMRUN, where a physical interrupt exits),
  * VMRUN through the stub, check the host state, collect what the exit says
  * about interrupts and events, STGI, and decode the exit (svm/exit.c).
- * The exits the core answers without work for the run loop (VMMCALL,
- * CPUID, RDMSR/WRMSR, IN/OUT) are answered and applied here, and the guest
- * entered again at once when the core says the run loop's turn has
- * nothing to do: the fused path (docs/architecture.md, the exit path).
  * The rules for the interrupt shadow, V_IRQ and EXITINTINFO are
  * docs/vcpu.md's. */
 #include "svm/svm.h"
-#include "svm/exit_fast.h"
 #include "kernel/cpu.h"
 #include "kernel/percpu.h"
 #include "kernel/panic.h"
@@ -20,25 +15,12 @@
 #include "lib/string.h"
 #include "vmm/dev/lapic.h"
 
-/* Exceptions of the fault class: every vector but #DB, NMI, #BP and #OF
- * (traps, or either) and #DF and #MC (aborts). */
-#define EXCP_TRAP_OR_ABORT	(BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(8) | BIT(18))
-
-/* An exception svmhv raises for the instruction at RIP.  For a fault the
- * CPU sets RF in the RFLAGS image it pushes (APM vol. 2, 3.1.6, "Resume
- * Flag"), so that an instruction breakpoint on the faulting instruction
- * does not fire again when the handler returns to it; an injected event
- * is delivered with the RFLAGS in the VMCB, so RF goes there first (the
- * delivery clears it in the handler's RFLAGS).  kvm-unit-tests' idt_test
- * checks it for a #GP. */
 void vcpu_inject_exception(struct svm_vcpu *v, u8 vector, bool has_err, u32 err)
 {
 	v->vmcb->control.eventinj = has_err ? vmcb_event_excp_err(vector, err) : vmcb_event_excp(vector);
-	if (vector < 32 && !(EXCP_TRAP_OR_ABORT & BIT(vector)))
-		v->vmcb->save.rflags |= RFLAGS_RF;
 }
 
-bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo, vcpu_debug_no_cr8_intercept;
+bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
 
 /* An NMI is injected when none is being handled (the guest's handler
  * runs until its IRET, which is intercepted meanwhile) and no other event
@@ -67,29 +49,6 @@ static __attribute__((noinline)) void vcpu_tpr_to_vmcb(struct svm_vcpu *v)
 	}
 }
 
-/* While V_IRQ holds a vector the guest has not taken yet (IF=0, a TPR
- * that masks it), its MOV to CR8 exits and svmhv sets the TPR itself
- * (svm/exit.c, dec_cr8_write); at other times CR8 costs no exit.  The
- * architecture would let the CPU re-check V_IRQ against the new V_TPR on
- * its own, but QEMU 7.2's TCG, the "hardware" svmhv is tested on, aborts
- * the whole machine there: with V_INTR_MASKING, a CR8 write that leaves
- * V_IRQ deliverable raises CPU_INTERRUPT_VIRQ without the iothread lock
- * (helper_write_crN, "tcg_handle_interrupt: assertion failed"), which
- * any guest could trigger with `cli; mov cr8` - a guest must never be
- * able to stop the machine under svmhv.  Set with V_IRQ here, dropped
- * when the CPU takes the vector (vcpu_collect_events). */
-static void vcpu_cr8_intercept(struct svm_vcpu *v, bool on)
-{
-	struct vmcb_control *c = &v->vmcb->control;
-	bool now = (c->intercept_cr & SVM_INTERCEPT_CR_WRITE(8)) != 0;
-	if (vcpu_debug_no_cr8_intercept)
-		on = false;
-	if (on == now)
-		return;
-	c->intercept_cr ^= SVM_INTERCEPT_CR_WRITE(8);
-	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
-}
-
 /* Right before VMRUN: offer the vector the core chose (irq.next) through
  * V_IRQ unless the guest sits in an interrupt shadow (after STI or MOV SS,
  * reported by the last exit and not ended by svmhv stepping over an
@@ -99,9 +58,16 @@ static void vcpu_cr8_intercept(struct svm_vcpu *v, bool on)
  * class with V_TPR itself (V_INTR_PRIO, no IGN_TPR), so a guest lowering
  * CR8 takes a waiting interrupt at once; without one the vector is offered
  * whatever V_TPR says. */
-static __attribute__((noinline)) void vcpu_offer_interrupts_general(struct svm_vcpu *v)
+static inline void vcpu_offer_interrupts(struct svm_vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
+	/* Nothing to offer, nothing offered, no shadow, no APIC: the common
+	 * entry, with the same outcome as the general case below. */
+	if (!(c->int_shadow & VMCB_INT_SHADOW) && !v->pending_event && !v->irq.nmi_pending &&
+	    !v->lapic && v->irq.next < 0 && !v->virq_in_vmcb) {
+		v->entry_shadow = false;
+		return;
+	}
 	bool shadow = (c->int_shadow & VMCB_INT_SHADOW) && !vcpu_debug_ignore_shadow;
 	if (v->pending_event && !(c->eventinj & VMCB_EVENT_VALID) &&
 	    (!shadow || vmcb_event_type(v->pending_event) == VMCB_EVENT_TYPE_EXCP)) {
@@ -133,27 +99,13 @@ static __attribute__((noinline)) void vcpu_offer_interrupts_general(struct svm_v
 	c->vintr = vi;
 	v->virq_in_vmcb = want;
 	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
-	vcpu_cr8_intercept(v, want);
-}
-
-/* Nothing to offer, nothing offered, no shadow, no APIC: the common entry,
- * with the same outcome as the general case, which is out of line so that
- * it costs the common one no registers. */
-static inline __attribute__((always_inline)) void vcpu_offer_interrupts(struct svm_vcpu *v)
-{
-	const struct vmcb_control *c = &v->vmcb->control;
-	if (!(c->int_shadow & VMCB_INT_SHADOW) && !(v->pending_event | (uintptr_t)v->lapic) &&
-	    !(v->irq.nmi_pending | v->virq_in_vmcb) && v->irq.next < 0)
-		v->entry_shadow = false;
-	else
-		vcpu_offer_interrupts_general(v);
 }
 
 /* Right after #VMEXIT: a V_IRQ the CPU cleared was taken by the guest; an
  * event whose delivery the exit cut short is injected again - unless it is
  * the virtual interrupt and V_IRQ still holds it (QEMU leaves V_IRQ set
  * when the delivery faults), which offers it again by itself. */
-static __attribute__((noinline)) void vcpu_collect_events_general(struct svm_vcpu *v)
+static inline void vcpu_collect_events(struct svm_vcpu *v)
 {
 	struct vmcb_control *c = &v->vmcb->control;
 	/* Entered in a shadow, and back at once with no instruction retired (an
@@ -175,7 +127,6 @@ static __attribute__((noinline)) void vcpu_collect_events_general(struct svm_vcp
 	if (v->virq_in_vmcb && !(c->vintr & VMCB_VINTR_IRQ)) {
 		v->virq_in_vmcb = false;
 		v->ev.virq_delivered++;
-		vcpu_cr8_intercept(v, false);
 		vcpu_irq_taken(svm_vcpu_core(v), v->virq_vmcb_vector);
 	}
 	/* CR8 written by the guest without an exit: the APIC's TPR follows. */
@@ -193,59 +144,24 @@ static __attribute__((noinline)) void vcpu_collect_events_general(struct svm_vcp
 	}
 }
 
-/* Nothing entered in a shadow, nothing offered, no APIC, no event cut
- * short: the common exit, nothing to collect; the general case out of
- * line. */
-static inline __attribute__((always_inline)) void vcpu_collect_events(struct svm_vcpu *v)
+bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
 {
-	const struct vmcb_control *c = &v->vmcb->control;
-	if ((v->entry_shadow | v->virq_in_vmcb) || v->lapic || (c->exitintinfo & VMCB_EVENT_VALID))
-		vcpu_collect_events_general(v);
-}
-
-/* Debug and measurement aids an entry may have to serve: trace points,
- * the clean-bit check, the host-state check (hostcheck=1 or a test's
- * hook), eager FPU switching (a benchmark mode).  svm_vcpu_run picks a
- * copy of the loop below with them compiled in when any is on, and one
- * without any when none is (the common case): the same code, the aids
- * folded away, so each costs nothing when off rather than a branch per
- * point. */
-static inline bool run_instrumented(const struct svm_vcpu *v)
-{
-	return v->trace || v->clean_check || kopt.hostcheck || hoststate_exit_hook ||
-	       gstate_mode == GSTATE_EAGER;
-}
-
-/* One world switch, from the interrupt offer to the exit's events, GIF=1
- * again.  `rerun`: the fused path enters again after an exit it answered
- * (svm_vcpu_run): the same CPU and VMCB as the last VMRUN, the task not
- * switched out and its host state unchanged since (checked by the
- * caller), so the host state and ASID need no look and the clean bits no
- * bookkeeping of core and address; `since` is that exit's stamp.
- * `instr`: the aids of run_instrumented.  False, with no entry, when host
- * work came up inside the GIF=0 window; else *t_exit is the exit's TSC. */
-static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, struct percpu *pc,
-							    struct svm_cpu *sc, u32 cpu, bool instr,
-							    bool rerun, u64 since, u64 *t_exit)
-{
-	struct vcpu *vcpu = svm_vcpu_core(v);
-	struct vcpu_trace *tr = instr ? v->trace : NULL;
-	if (!rerun) {
-		if (__builtin_expect(!hoststate_guest_ready(v), 0))
-			prepare_switch_to_guest(v);
-		if (__builtin_expect(v->asid_cpu != sc->cpu || v->asid_generation != sc->asid_generation, 0))
-			svm_asid_assign(v, sc);
-	}
-	if (instr && v->clean_check && v->clean.runs) {
+	struct svm_vcpu *v = to_svm(vcpu);
+	struct percpu *pc = this_cpu();
+	u32 cpu = pc->cpu_id;
+	struct svm_cpu *sc = pc->svm;
+	if (__builtin_expect(!hoststate_guest_ready(v), 0))
+		prepare_switch_to_guest(v);
+	if (__builtin_expect(v->asid_cpu != sc->cpu || v->asid_generation != sc->asid_generation, 0))
+		svm_asid_assign(v, sc);
+	if (v->clean_check && v->clean.runs) {
 		u32 missed = vmcb_clean_changed_groups(v->clean_check, v->vmcb) & ~v->clean.dirty;
 		if (missed)
 			panic("VMCB clean bits", "vCPU %u: VMCB groups %#x written since #VMEXIT "
 			      "but not marked dirty", v->index, missed);
 	}
 	vcpu_offer_interrupts(v);
-	u32 clean = rerun ? vmcb_clean_before_rerun(&v->clean)
-			  : vmcb_clean_before_vmrun(&v->clean, cpu, v->vmcb_pa);
-	v->vmcb->control.clean = clean;
+	v->vmcb->control.clean = vmcb_clean_before_vmrun(&v->clean, cpu, v->vmcb_pa);
 	svm_clgi();
 	/* Pending host work inside the GIF=0 window: a resched request that
 	 * arrived since the core's check, or a stop. */
@@ -255,211 +171,35 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
 		return false;
 	}
 	sti();		/* held off by GIF=0 until VMRUN; then they exit */
-	if (instr && gstate_mode == GSTATE_EAGER)
+	if (gstate_mode == GSTATE_EAGER)
 		gstate_eager_switch(v, sc);	/* benchmark only: lazy is in prepare/put */
 	u64 t = rdtsc();
-	if (rerun)
-		vcpu_account_row(&vcpu->stats[v->last_exit_stat], since, t);
-	else
-		vcpu_account_entry(vcpu, t);
-	if (tr && tr->n < tr->cap)
+	vcpu_account_entry(vcpu, t);
+	struct vcpu_trace *tr = v->trace;
+	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap)
 		tr->rec[tr->n].t_entry = t;
 	svm_vmrun(v->vmcb_pa, &v->regs, sc->host_area_pa);
-	if (tr && tr->n < tr->cap) {
+	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap) {
 		struct vcpu_trace_rec *e = &tr->rec[tr->n];
 		e->t_back = rdtsc();
 		e->code = (u32)v->vmcb->control.exitcode;
 		e->nr = v->vmcb->save.rax;
 		e->r8 = v->regs.r8;
 	}
-	if (rerun)
-		vmcb_clean_after_rerun(&v->clean, clean);
-	else
-		vmcb_clean_after_vmrun(&v->clean);
-	if (instr && v->clean_check)
+	vmcb_clean_after_vmrun(&v->clean);
+	if (v->clean_check)
 		memcpy(v->clean_check, v->vmcb, sizeof(struct vmcb));
-	*t_exit = rdtsc();
-	sc->cnt.host_vmload++;		/* the stub's; per CPU, so before STGI */
-	sc->cnt.vmrun++;
-	if (instr && (kopt.hostcheck || hoststate_exit_hook != NULL))
+	v->exit_tsc = rdtsc();
+	sc->cnt.host_vmload++;		/* the stub's */
+	v->cnt.host_vmload++;
+	if (__builtin_expect(kopt.hostcheck || hoststate_exit_hook != NULL, 0))
 		hoststate_after_vmexit(v, cpu);
+	sc->cnt.vmrun++;
+	v->cnt.vmrun++;
+	v->exits++;
 	v->vmcb->control.tlb_control = VMCB_TLB_CONTROL_NOTHING;
 	vcpu_collect_events(v);
 	svm_stgi();	/* a pending physical interrupt is taken here */
+	svm_exit_decode(v, x);
 	return true;
-}
-
-/* The vCPU's round trips into its counters, added up once per call of
- * svm_vcpu_run rather than once per exit: VMRUN, the stub's host VMLOAD,
- * exits.  Only its own task writes them, wherever it runs; the per-CPU
- * ones are counted in svm_enter, before STGI can let the task move. */
-static inline void count_round_trips(struct svm_vcpu *v, u64 n)
-{
-	v->cnt.host_vmload += n;
-	v->cnt.vmrun += n;
-	v->exits += n;
-}
-
-static __attribute__((noinline)) void fused_trace_h0(struct vcpu_trace_rec *e, u32 reason)
-{
-	e->t_h0 = rdtsc();
-	e->reason = reason;
-}
-
-/* What svm_exit_fused made of an exit. */
-enum fused { FUSED_NO, FUSED_DONE, FUSED_STOP };
-
-/* The record's head for an exit of row `code` (its own statistics row). */
-static inline __attribute__((always_inline)) void fused_head(struct svm_vcpu *v, struct vmm_exit *x, u64 code)
-{
-	v->last_exit_stat = (u32)code;
-	x->vcpu = v->index;
-	x->rip = v->vmcb->save.rip;
-	x->inject.valid = 0;
-}
-
-/* The exits the core answers without work for the run loop - VMMCALL,
- * CPUID, RDMSR/WRMSR, IN/OUT - decoded into *x, answered by the core's
- * handler for the reason (called straight, as vmm_handle_exit would; the
- * null hypercall inline, vmm_hypercall_is_null), and applied, with
- * vcpu_handle_exit's trace stamps when `instr`.  FUSED_DONE, or
- * FUSED_STOP (x->reason VMM_EXIT_STOPPED) when the answer stopped the VM;
- * FUSED_NO with *x decoded by svm_exit_decode, for the run loop. */
-static inline __attribute__((always_inline)) enum fused svm_exit_fused(struct svm_vcpu *v,
-								       struct vmm_exit *x, bool instr)
-{
-	struct vcpu *core = svm_vcpu_core(v);
-	struct vmcb *vm = v->vmcb;
-	u64 code = vm->control.exitcode;
-	struct vcpu_trace *tr = instr ? v->trace : NULL;
-	struct vcpu_trace_rec *e = tr && tr->n < tr->cap ? &tr->rec[tr->n] : NULL;
-	int stop = 0;
-	switch (code) {
-	case SVM_EXIT_VMMCALL:
-		if (vmm_hypercall_is_null(vm->save.efer & EFER_LMA ? vm->save.rax : (u32)vm->save.rax)) {
-			v->last_exit_stat = (u32)code;
-			x->reason = VMM_EXIT_HYPERCALL;
-			if (e)
-				fused_trace_h0(e, VMM_EXIT_HYPERCALL);
-			vm->save.rax = 0;
-			stop = skip_insn(v, 3, OP_VMMCALL);
-			break;
-		}
-		fused_head(v, x, code);
-		dec_vmmcall(v, x);
-		if (e)
-			fused_trace_h0(e, x->reason);
-		stop = vmm_hypercall(core, x);
-		if (__builtin_expect(x->inject.valid, 0))
-			vcpu_inject_exception(v, x->inject.vector, x->inject.has_error, x->inject.error);
-		else
-			stop |= apply_hypercall(v, &x->u.hypercall);
-		break;
-	case SVM_EXIT_CPUID:
-		fused_head(v, x, code);
-		dec_cpuid(v, x);
-		if (e)
-			fused_trace_h0(e, x->reason);
-		vmm_cpuid(core, &x->u.cpuid);
-		if (__builtin_expect(x->inject.valid, 0))
-			vcpu_inject_exception(v, x->inject.vector, x->inject.has_error, x->inject.error);
-		else
-			stop = apply_cpuid(v, &x->u.cpuid);
-		break;
-	case SVM_EXIT_MSR:
-		fused_head(v, x, code);
-		dec_msr(v, x);
-		if (e)
-			fused_trace_h0(e, x->reason);
-		vmm_msr(core, x);
-		if (x->inject.valid)		/* #GP for a refused MSR */
-			vcpu_inject_exception(v, x->inject.vector, x->inject.has_error, x->inject.error);
-		else
-			stop = apply_msr(v, &x->u.msr);
-		break;
-	case SVM_EXIT_IOIO:
-		fused_head(v, x, code);
-		dec_ioio(v, x);
-		if (e)
-			fused_trace_h0(e, x->reason);
-		vmm_io(core, &x->u.io);
-		if (__builtin_expect(x->inject.valid, 0))
-			vcpu_inject_exception(v, x->inject.vector, x->inject.has_error, x->inject.error);
-		else
-			apply_io(v, &x->u.io);
-		break;
-	default:
-		svm_exit_decode(v, x);
-		return FUSED_NO;
-	}
-	if (e)
-		e->t_h1 = rdtsc();
-	if (__builtin_expect(stop, 0)) {
-		x->reason = VMM_EXIT_STOPPED;
-		return FUSED_STOP;
-	}
-	return FUSED_DONE;
-}
-
-/* One entry, or several: an exit the core answers without work for the
- * run loop is answered and applied right here (svm_exit_fused), and when
- * the core says the run loop's turn would find nothing to do
- * (vcpu_turn_needless) the guest is entered again without going back to
- * it - KVM's "fastpath" idea.  Every entry goes through svm_enter, so the
- * fused path keeps the interrupt offer, clean bits, the GIF=0 window's
- * resched and stop checks, exit statistics, trace points and the
- * host-state check.  x->reason is VMM_EXIT_NONE when the last exit was
- * answered here but the turn has work. */
-static inline __attribute__((always_inline)) bool run_loop(struct svm_vcpu *v, struct vmm_exit *x,
-							   bool instr)
-{
-	struct vcpu *vcpu = svm_vcpu_core(v);
-	struct percpu *pc = this_cpu();
-	u32 cpu = pc->cpu_id;
-	struct svm_cpu *sc = pc->svm;
-	u64 t_exit, n = 1;
-	bool entered = true;
-	if (!svm_enter(v, pc, sc, cpu, instr, false, 0, &t_exit))
-		return false;
-	while (svm_exit_fused(v, x, instr) == FUSED_DONE) {
-		/* Answered and applied.  Back to the run loop when its turn has
-		 * work, or when the task was switched out at STGI (an interrupt's
-		 * preemption: vcpu_put cleared guest_state_loaded) or changed its
-		 * own host state (hs_gen: only a test's hook does that between two
-		 * entries, and a hook makes the loop the instrumented one): the
-		 * next entry must load it again. */
-		cli();
-		bool loaded = instr ? hoststate_guest_ready(v) : v->guest_state_loaded;
-		if (__builtin_expect(!vcpu_turn_needless(vcpu, t_exit) || !loaded, 0)) {
-			sti();
-			x->reason = VMM_EXIT_NONE;
-			break;
-		}
-		struct vcpu_trace *tr = instr ? v->trace : NULL;
-		if (tr && tr->n < tr->cap)
-			tr->n++;	/* the record is complete */
-		u64 since = t_exit;
-		if (!svm_enter(v, pc, sc, cpu, instr, true, since, &t_exit)) {
-			t_exit = since;		/* the next entry accounts this exit */
-			entered = false;
-			break;
-		}
-		n++;
-	}
-	v->exit_tsc = t_exit;
-	count_round_trips(v, n);
-	return entered;
-}
-
-static __attribute__((noinline)) bool run_loop_instrumented(struct svm_vcpu *v, struct vmm_exit *x)
-{
-	return run_loop(v, x, true);
-}
-
-bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
-{
-	struct svm_vcpu *v = to_svm(vcpu);
-	if (__builtin_expect(run_instrumented(v), 0))
-		return run_loop_instrumented(v, x);
-	return run_loop(v, x, false);
 }

@@ -76,16 +76,13 @@ struct guest_regs {
  * levels only.  `pte` points into guest RAM at each entry of the walk
  * (unused levels at a constant 0 with val 0); the translation stands
  * while CR3 and every entry are unchanged: a guest that rewrites its page
- * tables (no exit needed) makes the next check miss.  page =
- * RIP_XLAT_EMPTY: empty - not canonical, so no RIP in long mode lies
- * within 4 KiB above it (skip_insn tests `rip - page <= 0xffc`). */
-#define RIP_XLAT_EMPTY	0x8000000000000000ULL
+ * tables (no exit needed) makes the next check miss.  page = 1 (never a
+ * page address): empty. */
 struct rip_xlat {
 	u64 page, cr3;
 	const u64 *pte[4];
 	u64 val[4];
 	const u8 *host;		/* the page in guest RAM */
-	u64 fills;		/* walks that (re)filled it: a count for tests */
 };
 
 /* An SVM vCPU: the core's struct vcpu first, as an unnamed member
@@ -125,7 +122,6 @@ struct svm_vcpu {
 	struct rip_xlat rip_xlat;
 	/* How to finish an emulated MMIO load (svm/exit.c). */
 	u8 mmio_reg, mmio_op_size, mmio_len;
-	u8 cr_len;			/* length of the MOV to CRn being emulated, 0 if unknown */
 	bool mmio_movzx, mmio_skip_reg;
 };
 
@@ -202,24 +198,18 @@ extern volatile int hoststate_first_group;
 
 /* svm/backend.c */
 extern const struct vmm_backend_ops svm_backend_ops;
-/* Test only (the gstate suite's negative control): new vCPUs leave
- * debug-register writes to the CPU. */
-extern bool svm_debug_no_dr_intercept;
 void svm_vcpu_flush(struct svm_vcpu *v);
 
 /* svm/run.c */
 bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x);
 void vcpu_inject_exception(struct svm_vcpu *v, u8 vector, bool has_err, u32 err);
 /* Test-only negative controls (svm/vcpu_tests.c): offer a pending
- * interrupt even in an interrupt shadow; drop events cut short by an exit;
- * leave CR8 writes to the CPU while V_IRQ is set (QEMU 7.2 then aborts). */
-extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo, vcpu_debug_no_cr8_intercept;
+ * interrupt even in an interrupt shadow; drop events cut short by an exit. */
+extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
 
 /* svm/exit.c */
 /* Empties the cached translation of RIP's page (svm/exit.c). */
 void svm_rip_xlat_forget(struct svm_vcpu *v);
-/* Test-only negative control: trust that translation unchecked. */
-extern bool svm_debug_rip_xlat_stale;
 void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x);
 int svm_exit_complete(struct vcpu *vcpu, struct vmm_exit *x);
 /* Decode, answer and apply the exit in the VMCB now (tests, benchmarks). */

@@ -10,9 +10,8 @@
 #include "kernel/cpu.h"
 
 /* IN/OUT: the device registered for the port, else reads see all ones
- * and writes are dropped (and counted).  Also the backend's fused path's
- * (vmm/vmm.h). */
-void vmm_io(struct vcpu *v, struct vmm_exit_io *io)
+ * and writes are dropped (and counted). */
+static void handle_io(struct vcpu *v, struct vmm_exit_io *io)
 {
 	u64 mask = io->size == 4 ? 0xffffffffULL : io->size == 2 ? 0xffffULL : 0xffULL;
 	struct vm *vm = v->vm;
@@ -66,16 +65,13 @@ static inline int vmm_handle_exit(struct vcpu *v, struct vmm_exit *x)
 		vmm_msr(v, x);
 		return 0;
 	case VMM_EXIT_IO:
-		vmm_io(v, &x->u.io);
+		handle_io(v, &x->u.io);
 		return 0;
 	case VMM_EXIT_MMIO:
 		handle_mmio(v, &x->u.mmio);
 		return 0;
 	case VMM_EXIT_HLT:
 		v->halted = true;
-		return 0;
-	case VMM_EXIT_CR_WRITE:
-		vmm_cr_write(v, x);
 		return 0;
 	case VMM_EXIT_NONE:
 		return 0;
@@ -123,7 +119,10 @@ int vcpu_handle_exit(struct vcpu *v, struct vmm_exit *x)
 		stop = 1;
 	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap)
 		tr->rec[tr->n++].t_h1 = rdtsc();
-	if (!stop)
-		vcpu_yield_if_asked(v);
+	if (__builtin_expect(v->want_yield, 0)) {
+		v->want_yield = false;
+		if (!stop)
+			sched_yield();
+	}
 	return stop;
 }

@@ -20,7 +20,6 @@ enum vmm_exit_reason {
 	VMM_EXIT_CPUID,
 	VMM_EXIT_HYPERCALL,	/* VMMCALL (hw/svmhv_hypercall.h) */
 	VMM_EXIT_HLT,
-	VMM_EXIT_CR_WRITE,	/* MOV to a control register the backend intercepts (CR4) */
 	VMM_EXIT_SHUTDOWN,	/* triple fault */
 	VMM_EXIT_NPF,		/* an access outside RAM and every MMIO range */
 	VMM_EXIT_INVALID,	/* the CPU refused the guest state */
@@ -89,10 +88,6 @@ struct vmm_exit {
 		struct vmm_exit_unhandled {
 			u64 code;	/* the backend's exit code (vmm_backend->exit_name) */
 		} unhandled;
-		struct vmm_exit_cr {
-			u64 value;	/* the source operand, 32 bits wide outside 64-bit code */
-			u8 cr;		/* which control register */
-		} cr;
 	} u;
 	struct vmm_event inject;	/* answer */
 };

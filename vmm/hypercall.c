@@ -93,7 +93,7 @@ int vmm_hypercall(struct vcpu *v, struct vmm_exit *x)
 	s64 ret = 0;
 	h->nret = 1;
 	switch (h->nr) {
-	case HC_NOP:		/* also answered inline: vmm_hypercall_is_null */
+	case HC_NOP:
 		break;
 	case HC_CONSOLE_WRITE:
 		ret = hc_console_write(vm, h->args[0], h->args[1]);
