@@ -194,8 +194,9 @@ void bench_print_table(const struct bench_plan *p)
 	}
 	kprintf("bench: exit = guest VMMCALL to the stub's return (hardware #VMEXIT, guest registers, "
 		"VMSAVE guest, VMLOAD host); to_handler = host-state check, counters, events, STGI, "
-		"svm_exit_decode; handler = vcpu_handle_exit (the core's answer, svm_exit_complete); "
-		"to_vmrun = loop checks, resched check, prepare_switch_to_guest, ASID, CLGI, exit "
-		"accounting; entry = VMLOAD guest, registers, VMRUN, to the guest's next instruction\n");
+		"decoding (svm_exit_fused); handler = the core's answer and the backend applying it "
+		"(the fused path; the null hypercall inline); to_vmrun = the turn check "
+		"(vcpu_turn_needless), interrupt offer, clean bits, CLGI, exit accounting; entry = "
+		"VMLOAD guest, registers, VMRUN, to the guest's next instruction\n");
 	(void)p;
 }

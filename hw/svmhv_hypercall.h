@@ -58,4 +58,25 @@
 #define SVMHV_SIG_ECX		0x6d767376	/* "vsvm" */
 #define SVMHV_SIG_EDX		0x76737668	/* "hvsv" */
 
+/* ---- KVM's paravirtual interface, the part svmhv offers (pc VMs) ----
+ * Guests written for KVM (Linux, kvm-unit-tests) find it by the signature
+ * "KVMKVMKVM\0\0\0" in a hypervisor leaf base 0x40000000 + n * 0x100;
+ * svmhv's own leaves keep 0x40000000, KVM's are the next base.  Its calls
+ * share VMMCALL and RAX with svmhv's (KVM's number is kept; svmhv's own
+ * stay below it), take a fourth argument in RSI, and run only at CPL 0. */
+#define KVM_CPUID_LEAF		0x40000100	/* EAX = KVM_CPUID_FEATURES, EBX:ECX:EDX = signature */
+#define KVM_CPUID_FEATURES	0x40000101	/* EAX = KVM_FEATURE_* offered */
+#define KVM_CPUID_END		0x40000200	/* leaves up to here are the hypervisor's */
+#define KVM_SIG_EBX		0x4b4d564b	/* "KVMK" */
+#define KVM_SIG_ECX		0x564b4d56	/* "VMKV" */
+#define KVM_SIG_EDX		0x0000004d	/* "M\0\0\0" */
+#define KVM_FEATURE_PV_SEND_IPI	(1 << 11)
+
+/* RBX, RCX = bitmaps of APIC IDs, bit i naming RDX + i and RDX + W + i
+ * (W = 64 in long mode, else 32); RSI = ICR bits 31:0, physical and
+ * without shorthand.  -> RAX the number of IPIs delivered, -EINVAL for a
+ * logical or shorthand ICR, -EPERM (-1) above CPL 0. */
+#define KVM_HC_SEND_IPI		10
+#define KVM_EPERM		1
+
 #endif

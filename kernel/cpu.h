@@ -43,6 +43,7 @@
 #define CR0_NW BIT(29)
 #define CR0_CD BIT(30)
 #define CR0_PG BIT(31)
+#define CR4_DE         BIT(3)	/* debugging extensions: DR4/DR5 #UD */
 #define CR4_PAE        BIT(5)
 #define CR4_LA57       BIT(12)	/* 5-level paging */
 #define CR4_PGE        BIT(7)
@@ -62,7 +63,9 @@
 #define XCR0_PKRU      BIT(9)
 #define XCR0_AVX512    (XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM)
 
+#define RFLAGS_TF  BIT(8)	/* single-step */
 #define RFLAGS_IF  BIT(9)
+#define RFLAGS_RF  BIT(16)	/* resume: no instruction breakpoint for one instruction */
 
 static inline void outb(u16 port, u8 v) { __asm__ __volatile__("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outw(u16 port, u16 v) { __asm__ __volatile__("outw %0, %1" :: "a"(v), "Nd"(port)); }

@@ -67,6 +67,7 @@ void cpuinfo_init(void)
 	if (ci->max_leaf >= 7) {
 		cpuid_count(7, 0, &a, &b, &c, &d);
 		ci->has_fsgsbase = b & BIT(0);
+		ci->has_rdpid = c & BIT(22);
 	}
 	if (ci->max_leaf >= 0x15) {
 		cpuid(0x15, &a, &b, &c, &d);

@@ -38,7 +38,7 @@ struct cpuinfo {
 	u32 max_leaf, max_ext_leaf;
 	bool is_amd, hypervisor;
 	bool has_svm, has_nx, has_1g_pages, has_x2apic, has_invariant_tsc, has_rdtscp;
-	bool has_fsgsbase, has_tsc_deadline, has_pcid;
+	bool has_fsgsbase, has_tsc_deadline, has_pcid, has_rdpid;
 	u32 svm_revision, svm_nasid, svm_features;
 	u32 phys_addr_bits, virt_addr_bits;
 	u32 cpuid_15_denom, cpuid_15_numer, cpuid_15_hz, cpuid_16_base_mhz;

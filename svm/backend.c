@@ -49,6 +49,8 @@ static void svm_load_state(struct svm_vcpu *v, const struct vmm_start_state *st)
 	seg(&s->idtr, &st->idtr);
 }
 
+bool svm_debug_no_dr_intercept;
+
 static void vmcb_init(struct svm_vcpu *v, const struct vm *vm)
 {
 	struct vmcb_control *c = &v->vmcb->control;
@@ -63,6 +65,19 @@ static void vmcb_init(struct svm_vcpu *v, const struct vm *vm)
 	c->intercept2 = SVM_INTERCEPT2_VMRUN | SVM_INTERCEPT2_VMMCALL | SVM_INTERCEPT2_VMLOAD |
 			SVM_INTERCEPT2_VMSAVE | SVM_INTERCEPT2_STGI | SVM_INTERCEPT2_CLGI |
 			SVM_INTERCEPT2_SKINIT | SVM_INTERCEPT2_XSETBV;
+	/* CR4 writes are checked by the core (vmm/cr.c) before they reach the
+	 * VMCB: a reserved bit must be the guest's #GP, never a VMRUN failure
+	 * (or, on QEMU's TCG, a VMEXIT_INVALID in the middle of the guest). */
+	c->intercept_cr = SVM_INTERCEPT_CR_WRITE(4);
+	/* Debug-register writes are emulated (svm/exit.c, dec_dr_write): a
+	 * guest's MOV DR7 or DR0-3 executed under QEMU 7.2's TCG arms a
+	 * breakpoint that VMRUN and #VMEXIT never disarm (they assign DR7
+	 * without updating QEMU's breakpoint list), so it fires in whatever
+	 * runs on that CPU next - other guests included.  DR5 is DR7's alias. */
+	c->intercept_dr = svm_debug_no_dr_intercept ? 0 :
+			  SVM_INTERCEPT_DR_WRITE(0) | SVM_INTERCEPT_DR_WRITE(1) |
+			  SVM_INTERCEPT_DR_WRITE(2) | SVM_INTERCEPT_DR_WRITE(3) |
+			  SVM_INTERCEPT_DR_WRITE(5) | SVM_INTERCEPT_DR_WRITE(7);
 	svm_features_vmcb_init(c);
 	c->iopm_base_pa = svm_iopm_pa;
 	c->msrpm_base_pa = svm_msrpm_pa;
@@ -86,6 +101,8 @@ static struct vcpu *svm_vcpu_create(struct vm *vm, u32 index)
 		kfree(v);
 		return NULL;
 	}
+	for (u32 i = 0; i <= SVM_EXIT_NR_INDEXED; i++)
+		v->stats[i].min = ~0ULL;	/* vcpu_account: the first sample sets it */
 	memset(phys_to_virt(pa), 0, 4096);
 	v->vmcb = phys_to_virt(pa);
 	v->vmcb_pa = pa;
@@ -147,6 +164,10 @@ static u64 svm_get_reg(struct vcpu *vcpu, enum vmm_reg r)
 	case VMM_REG_SYSENTER_EIP:   return s->sysenter_eip;
 	case VMM_REG_PAT:            return s->g_pat;
 	case VMM_REG_TSC_OFFSET:     return vm->control.tsc_offset;
+	case VMM_REG_TSC_AUX:        return to_svm(vcpu)->gs.tsc_aux;
+	case VMM_REG_CR0:            return s->cr0;
+	case VMM_REG_CR3:            return s->cr3;
+	case VMM_REG_CR4:            return s->cr4;
 	}
 	return 0;
 }
@@ -180,6 +201,15 @@ static void svm_set_reg(struct vcpu *vcpu, enum vmm_reg r, u64 val)
 		v->vmcb->control.tsc_offset = val;
 		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
 		break;
+	case VMM_REG_TSC_AUX:
+		gstate_set_tsc_aux(v, (u32)val);
+		break;
+	case VMM_REG_CR4:
+		s->cr4 = val;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_CRX);
+		break;
+	case VMM_REG_CR0: case VMM_REG_CR3:
+		break;		/* not written by the core */
 	}
 }
 
@@ -196,6 +226,15 @@ static void svm_set_state(struct vcpu *vcpu, const struct vmm_start_state *st)
 	svm_load_state(v, st);
 	c->eventinj = 0;
 	c->int_shadow = 0;
+	/* No step, no NMI handler's IRET to wait for: the new state has neither. */
+	v->step = 0;
+	v->nmi_iret = false;
+	v->softint_injected = false;
+	v->entry_shadow = false;
+	c->intercept_exceptions &= ~BIT(1);
+	c->intercept1 &= ~(SVM_INTERCEPT1_INTN | SVM_INTERCEPT1_IRET);
+	/* On only while a vector waits on CR8 (svm/run.c, vcpu_cr8_intercept). */
+	c->intercept_cr &= ~(u32)SVM_INTERCEPT_CR_WRITE(8);
 	c->vintr &= ~(VMCB_VINTR_IRQ | VMCB_VINTR_VECTOR | VMCB_VINTR_PRIO | VMCB_VINTR_IGN_TPR |
 		      VMCB_VINTR_TPR);
 	v->virq_in_vmcb = false;

@@ -22,3 +22,4 @@ GUEST k_irq
 GUEST k_fpu
 GUEST k_apic
 GUEST k_apic_abuse
+GUEST k_xlat

@@ -12,12 +12,15 @@
  * advance (advance_rip) that also ends an interrupt shadow; or, when the
  * core answered with an exception, that exception and no advance. */
 #include "svm/svm.h"
+#include "svm/exit_fast.h"
 #include "vmm/decode.h"
+#include "vmm/dev/lapic.h"
 #include "mm/pte.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "kernel/printk.h"
 #include "lib/string.h"
+#include "vmm/dev/lapic.h"
 
 typedef void (*exit_decoder_t)(struct svm_vcpu *v, struct vmm_exit *x);
 
@@ -67,16 +70,28 @@ static int decode_at_rip(struct svm_vcpu *v, struct insn *in)
 	return insn_decode(bytes, n, bits, in);
 }
 
-/* Every RIP advance over an instruction svmhv emulated goes through here.
- * The instruction has now retired, so an interrupt shadow it sat in (the
- * exit reports one after STI or MOV SS) is over: left set, it would hold
- * off interrupts for one more guest instruction, as `sti; hlt; cli` would
- * then show by never taking the interrupt that ended the HLT. */
-static inline void advance_rip(struct svm_vcpu *v, u64 rip)
+/* The instruction svmhv just emulated ran with RFLAGS.TF set: the CPU
+ * would end it with a single-step #DB, a trap (RIP already past it), with
+ * DR6.BS set and the B0-B3 trap bits clear (APM vol. 2, 13.1.1.3 and
+ * 13.1.3.1; DR6 lives in the VMCB).  kvm-unit-tests' debug test steps
+ * over CPUID and IN this way.  While svmhv steps over an instruction
+ * itself (svm/run.c, svm_step_begin) TF is svmhv's: the emulated
+ * instruction was the one stepped over, so the step is over (RIP moved;
+ * the CPU left DR6 alone), and the guest gets the trap only if it had
+ * set TF itself. */
+__attribute__((noinline, cold)) void svm_single_step_trap(struct svm_vcpu *v)
 {
-	struct vmcb *vm = v->vmcb;
-	vm->save.rip = rip;
-	vm->control.int_shadow &= ~VMCB_INT_SHADOW;
+	struct vmcb_save *s = &v->vmcb->save;
+	if (v->step) {
+		bool guest_tf = v->step_guest_tf;
+		svm_step_end(v);
+		if (!guest_tf)
+			return;
+	}
+	s->dr6 = (s->dr6 & ~DR6_TRAP_BITS) | DR6_FIXED_1 | DR6_BS;
+	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_DRX);
+	vcpu_inject_exception(v, 1, false, 0);
+	v->ev.single_steps++;
 }
 
 /* The length of the instruction at RIP by the full decoder: the fallback
@@ -96,10 +111,16 @@ static __attribute__((noinline)) unsigned int insn_len_decoded(struct svm_vcpu *
 
 static const u64 rip_xlat_unused;	/* the entry of a level a large page skips */
 
+/* Test-only negative control (svm/vcpu_tests.c): a cached translation of
+ * RIP's page is used without looking at CR3 or the entries it came from.
+ * Read only here, on the slow path: the fast check of skip_insn fails as
+ * it must, and this then trusts the stale translation anyway. */
+bool svm_debug_rip_xlat_stale;
+
 void svm_rip_xlat_forget(struct svm_vcpu *v)
 {
 	struct rip_xlat *c = &v->rip_xlat;
-	c->page = 1;
+	c->page = RIP_XLAT_EMPTY;
 	for (int i = 0; i < 4; i++) {
 		c->pte[i] = &rip_xlat_unused;
 		c->val[i] = 0;
@@ -156,10 +177,12 @@ static const u8 *rip_bytes(struct svm_vcpu *v, unsigned int n)
 		gpa = lin;
 	} else if (lm && !(s->cr4 & CR4_LA57)) {
 		struct rip_xlat *c = &v->rip_xlat;
-		if (c->page == (lin & ~0xfffULL) && c->cr3 == s->cr3 && *c->pte[0] == c->val[0] &&
-		    *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] && *c->pte[3] == c->val[3])
+		if (c->page == (lin & ~0xfffULL) &&
+		    (svm_debug_rip_xlat_stale || (c->cr3 == s->cr3 && *c->pte[0] == c->val[0] &&
+		     *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] && *c->pte[3] == c->val[3])))
 			return c->host + (lin & 0xfff);
-		c->page = 1;
+		c->page = RIP_XLAT_EMPTY;
+		c->fills++;
 		if ((u64)((s64)(lin << 16) >> 16) != lin || !rip_walk(vm, s->cr3, lin, c, &gpa))
 			return NULL;
 		const u8 *host = vm_gpa_to_host(vm, gpa & ~0xfffULL, 0x1000);
@@ -197,18 +220,22 @@ static unsigned int insn_len_walked(struct svm_vcpu *v, unsigned int len, u32 op
 }
 
 /* RIP past an instruction of `len` bytes, wrapped as CS's size says. */
-static inline void advance_rip_by(struct svm_vcpu *v, unsigned int len)
+static inline u64 rip_after(const struct vmcb_save *s, unsigned int len)
 {
-	const struct vmcb_save *s = &v->vmcb->save;
 	u64 rip = s->rip + len;
 	if (!(s->efer & EFER_LMA) || !(s->cs.attrib & VMCB_ATTR_L))
 		rip &= cs_mode_bits(s) == 16 ? 0xffff : 0xffffffffULL;
-	advance_rip(v, rip);
+	return rip;
 }
 
-/* skip_insn the slow way: the walk, else the decoder.  0, or 1 when the
- * instruction cannot be read (the VM is stopped). */
-static __attribute__((noinline)) int skip_insn_slow(struct svm_vcpu *v, unsigned int len, u32 op)
+static inline void advance_rip_by(struct svm_vcpu *v, unsigned int len)
+{
+	advance_rip(v, rip_after(&v->vmcb->save, len));
+}
+
+/* skip_insn the slow way (svm/exit_fast.h): the walk, else the decoder.
+ * 0, or 1 when the instruction cannot be read (the VM is stopped). */
+int svm_skip_insn_slow(struct svm_vcpu *v, unsigned int len, u32 op)
 {
 	len = insn_len_walked(v, len, op);
 	if (!len)
@@ -216,43 +243,6 @@ static __attribute__((noinline)) int skip_insn_slow(struct svm_vcpu *v, unsigned
 	advance_rip_by(v, len);
 	return 0;
 }
-
-/* Moves RIP past the intercepted instruction, whose plain encoding is
- * the `len` bytes of `op` (little-endian; len 0: none): NRIP when the CPU
- * saves it (QEMU's TCG does not); else, in long mode with RIP's page
- * translated as cached (rip_bytes) and the entries it came from
- * unchanged, one four-byte load compared with `op`; else the walk or the
- * decoder (skip_insn_slow).  0, or 1 when the VM was stopped. */
-static inline __attribute__((always_inline)) int skip_insn(struct svm_vcpu *v, unsigned int len, u32 op)
-{
-	struct vmcb *vm = v->vmcb;
-	const struct vmcb_save *s = &vm->save;
-	const struct rip_xlat *c = &v->rip_xlat;
-	if (svm_nrip_valid(vm)) {
-		advance_rip(v, vm->control.nrip);
-		return 0;
-	}
-	u64 off = s->rip & 0xfff;
-	if (len && (s->efer & EFER_LMA) && (s->cs.attrib & VMCB_ATTR_L) && !(s->cr4 & CR4_LA57) &&
-	    off <= 0x1000 - 4 && c->page == (s->rip & ~0xfffULL) && c->cr3 == s->cr3 &&
-	    *c->pte[0] == c->val[0] && *c->pte[1] == c->val[1] && *c->pte[2] == c->val[2] &&
-	    *c->pte[3] == c->val[3]) {
-		u32 w;
-		__builtin_memcpy(&w, c->host + off, 4);
-		if ((w & (0xffffffffU >> (32 - 8 * len))) == op) {
-			advance_rip(v, s->rip + len);	/* 64-bit code: no wrap */
-			return 0;
-		}
-	}
-	return skip_insn_slow(v, len, op);
-}
-
-/* The plain encodings, little-endian (APM vol. 3). */
-#define OP_VMMCALL	0xd9010fU	/* 0f 01 d9 */
-#define OP_CPUID	0xa20fU		/* 0f a2 */
-#define OP_RDMSR	0x320fU		/* 0f 32 */
-#define OP_WRMSR	0x300fU		/* 0f 30 */
-#define OP_HLT		0xf4U		/* f4 */
 
 static u64 *gpr_ptr(struct svm_vcpu *v, unsigned int reg)
 {
@@ -283,17 +273,84 @@ static void dec_none(struct svm_vcpu *v, struct vmm_exit *x)
 	x->reason = VMM_EXIT_NONE;	/* INTR, NMI, SMI: the host takes them at STGI */
 }
 
-/* IRET, intercepted only while an injected NMI's handler runs: NMIs are
- * unmasked as it returns (a new one is injected after the IRET at the
- * earliest: the intercept comes before the instruction, and the next
- * entry runs it before any event can be taken - an NMI injected with the
- * IRET still to run would be taken in the old handler's frame). */
+/* IRET, intercepted only while an injected NMI's handler runs.  The exit
+ * comes before the instruction: NMIs stay masked until it has retired
+ * (an NMI injected now would be taken in the old handler's frame, at the
+ * IRET).  vcpu_offer_nmi (svm/run.c) unmasks them once RIP has left the
+ * IRET, and steps over it when an NMI waits. */
 static void dec_iret(struct svm_vcpu *v, struct vmm_exit *x)
 {
-	v->irq.nmi_masked = false;
+	v->nmi_iret = true;
+	v->nmi_iret_rip = v->vmcb->save.rip;
 	v->vmcb->control.intercept1 &= ~SVM_INTERCEPT1_IRET;
 	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_INTERCEPTS);
 	x->reason = VMM_EXIT_NONE;
+}
+
+/* #DB, intercepted only while svmhv single-steps (svm/run.c): the step is
+ * over.  The trap is svmhv's own unless the guest had TF set itself or
+ * another cause shows in DR6 (a breakpoint): then the guest gets it, with
+ * DR6 as the CPU left it (less svmhv's BS); else DR6 goes back to what the
+ * guest had.  An NMI waiting for its handler's IRET may go in once RIP
+ * has left the IRET. */
+static void dec_db(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	x->reason = VMM_EXIT_NONE;
+	if (!v->step) {
+		vcpu_inject_exception(v, 1, false, 0);	/* not ours: the guest's */
+		return;
+	}
+	u8 why = v->step;
+	bool guest_tf = v->step_guest_tf;
+	u64 old = v->step_dr6, dr6 = s->dr6;
+	bool moved = s->rip != v->step_rip;
+	svm_step_end(v);
+	if (guest_tf || ((dr6 & ~old) & DR6_TRAPS)) {
+		s->dr6 = guest_tf ? dr6 : (dr6 & ~DR6_BS) | (old & DR6_BS);
+		vcpu_inject_exception(v, 1, false, 0);
+	} else {
+		s->dr6 = old;
+	}
+	vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_DRX);
+	if ((why & SVM_STEP_IRET) && moved && v->nmi_iret) {
+		v->irq.nmi_masked = false;
+		v->nmi_iret = false;
+	}
+}
+
+/* INTn, intercepted only while svmhv single-steps: the instruction in the
+ * shadow is a software interrupt.  Run natively, it would push svmhv's TF
+ * into the guest's frame and the trap would come only after the handler
+ * returned; so svmhv delivers it itself - EVENTINJ with a software
+ * interrupt and RIP (and NRIP, the return address with NRIP save) past
+ * the instruction - and the step ends: its delivery ends the shadow, and
+ * a waiting interrupt goes in behind it (V_IRQ in the same entry). */
+static void dec_intn(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	struct insn in;
+	x->reason = VMM_EXIT_NONE;
+	if (!v->step) {
+		x->reason = VMM_EXIT_UNHANDLED;
+		x->u.unhandled.code = SVM_EXIT_SWINT;
+		return;
+	}
+	if (decode_at_rip(v, &in) || in.kind != INSN_INT) {
+		vm_request_stop(v->vm, STOP_ERROR, "INTn exit at RIP %#lx: not an INT n there",
+				v->vmcb->save.rip);
+		x->reason = VMM_EXIT_STOPPED;
+		return;
+	}
+	svm_step_end(v);
+	/* Not advance_rip: the INTn is not emulated here but delivered through
+	 * EVENTINJ, and that delivery (which clears TF for the handler, the
+	 * guest's own TF saved in its frame) is what the guest sees next, not
+	 * a single-step #DB that EVENTINJ would then overwrite. */
+	v->vmcb->save.rip = rip_after(&v->vmcb->save, in.len);
+	v->vmcb->control.int_shadow &= ~VMCB_INT_SHADOW;
+	v->vmcb->control.nrip = v->vmcb->save.rip;
+	v->vmcb->control.eventinj = vmcb_event((u8)in.imm, VMCB_EVENT_TYPE_SOFT, false, 0);
+	v->softint_injected = true;
 }
 
 static void dec_ud(struct svm_vcpu *v, struct vmm_exit *x)
@@ -323,6 +380,143 @@ static void dec_xsetbv(struct svm_vcpu *v, struct vmm_exit *x)
 		x->reason = VMM_EXIT_STOPPED;
 }
 
+/* The source of a MOV to CR`n` (kind INSN_MOV_TO_CR) or DR`n`
+ * (INSN_MOV_TO_DR) that exited: the GPR from decode assists, else from
+ * the instruction at RIP (whose length goes to *len; 0 with decode
+ * assists), 32 bits wide outside 64-bit code.  False, with the VM stopped,
+ * when RIP holds no such MOV. */
+static bool mov_write_operand(struct svm_vcpu *v, enum insn_kind kind, unsigned int n, u64 *val,
+			      unsigned int *len)
+{
+	const struct vmcb_control *c = &v->vmcb->control;
+	const char *what = kind == INSN_MOV_TO_CR ? "CR" : "DR";
+	unsigned int gpr;
+	*len = 0;
+	if (svm_feat.decode_assists && (c->exitinfo1 & SVM_CRDR_MOV)) {
+		gpr = (unsigned int)(c->exitinfo1 & SVM_CRDR_GPR);
+	} else {
+		struct insn in;
+		int r = decode_at_rip(v, &in);
+		if (r || in.kind != kind || in.reg != n) {
+			vm_request_stop(v->vm, STOP_ERROR, "%s%u write exit at RIP %#lx: not a MOV to "
+					"%s%u (%d)", what, n, v->vmcb->save.rip, what, n, r);
+			return false;
+		}
+		gpr = in.rm;
+		*len = in.len;
+	}
+	*val = *gpr_ptr(v, gpr);
+	if (cs_mode_bits(&v->vmcb->save) != 64)
+		*val &= 0xffffffffULL;
+	return true;
+}
+
+/* RIP past the MOV to CRn or DRn that exited: NRIP, else the length the decoder
+ * found, else (decode assists without NRIP) the decoder now.  0, or 1 when
+ * the VM was stopped. */
+static int skip_mov_write(struct svm_vcpu *v, unsigned int len)
+{
+	if (svm_nrip_valid(v->vmcb)) {
+		advance_rip(v, v->vmcb->control.nrip);
+		return 0;
+	}
+	if (len) {
+		advance_rip_by(v, len);
+		return 0;
+	}
+	return skip_insn(v, 0, 0);
+}
+
+/* MOV to CR8, intercepted only while a vector waits on it: V_IRQ holds
+ * one, or the local APIC's TPR alone holds one back (svm/run.c,
+ * vcpu_cr8_intercept).  The TPR as the CPU would set it - the local
+ * APIC's on a pc VM (which may now offer the vector; V_TPR follows at the
+ * next entry), else V_TPR itself - and the vector offered again against
+ * it at the next entry.  The register comes from decode assists when the
+ * CPU has them, else from the instruction (REX.R CR8 or AMD's LOCK MOV
+ * CR0).  Bits 63:4 set: #GP(0), which the CPU checks after the intercept
+ * (APM vol. 2, 15.7; vol. 3, MOV CRn). */
+static void dec_cr8_write(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	struct vmcb_control *c = &v->vmcb->control;
+	unsigned int len;
+	u64 val;
+	x->reason = VMM_EXIT_NONE;
+	if (!mov_write_operand(v, INSN_MOV_TO_CR, 8, &val, &len)) {
+		x->reason = VMM_EXIT_STOPPED;
+		return;
+	}
+	if (val & ~(u64)VMCB_VINTR_TPR) {
+		vcpu_inject_exception(v, 13, true, 0);
+		return;
+	}
+	v->ev.cr8_exits++;
+	if (v->lapic) {
+		vcpu_lapic_set_cr8(svm_vcpu_core(v), (u8)val);
+	} else {
+		c->vintr = (c->vintr & ~VMCB_VINTR_TPR) | val;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_TPR);
+	}
+	if (skip_mov_write(v, len))
+		x->reason = VMM_EXIT_STOPPED;
+}
+
+/* MOV to CR4, always intercepted (svm/backend.c): the core checks and
+ * applies the value (vmm/cr.c); svm_exit_complete moves RIP on. */
+static void dec_cr4_write(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	unsigned int len;
+	u64 val;
+	if (!mov_write_operand(v, INSN_MOV_TO_CR, 4, &val, &len)) {
+		x->reason = VMM_EXIT_STOPPED;
+		return;
+	}
+	x->reason = VMM_EXIT_CR_WRITE;
+	x->u.cr.cr = 4;
+	x->u.cr.value = val;
+	v->cr_len = (u8)len;
+}
+
+/* MOV to DR0-3, DR5 or DR7, always intercepted (svm/backend.c says why).
+ * DR0-3 are the vCPU's own (svm/gstate.c); DR7 (and DR5, its alias while
+ * CR4.DE is clear) goes into the VMCB.  As the CPU would: DR5 with CR4.DE
+ * set is #UD; with DR7.GD set the access is a #DB fault with DR6.BD and
+ * GD cleared; DR7 bits 63:32 set is #GP(0) (APM vol. 2, 13.1.1). */
+static void dec_dr_write(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	struct vmcb_save *s = &v->vmcb->save;
+	unsigned int n = (unsigned int)(v->vmcb->control.exitcode - SVM_EXIT_WRITE_DR0), len;
+	u64 val;
+	x->reason = VMM_EXIT_NONE;
+	if (n == 5 && (s->cr4 & CR4_DE)) {
+		vcpu_inject_exception(v, 6, false, 0);
+		return;
+	}
+	if (s->dr7 & DR7_GD) {
+		s->dr6 = (s->dr6 & ~DR6_TRAP_BITS) | DR6_FIXED_1 | DR6_BD;
+		s->dr7 &= ~DR7_GD;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_DRX);
+		vcpu_inject_exception(v, 1, false, 0);
+		return;
+	}
+	if (!mov_write_operand(v, INSN_MOV_TO_DR, n, &val, &len)) {
+		x->reason = VMM_EXIT_STOPPED;
+		return;
+	}
+	if (n < 4) {
+		gstate_set_dr(v, n, val);
+	} else {
+		if (val >> 32) {
+			vcpu_inject_exception(v, 13, true, 0);
+			return;
+		}
+		s->dr7 = (val & ~DR7_ZERO_BITS) | DR7_FIXED_1;
+		vmcb_clean_mark_dirty(&v->clean, VMCB_CLEAN_DRX);
+	}
+	if (skip_mov_write(v, len))
+		x->reason = VMM_EXIT_STOPPED;
+}
+
 static void dec_shutdown(struct svm_vcpu *v, struct vmm_exit *x)
 {
 	x->reason = VMM_EXIT_SHUTDOWN;
@@ -331,48 +525,6 @@ static void dec_shutdown(struct svm_vcpu *v, struct vmm_exit *x)
 static void dec_hlt(struct svm_vcpu *v, struct vmm_exit *x)
 {
 	x->reason = VMM_EXIT_HLT;
-}
-
-static void dec_cpuid(struct svm_vcpu *v, struct vmm_exit *x)
-{
-	x->reason = VMM_EXIT_CPUID;
-	x->u.cpuid.leaf = (u32)v->vmcb->save.rax;
-	x->u.cpuid.subleaf = (u32)v->regs.rcx;
-}
-
-static void dec_msr(struct svm_vcpu *v, struct vmm_exit *x)
-{
-	x->reason = VMM_EXIT_MSR;
-	x->u.msr.index = (u32)v->regs.rcx;
-	x->u.msr.write = v->vmcb->control.exitinfo1 & 1;
-	x->u.msr.value = (v->vmcb->save.rax & 0xffffffffULL) | (v->regs.rdx << 32);
-}
-
-static void dec_vmmcall(struct svm_vcpu *v, struct vmm_exit *x)
-{
-	struct vmm_exit_hypercall *h = &x->u.hypercall;
-	const struct vmcb_save *s = &v->vmcb->save;
-	bool lm = (s->efer & EFER_LMA) != 0;
-	u64 m = lm ? ~0ULL : 0xffffffffULL;	/* 32 bits wide outside long mode */
-	u64 nr = s->rax & m;
-	x->reason = VMM_EXIT_HYPERCALL;
-	h->nr = nr;
-	h->args[0] = v->regs.rbx & m;
-	h->args[1] = v->regs.rcx & m;
-	h->args[2] = v->regs.rdx & m;
-	h->long_mode = lm;
-}
-
-static void dec_ioio(struct svm_vcpu *v, struct vmm_exit *x)
-{
-	u64 info = v->vmcb->control.exitinfo1;
-	struct vmm_exit_io *io = &x->u.io;
-	x->reason = VMM_EXIT_IO;
-	io->port = svm_ioio_port(info);
-	io->size = (u8)svm_ioio_size(info);	/* 1, 2 or 4 */
-	io->in = (info & SVM_IOIO_IN) != 0;
-	io->string = (info & SVM_IOIO_STR) != 0;
-	io->data = v->vmcb->save.rax;
 }
 
 /* The bytes the CPU saved with decode assists, else from guest memory. */
@@ -427,7 +579,7 @@ static void dec_npf(struct svm_vcpu *v, struct vmm_exit *x)
 {
 	struct vm *vm = v->vm;
 	u64 gpa = v->vmcb->control.exitinfo2, err = v->vmcb->control.exitinfo1;
-	if (vm_mmio_claimed(vm, gpa)) {
+	if (vcpu_mmio_claimed(svm_vcpu_core(v), gpa)) {
 		dec_mmio(v, x, gpa);
 		return;
 	}
@@ -451,6 +603,8 @@ static const exit_decoder_t exit_decoders[SVM_EXIT_NR_INDEXED] = {
 	[SVM_EXIT_CPUID]    = dec_cpuid,
 	[SVM_EXIT_HLT]      = dec_hlt,
 	[SVM_EXIT_IRET]     = dec_iret,
+	[SVM_EXIT_SWINT]    = dec_intn,
+	[SVM_EXIT_EXCP_DB]  = dec_db,
 	[SVM_EXIT_PAUSE]    = dec_pause,
 	[SVM_EXIT_IOIO]     = dec_ioio,
 	[SVM_EXIT_MSR]      = dec_msr,
@@ -464,6 +618,14 @@ static const exit_decoder_t exit_decoders[SVM_EXIT_NR_INDEXED] = {
 	[SVM_EXIT_SKINIT]   = dec_ud,
 	[SVM_EXIT_INVLPGA]  = dec_ud,
 	[SVM_EXIT_XSETBV]   = dec_xsetbv,
+	[SVM_EXIT_WRITE_CR4] = dec_cr4_write,
+	[SVM_EXIT_WRITE_DR0] = dec_dr_write,
+	[SVM_EXIT_WRITE_DR1] = dec_dr_write,
+	[SVM_EXIT_WRITE_DR2] = dec_dr_write,
+	[SVM_EXIT_WRITE_DR3] = dec_dr_write,
+	[SVM_EXIT_WRITE_DR5] = dec_dr_write,
+	[SVM_EXIT_WRITE_DR7] = dec_dr_write,
+	[SVM_EXIT_WRITE_CR8] = dec_cr8_write,
 };
 
 /* VMEXIT_INVALID, or an exit with no decoder: the VMCB by name, for the
@@ -542,48 +704,19 @@ int svm_exit_complete(struct vcpu *vcpu, struct vmm_exit *x)
 		return 0;
 	}
 	switch (x->reason) {
-	case VMM_EXIT_HYPERCALL: {
-		const struct vmm_exit_hypercall *h = &x->u.hypercall;
-		if (h->nret > 0)
-			s->rax = h->ret[0];
-		if (h->nret > 1)
-			v->regs.rbx = h->ret[1];
-		if (h->nret > 2)
-			v->regs.rcx = h->ret[2];
-		return skip_insn(v, 3, OP_VMMCALL);
-	}
-	case VMM_EXIT_CPUID: {
-		struct vmm_exit_cpuid *c = &x->u.cpuid;
-		/* The XSAVE leaves as this vCPU's own XCR0 and CR4 make them. */
-		if (__builtin_expect(c->leaf == 1 || c->leaf == 0xd, 0) && c->leaf <= cpu_info.max_leaf)
-			gstate_cpuid(v, c->leaf, c->subleaf, &c->eax, &c->ebx, &c->ecx, &c->edx);
-		s->rax = c->eax;
-		v->regs.rbx = c->ebx;
-		v->regs.rcx = c->ecx;
-		v->regs.rdx = c->edx;
-		return skip_insn(v, 2, OP_CPUID);
-	}
+	case VMM_EXIT_HYPERCALL:
+		return apply_hypercall(v, &x->u.hypercall);
+	case VMM_EXIT_CPUID:
+		return apply_cpuid(v, &x->u.cpuid);
 	case VMM_EXIT_MSR:
-		if (!x->u.msr.write) {
-			s->rax = x->u.msr.value & 0xffffffffULL;
-			v->regs.rdx = x->u.msr.value >> 32;
-			return skip_insn(v, 2, OP_RDMSR);
-		}
-		return skip_insn(v, 2, OP_WRMSR);
+		return apply_msr(v, &x->u.msr);
 	case VMM_EXIT_HLT:
 		return skip_insn(v, 1, OP_HLT);
-	case VMM_EXIT_IO: {
-		const struct vmm_exit_io *io = &x->u.io;
-		if (io->in && !io->string) {
-			u64 mask = io->size == 4 ? 0xffffffffULL : io->size == 2 ? 0xffffULL : 0xffULL;
-			if (io->size == 4)
-				s->rax = io->data & mask;	/* a 32-bit IN zero-extends */
-			else
-				s->rax = (s->rax & ~mask) | (io->data & mask);
-		}
-		advance_rip(v, v->vmcb->control.exitinfo2);	/* the next RIP, always given for IOIO */
+	case VMM_EXIT_CR_WRITE:
+		return skip_mov_write(v, v->cr_len);
+	case VMM_EXIT_IO:
+		apply_io(v, &x->u.io);
 		return 0;
-	}
 	case VMM_EXIT_MMIO: {
 		if (!x->u.mmio.write && !v->mmio_skip_reg)
 			apply_mmio_load(v, v->mmio_movzx ? x->u.mmio.data & (x->u.mmio.size == 1 ? 0xff : 0xffff)

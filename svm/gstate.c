@@ -26,10 +26,21 @@
  *
  * DR6 and DR7 live in the VMCB.  DR0-DR3 go with the XSAVE state.  After
  * #VMEXIT the CPU disables every breakpoint in the host's DR7 (APM vol. 2,
- * 15.6), so a guest's DR0-DR3 left in the CPU never fire in the host. */
+ * 15.6), so a guest's DR0-DR3 left in the CPU never fire in the host.
+ *
+ * IA32_TSC_AUX, which RDTSCP returns in ECX and RDPID in its register, is
+ * not in the VMCB either, and neither instruction is intercepted: the
+ * guest's value must be in the MSR while it runs.  The host never reads
+ * TSC_AUX, so it is switched only from one vCPU to another: each CPU
+ * remembers what its MSR holds (gstate_cpu.tsc_aux) and gstate_load
+ * writes it when the vCPU loaded there wants another value - under
+ * `lazy` and `eager`; `off` leaves it too.  Only on a CPU that has the
+ * MSR (RDTSCP or RDPID in CPUID); elsewhere the guest sees neither and its
+ * WRMSR faults (vmm/msr.c). */
 #include "svm/svm.h"
 #include "svm/gstate.h"
 #include "kernel/cpu.h"
+#include "kernel/cpuinfo.h"
 #include "kernel/percpu.h"
 #include "kernel/xstate.h"
 
@@ -72,9 +83,55 @@ void gstate_vcpu_free(struct svm_vcpu *v)
 	v->gs.area = NULL;
 }
 
+static bool cpu_has_tsc_aux(void)
+{
+	return cpu_info.has_rdtscp || cpu_info.has_rdpid;
+}
+
 void gstate_cpu_init(struct svm_cpu *sc)
 {
 	sc->gs.owner = 0;
+	sc->gs.tsc_aux = cpu_has_tsc_aux() ? (u32)rdmsr(MSR_TSC_AUX) : 0;
+}
+
+/* The guest's TSC_AUX into this CPU's MSR, unless it is there already. */
+static void tsc_aux_load(struct svm_vcpu *v, struct svm_cpu *sc)
+{
+	if (!cpu_has_tsc_aux() || sc->gs.tsc_aux == v->gs.tsc_aux)
+		return;
+	wrmsr(MSR_TSC_AUX, v->gs.tsc_aux);
+	sc->gs.tsc_aux = v->gs.tsc_aux;
+	v->gs.cnt.tsc_aux_writes++;
+}
+
+static void write_dr(unsigned int n, u64 val)
+{
+	switch (n) {
+	case 0: write_dr0(val); break;
+	case 1: write_dr1(val); break;
+	case 2: write_dr2(val); break;
+	default: write_dr3(val); break;
+	}
+}
+
+void gstate_set_dr(struct svm_vcpu *v, unsigned int n, u64 val)
+{
+	u64 f = irq_save();
+	v->gs.dr[n & 3] = val;
+	if (v->gs.live || gstate_mode == GSTATE_OFF)	/* `off`: as if the guest owned the CPU */
+		write_dr(n & 3, val);
+	irq_restore(f);
+}
+
+void gstate_set_tsc_aux(struct svm_vcpu *v, u32 val)
+{
+	u64 f = irq_save();
+	v->gs.tsc_aux = val;
+	/* Loaded here (or `off`: as if the guest owned the CPU): the guest's
+	 * next RDTSCP sees it.  Otherwise the next gstate_load writes it. */
+	if (v->guest_state_loaded || gstate_mode == GSTATE_OFF)
+		tsc_aux_load(v, svm_this_cpu());
+	irq_restore(f);
 }
 
 /* XCR0 is read rather than cached per CPU: a guest on a CPU without the
@@ -136,6 +193,8 @@ void gstate_cpu_clobbered(struct svm_cpu *sc)
 
 void gstate_load(struct svm_vcpu *v, struct svm_cpu *sc)
 {
+	if (gstate_mode != GSTATE_OFF)
+		tsc_aux_load(v, sc);
 	if (gstate_mode != GSTATE_LAZY)
 		return;
 	if (sc->gs.owner != v->gs.id || (v->gs.cpu != sc->cpu && !gstate_debug_trust_owner))

@@ -19,10 +19,10 @@ extern const u8 guest_img_k_fpu[], guest_img_k_fpu_end[];
 
 /* Mirrors the mailbox of svm/guests/k_fpu.asm: keep the two in step. */
 #define FPU_MAILBOX_GPA 0x80000
-enum { FT_ISOLATE = 1, FT_XSETBV = 2, FT_XCR0 = 3, FT_DR = 4 };
+enum { FT_ISOLATE = 1, FT_XSETBV = 2, FT_XCR0 = 3, FT_DR = 4, FT_TSC_AUX = 5, FT_DR_CROSS = 6 };
 struct fpu_slot {
 	u64 done, xmm_bad, ymm_bad, x87_bad, avx, first_bad, xcr0_bad, dr_bad, db_hits;
-	u64 xcr0, xcr0_seen, last_vec, pad[4];
+	u64 xcr0, xcr0_seen, last_vec, aux_bad, aux_seen, pad[2];
 };
 struct fpu_mailbox {
 	u64 magic, test, iters, role, finished, nvcpus;
@@ -32,6 +32,7 @@ struct fpu_mailbox {
 _Static_assert(offsetof(struct fpu_mailbox, slot) == 0x100, "k_fpu.asm: MB_SLOTS");
 _Static_assert(sizeof(struct fpu_slot) == 128, "k_fpu.asm: SLOT_SHIFT");
 _Static_assert(offsetof(struct fpu_slot, last_vec) == 88, "k_fpu.asm: S_LAST_VEC");
+_Static_assert(offsetof(struct fpu_slot, aux_bad) == 96, "k_fpu.asm: S_AUX_BAD");
 
 #define ISOLATE_YIELDS 10000
 #define SHORT_ITERS 300
@@ -82,9 +83,9 @@ static void note_counters(struct ktest *t, struct vm *g)
 		const struct svm_vcpu *v = to_svm(g->vcpus[i]);
 		const struct gstate_counters *c = &v->gs.cnt;
 		ktest_note(t, "%s vCPU %u under '%s': VMRUN %lu, sched-in same %lu, saves %lu, restores %lu, "
-			   "restores skipped %lu, XCR0 writes %lu, XSETBV exits %lu", g->cfg.name, i,
-			   gstate_mode_name(gstate_mode), v->cnt.vmrun, v->cnt.sched_in_same, c->saves,
-			   c->restores, c->restores_skipped, c->xcr0_writes, c->xsetbv_exits);
+			   "restores skipped %lu, XCR0 writes %lu, XSETBV exits %lu, TSC_AUX writes %lu", g->cfg.name,
+			   i, gstate_mode_name(gstate_mode), v->cnt.vmrun, v->cnt.sched_in_same, c->saves,
+			   c->restores, c->restores_skipped, c->xcr0_writes, c->xsetbv_exits, c->tsc_aux_writes);
 	}
 }
 
@@ -436,6 +437,82 @@ static void dr_check(struct ktest *t, bool off)
 	}
 }
 
+/* Two guests on one CPU, each with its own TSC_AUX (0x5a00 + role): RDTSCP
+ * around every yield and RDMSR at the end must return it; with switching
+ * off the other guest's value must show up. */
+static void tsc_aux_check(struct ktest *t, bool off)
+{
+	if (!cpu_info.has_rdtscp)
+		KT_SKIP(t, "no RDTSCP on this CPU: guests have no TSC_AUX");
+	struct fpu_slot s[2];
+	memset(s, 0, sizeof(s));
+	if (off)
+		gstate_set_mode(GSTATE_OFF);
+	two_guests(t, FT_TSC_AUX, s);
+	if (off)
+		gstate_set_mode(GSTATE_LAZY);
+	for (u32 i = 0; i < 2; i++)
+		ktest_note(t, "guest %u (mode '%s'): %lu iterations, TSC_AUX wrong in %lu (last %#lx)", i,
+			   off ? "off" : "lazy", s[i].done, s[i].aux_bad, s[i].aux_seen);
+	if (!off) {
+		for (u32 i = 0; i < 2; i++)
+			KT_EXPECT(t, s[i].done == SHORT_ITERS && s[i].aux_bad == 0,
+				  "guest %u: its own TSC_AUX at every RDTSCP and RDMSR, %lu wrong", i,
+				  s[i].aux_bad);
+	} else {
+		KT_EXPECT(t, s[0].aux_bad + s[1].aux_bad > 0, "TSC_AUX leak caught with switching off");
+	}
+}
+
+static void tsc_aux_per_vcpu(struct ktest *t)
+{
+	tsc_aux_check(t, false);
+}
+
+static void tsc_aux_leak_caught_when_off(struct ktest *t)
+{
+	tsc_aux_check(t, true);
+}
+
+/* One guest arms an execution breakpoint and yields; another, on the same
+ * CPU, calls the code at that address around every yield: it must never
+ * take a #DB.  Without the debug-register write intercept (the negative
+ * control) QEMU 7.2 keeps the first guest's breakpoint armed across
+ * #VMEXIT and VMRUN and fires it in the second; a CPU that does not has
+ * nothing to catch. */
+static void dr_cross_check(struct ktest *t, bool no_intercept)
+{
+	struct fpu_slot s[2];
+	memset(s, 0, sizeof(s));
+	svm_debug_no_dr_intercept = no_intercept;
+	two_guests(t, FT_DR_CROSS, s);
+	svm_debug_no_dr_intercept = false;
+	for (u32 i = 0; i < 2; i++)
+		ktest_note(t, "guest %u (%s, DR writes %s): %lu iterations, #DB %lu", i,
+			   i ? "calls the code" : "arms the breakpoint",
+			   no_intercept ? "not intercepted" : "intercepted", s[i].done, s[i].db_hits);
+	if (!no_intercept) {
+		KT_EXPECT(t, s[1].done == SHORT_ITERS && s[1].db_hits == 0,
+			  "the other guest's breakpoint never fired here: %lu #DBs in %lu calls",
+			  s[1].db_hits, s[1].done);
+		KT_EXPECT(t, s[0].db_hits == 0, "no #DB in the arming guest, found %lu", s[0].db_hits);
+		return;
+	}
+	if (s[1].db_hits == 0)
+		KT_SKIP(t, "this CPU disarmed the breakpoint at #VMEXIT itself: nothing to catch");
+	KT_EXPECT(t, s[1].db_hits > 0, "caught: the other guest's breakpoint fired here");
+}
+
+static void dr_breakpoint_stays_in_its_guest(struct ktest *t)
+{
+	dr_cross_check(t, false);
+}
+
+static void dr_breakpoint_leak_caught_without_intercept(struct ktest *t)
+{
+	dr_cross_check(t, true);
+}
+
 static void dr0_3_isolated(struct ktest *t)
 {
 	dr_check(t, false);
@@ -459,4 +536,8 @@ KTEST_SUITE(gstate, "gstate", KTEST_NEEDS_SVM | KTEST_EXPLICIT,
 	KTEST_CASE(xcr0_does_not_leak),
 	KTEST_CASE(xcr0_leak_caught_when_off),
 	KTEST_CASE(dr0_3_isolated),
-	KTEST_CASE(dr_leak_caught_when_off));
+	KTEST_CASE(dr_leak_caught_when_off),
+	KTEST_CASE(dr_breakpoint_stays_in_its_guest),
+	KTEST_CASE(dr_breakpoint_leak_caught_without_intercept),
+	KTEST_CASE(tsc_aux_per_vcpu),
+	KTEST_CASE(tsc_aux_leak_caught_when_off));

@@ -76,13 +76,16 @@ struct guest_regs {
  * levels only.  `pte` points into guest RAM at each entry of the walk
  * (unused levels at a constant 0 with val 0); the translation stands
  * while CR3 and every entry are unchanged: a guest that rewrites its page
- * tables (no exit needed) makes the next check miss.  page = 1 (never a
- * page address): empty. */
+ * tables (no exit needed) makes the next check miss.  page =
+ * RIP_XLAT_EMPTY: empty - not canonical, so no RIP in long mode lies
+ * within 4 KiB above it (skip_insn tests `rip - page <= 0xffc`). */
+#define RIP_XLAT_EMPTY	0x8000000000000000ULL
 struct rip_xlat {
 	u64 page, cr3;
 	const u64 *pte[4];
 	u64 val[4];
 	const u8 *host;		/* the page in guest RAM */
+	u64 fills;		/* walks that (re)filled it: a count for tests */
 };
 
 /* An SVM vCPU: the core's struct vcpu first, as an unnamed member
@@ -113,15 +116,26 @@ struct svm_vcpu {
 	 * the EXITINTINFO format), 0 none.  Hardware-format and read only by
 	 * this backend, so it lives here and not in struct vcpu. */
 	u64 pending_event;
+	bool softint_injected;		/* EVENTINJ holds an INTn svmhv stepped over (dec_intn) */
 	bool entry_shadow;		/* the last entry resumed in an interrupt shadow, at entry_rip */
-	bool shadow_carried;		/* ... and the exit after it had to carry the shadow over */
 	u64 entry_rip;
+	/* Single-stepping one guest instruction with RFLAGS.TF and the #DB
+	 * intercept (svm/run.c, docs/vcpu.md): why, and what to restore. */
+	u8 step;			/* SVM_STEP_*, 0 = not stepping */
+	bool step_guest_tf;		/* the guest's own RFLAGS.TF when the step began */
+	u64 step_rip;			/* RIP of the instruction being stepped */
+	u64 step_dr6;			/* the guest's DR6 when the step began */
+	/* The NMI handler's IRET was intercepted at nmi_iret_rip: NMIs stay
+	 * masked until it retires (RIP elsewhere, or a step over it). */
+	bool nmi_iret;
+	u64 nmi_iret_rip;
 	/* The last RIP page's translation (svm/exit.c, rip_bytes): kept with
 	 * the guest page-table entries it came from, and used only while all
 	 * of them still hold the values it was made with. */
 	struct rip_xlat rip_xlat;
 	/* How to finish an emulated MMIO load (svm/exit.c). */
 	u8 mmio_reg, mmio_op_size, mmio_len;
+	u8 cr_len;			/* length of the MOV to CRn being emulated, 0 if unknown */
 	bool mmio_movzx, mmio_skip_reg;
 };
 
@@ -136,6 +150,12 @@ static inline struct vcpu *svm_vcpu_core(struct svm_vcpu *v)
 {
 	return (struct vcpu *)v;
 }
+
+/* svm/run.c: single-stepping the instruction at RIP (docs/vcpu.md) */
+#define SVM_STEP_SHADOW	BIT(0)	/* an interrupt or NMI waits for the interrupt shadow to end */
+#define SVM_STEP_IRET	BIT(1)	/* an NMI waits for the NMI handler's IRET to retire */
+void svm_step_begin(struct svm_vcpu *v, u8 why);
+void svm_step_end(struct svm_vcpu *v);
 
 /* svm/svm.c */
 extern bool svm_usable;
@@ -198,18 +218,24 @@ extern volatile int hoststate_first_group;
 
 /* svm/backend.c */
 extern const struct vmm_backend_ops svm_backend_ops;
+/* Test only (the gstate suite's negative control): new vCPUs leave
+ * debug-register writes to the CPU. */
+extern bool svm_debug_no_dr_intercept;
 void svm_vcpu_flush(struct svm_vcpu *v);
 
 /* svm/run.c */
 bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x);
 void vcpu_inject_exception(struct svm_vcpu *v, u8 vector, bool has_err, u32 err);
 /* Test-only negative controls (svm/vcpu_tests.c): offer a pending
- * interrupt even in an interrupt shadow; drop events cut short by an exit. */
-extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo;
+ * interrupt even in an interrupt shadow; drop events cut short by an exit;
+ * leave CR8 writes to the CPU while V_IRQ is set (QEMU 7.2 then aborts). */
+extern bool vcpu_debug_ignore_shadow, vcpu_debug_drop_exitintinfo, vcpu_debug_no_cr8_intercept;
 
 /* svm/exit.c */
 /* Empties the cached translation of RIP's page (svm/exit.c). */
 void svm_rip_xlat_forget(struct svm_vcpu *v);
+/* Test-only negative control: trust that translation unchecked. */
+extern bool svm_debug_rip_xlat_stale;
 void svm_exit_decode(struct svm_vcpu *v, struct vmm_exit *x);
 int svm_exit_complete(struct vcpu *vcpu, struct vmm_exit *x);
 /* Decode, answer and apply the exit in the VMCB now (tests, benchmarks). */

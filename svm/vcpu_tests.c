@@ -26,10 +26,12 @@ extern const u8 guest_img_k_irq[], guest_img_k_irq_end[];
 #define RES_FAIL		0x608
 #define RES_BADIP		0x60c
 #define RES_ITER		0x610
+#define RES_CR8			0x614
 #define TIMER_VEC		0x30
 #define CASE_TIMER_DUE		2
 #define CASE_HLT_LOOP		3
 #define CASE_CLI_HLT		4
+#define CASE_CR8_WRITE		5
 
 static struct vm *irq_guest(u32 timeout_ms)
 {
@@ -170,6 +172,67 @@ static void stepping_over_an_instruction_ends_the_shadow(struct ktest *t)
 	vm_destroy(g);
 }
 
+/* An instruction svmhv emulates with RFLAGS.TF set ends in a single-step
+ * #DB trap, as on the CPU: #DB injected with RIP past the instruction,
+ * DR6.BS set and B0-B3 cleared; with TF clear nothing is injected and DR6
+ * stays.  (kvm-unit-tests' debug test steps over CPUID and IN.) */
+static void single_step_over_emulated_instructions(struct ktest *t)
+{
+	static const struct {
+		const char *name;
+		u64 code;
+		u8 bytes[3];
+		u8 len;
+	} kinds[] = {
+		{ "CPUID", SVM_EXIT_CPUID, { 0x0f, 0xa2 }, 2 },
+		{ "RDMSR", SVM_EXIT_MSR, { 0x0f, 0x32 }, 2 },
+		{ "IN", SVM_EXIT_IOIO, { 0xec }, 1 },
+		{ "VMMCALL", SVM_EXIT_VMMCALL, { 0x0f, 0x01, 0xd9 }, 3 },
+	};
+	struct vm *g = irq_guest(1000);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return;
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
+	const u64 rip = 0x8000;
+	for (u32 tf = 0; tf < 2; tf++) {
+		for (u32 i = 0; i < ARRAY_SIZE(kinds); i++) {
+			struct vmcb_control *c = &v->vmcb->control;
+			struct vmcb_save *s = &v->vmcb->save;
+			memcpy(g->ram + rip, kinds[i].bytes, kinds[i].len);
+			s->rip = rip;
+			s->rax = 0;
+			s->rflags = 0x2 | (tf ? RFLAGS_TF : 0);
+			s->dr6 = 0xffff0ff0ULL | 0x5;		/* B0 and B2 left over */
+			v->regs.rcx = MSR_STAR;
+			c->exitcode = kinds[i].code;
+			c->exitinfo1 = kinds[i].code == SVM_EXIT_IOIO ?
+				(SVM_IOIO_IN | SVM_IOIO_SZ8 | SVM_IOIO_A16 | (0x3ffULL << 16)) : 0;
+			c->exitinfo2 = rip + kinds[i].len;
+			c->nrip = rip + kinds[i].len;
+			c->eventinj = 0;
+			int r = svm_handle_exit(v);
+			KT_EXPECT(t, r == 0, "%s handled, found %d", kinds[i].name, r);
+			KT_EXPECT(t, s->rip == rip + kinds[i].len, "%s: RIP %#lx, found %#lx", kinds[i].name,
+				  rip + kinds[i].len, s->rip);
+			if (tf) {
+				KT_EXPECT(t, c->eventinj == vmcb_event_excp(1), "%s with TF: #DB injected, "
+					  "EVENTINJ %#lx", kinds[i].name, c->eventinj);
+				KT_EXPECT(t, s->dr6 == (0xffff0ff0ULL | DR6_BS), "%s with TF: DR6 %#lx, "
+					  "expected %#lx", kinds[i].name, s->dr6, (u64)(0xffff0ff0ULL | DR6_BS));
+			} else {
+				KT_EXPECT(t, c->eventinj == 0, "%s without TF: nothing injected, EVENTINJ %#lx",
+					  kinds[i].name, c->eventinj);
+				KT_EXPECT(t, s->dr6 == (0xffff0ff0ULL | 0x5), "%s without TF: DR6 kept",
+					  kinds[i].name);
+			}
+			v->halted = false;
+		}
+	}
+	v->vmcb->control.eventinj = 0;
+	vm_destroy(g);
+}
+
 /* The timer is due before `sti; hlt; cli`: taken once, behind the HLT. */
 static void due_timer_wakes_sti_hlt_once(struct ktest *t)
 {
@@ -295,13 +358,172 @@ static void virq_cut_short_arrives_once(struct ktest *t)
 	KT_EXPECT(t, n == 1, "the interrupt arrives exactly once, found %u", n);
 }
 
+/* k_irq's CR8 case: an interrupt pending from the start, IF=0, so it sits
+ * in V_IRQ while the guest writes CR8 twice and reads it once. */
+static struct vm *run_cr8_case(bool no_intercept)
+{
+	struct vm *g = irq_guest(5000);
+	if (!g)
+		return NULL;
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
+	v->regs.rbx = CASE_CR8_WRITE;
+	v->vmcb->save.rflags = 0x2;
+	vcpu_irq_raise_local(svm_vcpu_core(v), TIMER_VEC, false);
+	vcpu_debug_no_cr8_intercept = no_intercept;
+	run(g);
+	vcpu_debug_no_cr8_intercept = false;
+	return g;
+}
+
+/* While V_IRQ holds a vector, every CR8 write exits and svmhv sets the TPR
+ * (svm/run.c, vcpu_cr8_intercept): the guest reads back what it wrote and
+ * takes the interrupt exactly once after STI; once it is taken, CR8 no
+ * longer exits. */
+static void cr8_write_with_virq_pending_exits(struct ktest *t)
+{
+	struct vm *g = run_cr8_case(false);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return;
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
+	u64 n = v->stats[svm_exit_index(SVM_EXIT_WRITE_CR8)].count;
+	ktest_note(t, "stopped: %s; CR8 write exits %lu; CR8 read back %#x; handler runs %u; "
+		   "V_IRQ %s, vintr %#lx, intercept_cr %#x, exits %lu, withheld %lu, delivered %lu",
+		   vm_stop_name(g->stop), n, res(g, RES_CR8), res(g, RES_COUNT),
+		   v->virq_in_vmcb ? "offered" : "clear", v->vmcb->control.vintr,
+		   v->vmcb->control.intercept_cr, v->exits, v->ev.virq_withheld, v->ev.virq_delivered);
+	KT_EXPECT(t, exited_ok(g), "the guest exits 0, found %s (%s)", vm_stop_name(g->stop),
+		  g->stop_detail);
+	KT_EXPECT(t, n == 2, "both CR8 writes exited, found %lu", n);
+	KT_EXPECT(t, res(g, RES_CR8) == 15, "CR8 reads back 15, found %#x", res(g, RES_CR8));
+	KT_EXPECT(t, res(g, RES_COUNT) == 1, "one handler run, found %u", res(g, RES_COUNT));
+	KT_EXPECT(t, !(v->vmcb->control.intercept_cr & SVM_INTERCEPT_CR_WRITE(8)),
+		  "the CR8 intercept is off once the vector was taken");
+	vm_destroy(g);
+}
+
+/* An exception svmhv injects carries RF into the frame for faults only
+ * (kvm-unit-tests' idt_test checks it for #GP): RF set in the VMCB's
+ * RFLAGS for every fault-class vector, left alone for #DB, NMI, #BP,
+ * #OF, #DF and #MC. */
+static void injected_faults_set_rf(struct ktest *t)
+{
+	struct vm *g = irq_guest(1000);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return;
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
+	u32 wrong = 0;
+	for (u32 vec = 0; vec < 32; vec++) {
+		bool fault = !(vec == 1 || vec == 2 || vec == 3 || vec == 4 || vec == 8 || vec == 18);
+		v->vmcb->save.rflags = 0x2;
+		vcpu_inject_exception(v, (u8)vec, vec == 13, 0);
+		bool rf = (v->vmcb->save.rflags & RFLAGS_RF) != 0;
+		if (rf != fault) {
+			ktest_note(t, "vector %u: RF %u, expected %u", vec, rf, fault);
+			wrong++;
+		}
+		KT_EXPECT(t, vmcb_event_vector(v->vmcb->control.eventinj) == vec, "vector %u injected", vec);
+	}
+	v->vmcb->control.eventinj = 0;
+	KT_EXPECT(t, wrong == 0, "RF right for all 32 vectors, %u wrong", wrong);
+	vm_destroy(g);
+}
+
+/* ---- the cached translation of RIP's page (k_xlat.asm) ---- */
+
+extern const u8 guest_img_k_xlat[], guest_img_k_xlat_end[];
+#define XLAT_INVALIDATING_STEPS	0x2a	/* bits 1, 3, 5: CR3, PTE, PDE changed */
+#define XLAT_VMMCALLS		8	/* 7 calls of W, then HC_EXIT from its own page */
+
+/* Runs k_xlat; its exit status (-1 when it did not exit by HC_EXIT) and
+ * the walks that filled the translation. */
+static s64 run_xlat(struct ktest *t, bool stale, u64 *fills)
+{
+	struct vm *g = vm_create_from_string("guest name=xlat mem=4 timeout=10000",
+					     guest_img_k_xlat,
+					     (size_t)(guest_img_k_xlat_end - guest_img_k_xlat));
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return -1;
+	svm_debug_rip_xlat_stale = stale;
+	run(g);
+	svm_debug_rip_xlat_stale = false;
+	struct svm_vcpu *v = to_svm(g->vcpus[0]);
+	s64 status = g->stop == STOP_HYPERCALL ? g->exit_status : -1;
+	*fills = v->rip_xlat.fills;
+	ktest_note(t, "%s: stopped: %s (%s); status %#lx; %lu walks filled the translation for "
+		   "%u VMMCALLs", stale ? "stale translation trusted" : "checked",
+		   vm_stop_name(g->stop), g->stop_detail, (u64)status, *fills, XLAT_VMMCALLS);
+	vm_destroy(g);
+	return status;
+}
+
+/* The guest changes what RIP's page maps to by CR3, by its PTE and by
+ * its PDE; each time the next VMMCALL's length must come from the new
+ * page. */
+static void rip_translation_follows_the_page_tables(struct ktest *t)
+{
+	if (svm_feat.nrips)
+		KT_SKIP(t, "NRIP save: the CPU gives the next RIP, the translation is not used");
+	u64 fills;
+	s64 status = run_xlat(t, false, &fills);
+	KT_EXPECT(t, status == 0, "every step found the right length: status 0, found %#lx",
+		  (u64)status);
+	KT_EXPECT(t, fills >= 7, "a walk for the first call, after each of the 5 changes and for "
+		  "HC_EXIT's page: >= 7, found %lu", fills);
+	KT_EXPECT(t, fills < XLAT_VMMCALLS, "the second call used the cached translation: fewer "
+		  "walks than the %u VMMCALLs, found %lu", XLAT_VMMCALLS, fills);
+}
+
+/* Negative control: the translation trusted without its checks gives
+ * each step after a change A's length for B's instruction. */
+static void rip_translation_control_stale_is_caught(struct ktest *t)
+{
+	if (svm_feat.nrips)
+		KT_SKIP(t, "NRIP save: the CPU gives the next RIP, the translation is not used");
+	u64 fills;
+	s64 status = run_xlat(t, true, &fills);
+	KT_EXPECT(t, status >= 0 && ((u64)status & XLAT_INVALIDATING_STEPS) == XLAT_INVALIDATING_STEPS,
+		  "caught: the CR3, PTE and PDE steps fail (bits %#x), found status %#lx",
+		  XLAT_INVALIDATING_STEPS, (u64)status);
+}
+
 KTEST_SUITE(vcpu, "vcpu", KTEST_NEEDS_SVM,
 	KTEST_CASE(shadow_holds_interrupt_until_after_hlt),
 	KTEST_CASE(shadow_control_offering_in_shadow_is_caught),
 	KTEST_CASE(stepping_over_an_instruction_ends_the_shadow),
+	KTEST_CASE(single_step_over_emulated_instructions),
 	KTEST_CASE(due_timer_wakes_sti_hlt_once),
 	KTEST_CASE(hlt_loop_wakes_exactly_once),
 	KTEST_CASE(cli_hlt_stays_halted),
 	KTEST_CASE(event_cut_short_is_injected_again),
 	KTEST_CASE(event_control_dropping_it_is_caught),
-	KTEST_CASE(virq_cut_short_arrives_once));
+	KTEST_CASE(virq_cut_short_arrives_once),
+	KTEST_CASE(cr8_write_with_virq_pending_exits),
+	KTEST_CASE(injected_faults_set_rf),
+	KTEST_CASE(rip_translation_follows_the_page_tables),
+	KTEST_CASE(rip_translation_control_stale_is_caught));
+
+
+/* Negative control, run only when named (test=cr8ctl; suites.py's run
+ * "cr8-control"): the same guest with CR8 writes left to the CPU.  QEMU
+ * 7.2 aborts the whole machine at the first write ("tcg_handle_interrupt:
+ * assertion failed"), which the harness expects; a CPU that survives it
+ * has nothing to catch, and must still have run the guest correctly. */
+static void cr8_control_without_intercept(struct ktest *t)
+{
+	struct vm *g = run_cr8_case(true);
+	KT_EXPECT(t, g != NULL, "a guest");
+	if (!g)
+		return;
+	bool fine = exited_ok(g) && res(g, RES_CR8) == 15 && res(g, RES_COUNT) == 1;
+	ktest_note(t, "without the intercept: stopped %s; CR8 read back %#x; handler runs %u",
+		   vm_stop_name(g->stop), res(g, RES_CR8), res(g, RES_COUNT));
+	vm_destroy(g);
+	KT_EXPECT(t, fine, "the guest still ran correctly");
+	KT_SKIP(t, "this CPU took the CR8 writes with V_IRQ set without aborting: nothing to catch");
+}
+
+KTEST_SUITE(cr8ctl, "cr8ctl", KTEST_NEEDS_SVM | KTEST_EXPLICIT,
+	KTEST_CASE(cr8_control_without_intercept));

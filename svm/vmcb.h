@@ -383,7 +383,16 @@ struct vmcb_save {
 	/* 0x150 */ u64 cr3;
 	/* 0x158 */ u64 cr0;
 	/* 0x160 */ u64 dr7;
+#define DR7_FIXED_1			BIT(10)		/* reads as 1 */
+#define DR7_GD				BIT(13)		/* general detect: DR accesses #DB */
+#define DR7_ZERO_BITS			(BIT(11) | BIT(12) | BIT(14) | BIT(15))	/* read as 0 */
 	/* 0x168 */ u64 dr6;
+#define DR6_TRAP_BITS			GENMASK(3, 0)	/* B0-B3: breakpoint conditions met */
+#define DR6_BD				BIT(13)		/* debug-register access (DR7.GD) */
+#define DR6_BS				BIT(14)		/* single step */
+#define DR6_BT				BIT(15)		/* task switch */
+#define DR6_TRAPS			(DR6_TRAP_BITS | DR6_BD | DR6_BT)	/* causes of #DB other than BS */
+#define DR6_FIXED_1			0xffff0ff0ULL	/* bits that read as 1 */
 	/* 0x170 */ u64 rflags;
 	/* 0x178 */ u64 rip;
 	/* 0x180 */ u8  reserved_0x180[64];

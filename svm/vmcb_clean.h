@@ -105,6 +105,28 @@ static inline void vmcb_clean_after_vmrun(struct vmcb_clean_state *s)
 	s->next_clean = 0;
 }
 
+/* The same pair for a VMRUN that follows this VMCB's last one on the same
+ * core, at the same address, with only vmcb_clean_mark_dirty() in between
+ * (the fused path of svm/run.c re-entering after an exit it answered;
+ * the task was not switched out meanwhile): every group software left
+ * alone is clean, as before_vmrun() would say, without its bookkeeping of
+ * core and address, which cannot have changed.  A forget() in between
+ * still makes it 0.  after_rerun() gets what before_rerun() returned. */
+static inline u32 vmcb_clean_before_rerun(const struct vmcb_clean_state *s)
+{
+	if (!s->enabled || s->last_cpu == VMCB_CLEAN_NO_CPU)
+		return 0;
+	return (u32)VMCB_CLEAN_ALL & ~s->dirty;
+}
+
+static inline void vmcb_clean_after_rerun(struct vmcb_clean_state *s, u32 clean)
+{
+	s->dirty = 0;
+	s->runs++;
+	if (__builtin_expect(!clean, 0))
+		s->runs_all_dirty++;
+}
+
 /* The clean-bit group of the VMCB byte at `vmcb_offset` (0 .. 4095): one
  * VMCB_CLEAN_* bit, or 0 for bytes VMRUN always loads, status fields,
  * VMLOAD/VMSAVE state, reserved bytes and offsets past the page. */

@@ -1,42 +1,87 @@
 /* vmm/cpuid.c - the CPUID a guest sees: svmhv's own leaves (hw/svmhv_hypercall.h),
  * else the host's with the hypervisor bit set and what guests must not use
- * hidden (MONITOR, SVM; x2APIC and TSC deadline are the modelled local
- * APIC's, so a pc VM has them whatever the host has, a bare VM not).  The backend adds what only it knows
+ * hidden (MONITOR, SVM, the speculation controls whose MSRs svmhv does not
+ * model (vmm/msr_rules.c), NX while IA32_MISC_ENABLE disables it; x2APIC
+ * and TSC deadline are the modelled local APIC's, so a pc VM has them
+ * whatever the host has, a bare VM not; the topology leaves' x2APIC ID is
+ * the vCPU's; a pc VM also sees KVM's signature and its PV send-IPI
+ * feature at 0x40000100).  The backend adds what only it knows
  * (svm/gstate.c: the XSAVE leaves) when it applies the answer. */
 #include "vmm/vmm.h"
 #include "vmm/dev/lapic.h"
+#include "vmm/msr_rules.h"
 #include "kernel/cpu.h"
 #include "kernel/cpuinfo.h"
 #include "hw/svmhv_hypercall.h"
+
+/* A host leaf as the guest sees it, from the host's values already in *q:
+ * the policy of the file comment.  Out of line and on *q, so that leaf 0
+ * (kvm-unit-tests' vmexit cpuid, the benchmarks' CPUID) needs neither a
+ * frame for these calls nor its registers in memory. */
+static __attribute__((noinline)) void cpuid_host_leaf(struct vcpu *v, struct vmm_exit_cpuid *q)
+{
+	switch (q->leaf) {
+	case 0:
+		msr_misc_enable_cpuid(v->misc_enable, 0, &q->eax, &q->edx);
+		break;
+	case 1:
+		q->ecx |= BIT(31);			/* a hypervisor is present */
+		q->ecx &= ~(BIT(21) | BIT(3));		/* no x2APIC, no MONITOR */
+		if (v->lapic)				/* the modelled APIC: x2APIC, TSC deadline */
+			q->ecx |= BIT(21) | BIT(24);
+		q->edx |= BIT(9);			/* an APIC ... */
+		if (v->lapic && !vcpu_lapic_enabled(v))
+			q->edx &= ~BIT(9);		/* ... unless IA32_APIC_BASE turned it off */
+		q->ebx = (q->ebx & 0x00ffffff) | (v->index << 24);
+		break;
+	case 0xb: case 0x1f:
+		q->edx = v->index;			/* this vCPU's x2APIC ID, not the host CPU's */
+		break;
+	case 0x80000001:
+		q->ecx &= ~(BIT(2) | BIT(23));		/* SVM and the extended PMU are hidden */
+		/* NX, unless a pc VM's IA32_MISC_ENABLE disables it (vmm/msr.c) */
+		msr_misc_enable_cpuid(v->misc_enable, q->leaf, &q->eax, &q->edx);
+		break;
+	case 0x8000000A:
+		q->eax = q->ebx = q->ecx = q->edx = 0;
+		break;
+	case 7: case 0x80000008: case 0x80000021:
+		msr_unmodelled_cpuid(q->leaf, q->subleaf, &q->eax, &q->ebx, &q->edx);
+		break;
+	}
+}
 
 void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 {
 	u32 leaf = q->leaf, sub = q->subleaf;
 	u32 a = 0, b = 0, c = 0, d = 0;
-	if (leaf >= SVMHV_CPUID_LEAF && leaf < SVMHV_CPUID_END) {
+	if (leaf >= SVMHV_CPUID_LEAF && leaf < KVM_CPUID_END) {
 		if (leaf == SVMHV_CPUID_LEAF) {
 			a = SVMHV_CPUID_MAX;
 			b = SVMHV_SIG_EBX;
 			c = SVMHV_SIG_ECX;
 			d = SVMHV_SIG_EDX;
+		} else if (leaf == KVM_CPUID_LEAF && v->lapic) {
+			/* KVM's interface, as far as svmhv has it: PV send-IPI,
+			 * which needs the local APICs of a pc VM. */
+			a = KVM_CPUID_FEATURES;
+			b = KVM_SIG_EBX;
+			c = KVM_SIG_ECX;
+			d = KVM_SIG_EDX;
+		} else if (leaf == KVM_CPUID_FEATURES && v->lapic) {
+			a = KVM_FEATURE_PV_SEND_IPI;
 		}
 	} else if ((leaf < 0x80000000 && leaf <= cpu_info.max_leaf) ||
 		   (leaf >= 0x80000000 && leaf <= cpu_info.max_ext_leaf)) {
 		cpuid_count(leaf, sub, &a, &b, &c, &d);
-		if (leaf == 1) {
-			c |= BIT(31);			/* a hypervisor is present */
-			c &= ~(BIT(21) | BIT(3));	/* no x2APIC, no MONITOR */
-			if (v->lapic)			/* the modelled APIC: x2APIC, TSC deadline */
-				c |= BIT(21) | BIT(24);
-			d |= BIT(9);			/* an APIC ... */
-			if (v->lapic && !vcpu_lapic_enabled(v))
-				d &= ~BIT(9);		/* ... unless IA32_APIC_BASE turned it off */
-			b = (b & 0x00ffffff) | (v->index << 24);
-		} else if (leaf == 0x80000001) {
-			c &= ~(BIT(2) | BIT(23));	/* SVM and the extended PMU are hidden */
-		} else if (leaf == 0x8000000A) {
-			a = b = c = d = 0;
-		}
+		q->eax = a;
+		q->ebx = b;
+		q->ecx = c;
+		q->edx = d;
+		/* Leaf 0 is the host's unless IA32_MISC_ENABLE limits it. */
+		if (leaf != 0 || __builtin_expect(v->misc_enable & MISC_ENABLE_LIMIT_CPUID, 0))
+			cpuid_host_leaf(v, q);
+		return;
 	}
 	q->eax = a;
 	q->ebx = b;

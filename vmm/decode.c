@@ -70,6 +70,7 @@ static const struct opdesc twobyte_ops[256] = {
 	[0x09] = { INSN_WBINVD, 0 },
 	[0x20] = { INSN_MOV_FROM_CR, OP_MODRM | OP_REG_FORM },
 	[0x22] = { INSN_MOV_TO_CR, OP_MODRM | OP_REG_FORM | OP_WRITE },
+	[0x23] = { INSN_MOV_TO_DR, OP_MODRM | OP_REG_FORM | OP_WRITE },
 	[0x30] = { INSN_WRMSR, 0 },
 	[0x31] = { INSN_RDTSC, 0 },
 	[0x32] = { INSN_RDMSR, 0 },
@@ -127,6 +128,7 @@ static const char *const kind_names[INSN_KIND_COUNT] = {
 	[INSN_OUTS] = "OUTS",
 	[INSN_MOV_FROM_CR] = "MOV_FROM_CR",
 	[INSN_MOV_TO_CR] = "MOV_TO_CR",
+	[INSN_MOV_TO_DR] = "MOV_TO_DR",
 	[INSN_MOV_STORE] = "MOV_STORE",
 	[INSN_MOV_LOAD] = "MOV_LOAD",
 	[INSN_MOV_IMM] = "MOV_IMM",
@@ -383,7 +385,7 @@ static void set_access(struct insn *in, u8 flags, unsigned int mode_bits)
 {
 	switch (in->kind) {
 	case INSN_IN: case INSN_OUT: case INSN_INS: case INSN_OUTS:
-	case INSN_MOV_FROM_CR: case INSN_MOV_TO_CR:
+	case INSN_MOV_FROM_CR: case INSN_MOV_TO_CR: case INSN_MOV_TO_DR:
 	case INSN_MOV_STORE: case INSN_MOV_LOAD: case INSN_MOV_IMM: case INSN_MOVZX:
 		break;
 	default:
@@ -404,8 +406,9 @@ static void set_access(struct insn *in, u8 flags, unsigned int mode_bits)
 	switch (in->kind) {
 	case INSN_MOV_FROM_CR:
 	case INSN_MOV_TO_CR:
-		/* CR moves are 64-bit in long mode and 32-bit elsewhere;
-		 * 66 and REX.W change nothing (APM vol. 3, MOV CRn). */
+	case INSN_MOV_TO_DR:
+		/* CR and DR moves are 64-bit in long mode and 32-bit elsewhere;
+		 * 66 and REX.W change nothing (APM vol. 3, MOV CRn, MOV DRn). */
 		in->size = mode_bits == 64 ? 8 : 4;
 		in->op_size = in->size;
 		break;

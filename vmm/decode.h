@@ -59,6 +59,8 @@ enum insn_kind {
 	/* control registers: reg = CR number, rm = GPR */
 	INSN_MOV_FROM_CR,	/* 0F 20 */
 	INSN_MOV_TO_CR,		/* 0F 22 */
+	/* debug registers: reg = DR number, rm = GPR */
+	INSN_MOV_TO_DR,		/* 0F 23 */
 	/* MMIO accesses: reg = the GPR, mem = the memory operand */
 	INSN_MOV_STORE,		/* 88 89: r/m <- reg */
 	INSN_MOV_LOAD,		/* 8A 8B: reg <- r/m */

@@ -6,12 +6,14 @@
  * when the VM stops. */
 #include "vmm/vmm.h"
 #include "vmm/dev/dev.h"
+#include "vmm/dev/lapic.h"
 #include "kernel/printk.h"
 #include "kernel/cpu.h"
 
 /* IN/OUT: the device registered for the port, else reads see all ones
- * and writes are dropped (and counted). */
-static void handle_io(struct vcpu *v, struct vmm_exit_io *io)
+ * and writes are dropped (and counted).  Also the backend's fused path's
+ * (vmm/vmm.h). */
+void vmm_io(struct vcpu *v, struct vmm_exit_io *io)
 {
 	u64 mask = io->size == 4 ? 0xffffffffULL : io->size == 2 ? 0xffffULL : 0xffULL;
 	struct vm *vm = v->vm;
@@ -38,6 +40,13 @@ static void handle_io(struct vcpu *v, struct vmm_exit_io *io)
 static void handle_mmio(struct vcpu *v, struct vmm_exit_mmio *m)
 {
 	struct vm *vm = v->vm;
+	if (vcpu_apic_page_hit(v, m->gpa)) {	/* per vCPU, not on the VM's bus */
+		if (m->write)
+			vcpu_lapic_mmio_write(v, m->gpa, m->size, m->data);
+		else
+			m->data = vcpu_lapic_mmio_read(v, m->gpa, m->size);
+		return;
+	}
 	const struct vmm_bus_range *r = vmm_bus_find_hinted(&vm->mmio, m->gpa);
 	if (m->write) {
 		if (r)
@@ -65,13 +74,16 @@ static inline int vmm_handle_exit(struct vcpu *v, struct vmm_exit *x)
 		vmm_msr(v, x);
 		return 0;
 	case VMM_EXIT_IO:
-		handle_io(v, &x->u.io);
+		vmm_io(v, &x->u.io);
 		return 0;
 	case VMM_EXIT_MMIO:
 		handle_mmio(v, &x->u.mmio);
 		return 0;
 	case VMM_EXIT_HLT:
 		v->halted = true;
+		return 0;
+	case VMM_EXIT_CR_WRITE:
+		vmm_cr_write(v, x);
 		return 0;
 	case VMM_EXIT_NONE:
 		return 0;
@@ -119,10 +131,7 @@ int vcpu_handle_exit(struct vcpu *v, struct vmm_exit *x)
 		stop = 1;
 	if (__builtin_expect(tr != NULL, 0) && tr->n < tr->cap)
 		tr->rec[tr->n++].t_h1 = rdtsc();
-	if (__builtin_expect(v->want_yield, 0)) {
-		v->want_yield = false;
-		if (!stop)
-			sched_yield();
-	}
+	if (!stop)
+		vcpu_yield_if_asked(v);
 	return stop;
 }

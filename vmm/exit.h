@@ -20,6 +20,7 @@ enum vmm_exit_reason {
 	VMM_EXIT_CPUID,
 	VMM_EXIT_HYPERCALL,	/* VMMCALL (hw/svmhv_hypercall.h) */
 	VMM_EXIT_HLT,
+	VMM_EXIT_CR_WRITE,	/* MOV to a control register the backend intercepts (CR4) */
 	VMM_EXIT_SHUTDOWN,	/* triple fault */
 	VMM_EXIT_NPF,		/* an access outside RAM and every MMIO range */
 	VMM_EXIT_INVALID,	/* the CPU refused the guest state */
@@ -74,10 +75,11 @@ struct vmm_exit {
 		} cpuid;
 		struct vmm_exit_hypercall {
 			u64 nr;
-			u64 args[3];	/* RBX, RCX, RDX; 32 bits wide outside long mode */
+			u64 args[4];	/* RBX, RCX, RDX, RSI; 32 bits wide outside long mode */
 			u8 long_mode;
+			u8 cpl;		/* the caller's privilege level (KVM's calls want 0) */
 			u8 nret;	/* answer: how many of ret[] go to RAX, RBX, RCX */
-			u8 pad[6];
+			u8 pad[5];
 			u64 ret[3];
 		} hypercall;
 		struct vmm_exit_npf {
@@ -88,9 +90,13 @@ struct vmm_exit {
 		struct vmm_exit_unhandled {
 			u64 code;	/* the backend's exit code (vmm_backend->exit_name) */
 		} unhandled;
+		struct vmm_exit_cr {
+			u64 value;	/* the source operand, 32 bits wide outside 64-bit code */
+			u8 cr;		/* which control register */
+		} cr;
 	} u;
 	struct vmm_event inject;	/* answer */
 };
 
-_Static_assert(sizeof(struct vmm_exit) == 88, "the exit record is plain, packed data");
+_Static_assert(sizeof(struct vmm_exit) == 96, "the exit record is plain, packed data");
 #endif

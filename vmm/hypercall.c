@@ -7,6 +7,10 @@
 #include "lib/string.h"
 #include "drivers/timer.h"
 #include "hw/svmhv_hypercall.h"
+#include "hw/lapic.h"
+#include "vmm/pvipi.h"
+#include "vmm/dev/lapic.h"
+#include "vmm/dev/apic_msg.h"
 
 static __attribute__((noinline)) s64 hc_console_write(struct vm *vm, u64 gpa, u64 len)
 {
@@ -77,6 +81,58 @@ void vcpu_hc_timer_fire(struct vtimer *t, u64 now)
 	vcpu_irq_raise_local(v, v->hc_timer_vector, false);
 }
 
+/* KVM_HC_SEND_IPI: an IPI from ICR word h->args[3] to each APIC ID the
+ * bitmaps name (vmm/pvipi.h), each one as a physical-destination ICR
+ * write would send it. */
+struct pv_ipi_ctx {
+	struct vm *vm;
+	struct vcpu *src;
+	struct apic_msg msg;
+};
+
+static bool pv_ipi_one(void *arg, u32 id)
+{
+	struct pv_ipi_ctx *c = arg;
+	c->msg.dest = id;
+	return vm_apic_send(c->vm, c->src, &c->msg) != 0;
+}
+
+static __attribute__((noinline)) s64 hc_kvm_send_ipi(struct vcpu *v, const struct vmm_exit_hypercall *h)
+{
+	struct vm *vm = v->vm;
+	if (!v->lapic)
+		return -ENOSYS;		/* not offered without local APICs */
+	if (h->cpl != 0)
+		return -KVM_EPERM;
+	u32 icr = (u32)h->args[3];
+	if (pvipi_check_icr(icr))
+		return -EINVAL;
+	struct pvipi_req r = {
+		.bitmap = { h->args[0], h->args[1] }, .min = (u32)h->args[2], .icr = icr,
+		.long_mode = h->long_mode,
+	};
+	/* The highest APIC ID any vCPU has now (the guest may change xAPIC
+	 * IDs); never the x2APIC broadcast ID. */
+	u32 max_id = 0;
+	for (u32 i = 0; i < vm->nvcpus; i++)
+		if (vm->vcpus[i] && vm->vcpus[i]->lapic)
+			max_id = MAX(max_id, vcpu_lapic_id(vm->vcpus[i]));
+	max_id = MIN(max_id, LAPIC_BCAST_X2APIC - 1);
+	struct pv_ipi_ctx c = {
+		.vm = vm, .src = v,
+		.msg = {
+			.vector = (u8)(icr & ICR_VECTOR),
+			.delivery = (u8)((icr & ICR_DM) >> ICR_DM_SHIFT),
+			.shorthand = ICR_SH_NONE,
+			.logical = false,
+			.level = (icr & ICR_TRIGGER_LEVEL) != 0,
+			.assert = (icr & ICR_LEVEL_ASSERT) != 0,
+			.x2apic = true,		/* a 32-bit physical ID */
+		},
+	};
+	return pvipi_for_each(&r, max_id, pv_ipi_one, &c);
+}
+
 static __attribute__((noinline, cold)) int hc_exit(struct vm *vm, struct vmm_exit_hypercall *h)
 {
 	vm->exit_status = h->long_mode ? (s64)h->args[0] : (s64)(s32)h->args[0];
@@ -93,7 +149,7 @@ int vmm_hypercall(struct vcpu *v, struct vmm_exit *x)
 	s64 ret = 0;
 	h->nret = 1;
 	switch (h->nr) {
-	case HC_NOP:
+	case HC_NOP:		/* also answered inline: vmm_hypercall_is_null */
 		break;
 	case HC_CONSOLE_WRITE:
 		ret = hc_console_write(vm, h->args[0], h->args[1]);
@@ -114,6 +170,9 @@ int vmm_hypercall(struct vcpu *v, struct vmm_exit *x)
 		break;
 	case HC_YIELD:
 		v->want_yield = true;
+		break;
+	case KVM_HC_SEND_IPI:
+		ret = hc_kvm_send_ipi(v, h);
 		break;
 	default:
 		ret = -ENOSYS;

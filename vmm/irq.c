@@ -31,6 +31,22 @@ static void vcpu_post_kick(struct vcpu *v)
 	spin_unlock_irqrestore(&vm->lock, f);
 }
 
+/* Marks the posted set non-empty and kicks v - unless it was marked
+ * already: whoever marked it kicked v (or is v itself, which takes posts
+ * over before it enters again), and v has not taken posts over since, for
+ * its take-over clears the mark before it reads the words; so it will see
+ * this post too, and a second kick would only cost v a second exit.  The
+ * exchange is a release that v's clearing exchange acquires. */
+static void vcpu_post_mark(struct vcpu *v)
+{
+	struct vcpu_irq *q = &v->irq;
+	if (__atomic_exchange_n(&q->posted_any, 1, __ATOMIC_ACQ_REL)) {
+		__atomic_fetch_add(&q->kicks_saved, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	vcpu_post_kick(v);
+}
+
 void vcpu_post_irq(struct vcpu *v, u8 vector, bool level)
 {
 	struct vcpu_irq *q = &v->irq;
@@ -40,9 +56,8 @@ void vcpu_post_irq(struct vcpu *v, u8 vector, bool level)
 	if (level)
 		__atomic_fetch_or(&q->posted_level[w], bit, __ATOMIC_RELEASE);
 	__atomic_fetch_or(&q->posted[w], bit, __ATOMIC_RELEASE);
-	__atomic_store_n(&q->posted_any, 1, __ATOMIC_RELEASE);
 	__atomic_fetch_add(&q->posted_irqs, 1, __ATOMIC_RELAXED);
-	vcpu_post_kick(v);
+	vcpu_post_mark(v);
 }
 
 void vcpu_post_event(struct vcpu *v, u32 ev, u8 sipi_vector)
@@ -50,9 +65,12 @@ void vcpu_post_event(struct vcpu *v, u32 ev, u8 sipi_vector)
 	struct vcpu_irq *q = &v->irq;
 	if (ev & VCPU_EV_SIPI)
 		__atomic_store_n(&q->sipi_vector, sipi_vector, __ATOMIC_RELAXED);
-	__atomic_fetch_or(&q->posted_events, ev, __ATOMIC_RELEASE);
-	__atomic_store_n(&q->posted_any, 1, __ATOMIC_RELEASE);
-	vcpu_post_kick(v);
+	if (ev & VCPU_EV_NMI)
+		__atomic_fetch_add(&q->posted_nmis, 1, __ATOMIC_RELEASE);
+	ev &= ~VCPU_EV_NMI;
+	if (ev)
+		__atomic_fetch_or(&q->posted_events, ev, __ATOMIC_RELEASE);
+	vcpu_post_mark(v);
 }
 
 /* A vector taken over from the posted set. */
@@ -71,8 +89,9 @@ bool vcpu_irq_sync(struct vcpu *v)
 	if (!vcpu_irq_has_posted(q))
 		return q->todo != 0;
 	/* Cleared before the words are read: a post that comes meanwhile sets
-	 * it again and is taken over next time. */
-	__atomic_store_n(&q->posted_any, 0, __ATOMIC_SEQ_CST);
+	 * it again (and kicks) and is taken over next time; one that found it
+	 * set before this is read below (vcpu_post_mark). */
+	__atomic_exchange_n(&q->posted_any, 0, __ATOMIC_ACQ_REL);
 	for (u32 w = 0; w < VIRQ_WORDS; w++) {
 		u64 bits = __atomic_exchange_n(&q->posted[w], 0, __ATOMIC_ACQ_REL);
 		if (!bits)
@@ -85,9 +104,16 @@ bool vcpu_irq_sync(struct vcpu *v)
 		}
 	}
 	u32 ev = __atomic_exchange_n(&q->posted_events, 0, __ATOMIC_ACQ_REL);
-	if (ev & VCPU_EV_NMI) {
-		q->nmi_pending = true;
-		q->nmis++;
+	u32 nmis = __atomic_exchange_n(&q->posted_nmis, 0, __ATOMIC_ACQ_REL);
+	if (nmis) {
+		/* A CPU holds at most one NMI behind the one it handles: with
+		 * none in service, the first is taken at once and one more
+		 * latches; in the handler, one latches.  More are lost, as on
+		 * hardware.  Whether the handler still runs is the backend's
+		 * to say (it sees its IRET retire), so two are kept here and
+		 * the backend keeps one while the handler runs. */
+		q->nmi_pending = (u8)MIN((u32)q->nmi_pending + nmis, 2u);
+		q->nmis += nmis;
 	}
 	q->todo |= ev & (VCPU_EV_INIT | VCPU_EV_SIPI);
 	if (ev & VCPU_EV_SIPI)
@@ -98,7 +124,12 @@ bool vcpu_irq_sync(struct vcpu *v)
 
 void vcpu_irq_update(struct vcpu *v)
 {
-	v->irq.next = v->lapic ? vcpu_lapic_offer(v) : vec_highest(v->irq.pending);
+	if (v->lapic) {
+		v->irq.next = vcpu_lapic_offer(v);
+		v->irq.tpr_held = v->irq.next < 0 && vcpu_lapic_tpr_holds(v);
+	} else {
+		v->irq.next = vec_highest(v->irq.pending);
+	}
 }
 
 void vcpu_irq_taken(struct vcpu *v, u8 vector)
@@ -160,7 +191,7 @@ static void deliver(struct vcpu *t, const struct apic_msg *m)
 	}
 }
 
-void vm_apic_send(struct vm *vm, struct vcpu *src, const struct apic_msg *m)
+u32 vm_apic_send(struct vm *vm, struct vcpu *src, const struct apic_msg *m)
 {
 	struct vcpu *lowest = NULL;
 	u32 lowest_ppr = ~0u, hits = 0;
@@ -181,9 +212,11 @@ void vm_apic_send(struct vm *vm, struct vcpu *src, const struct apic_msg *m)
 			lowest = t;
 		}
 	}
-	if (lowest)
+	if (lowest) {
 		deliver(lowest, m);
-	if (!hits) {
-		vm->apic_msgs_lost++;
+		hits = 1;
 	}
+	if (!hits)
+		vm->apic_msgs_lost++;
+	return hits;
 }

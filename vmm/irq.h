@@ -28,7 +28,9 @@ struct apic_msg;
 
 #define VIRQ_WORDS	4	/* 256 vectors */
 
-/* Events other than a vector that can be posted to a vCPU. */
+/* Events other than a vector that can be posted to a vCPU.  NMIs are
+ * counted (posted_nmis), not merged into one bit: two that arrive while
+ * the guest is not handling one are one taken and one latched. */
 #define VCPU_EV_NMI	(1u << 0)
 #define VCPU_EV_INIT	(1u << 1)
 #define VCPU_EV_SIPI	(1u << 2)
@@ -42,7 +44,8 @@ struct vcpu_irq {
 	/* Written by any CPU with atomic ORs, taken over by the vCPU's task. */
 	u64 posted[VIRQ_WORDS];
 	u64 posted_level[VIRQ_WORDS];	/* trigger mode of the posted vectors */
-	u32 posted_events;		/* VCPU_EV_* */
+	u32 posted_events;		/* VCPU_EV_INIT, VCPU_EV_SIPI */
+	u32 posted_nmis;		/* NMIs posted since the last take-over */
 	u32 posted_any;			/* non-zero: something above to take over */
 	u8 sipi_vector;
 	/* Owned by the vCPU's task. */
@@ -51,10 +54,15 @@ struct vcpu_irq {
 	u32 mp_state;			/* enum vcpu_mp_state */
 	u32 todo;			/* INIT/SIPI taken over, for the run loop */
 	u8 todo_sipi_vector;
-	bool nmi_pending;		/* an NMI to inject */
-	bool nmi_masked;		/* in the guest's NMI handler: until IRET */
+	u8 nmi_pending;			/* NMIs to inject: 0, 1, or 2 (one to take
+					 * now, one latched behind it); the backend
+					 * keeps 1 while the handler runs */
+	bool nmi_masked;		/* in the guest's NMI handler: until its IRET retires */
+	bool tpr_held;			/* a vector waits only because of TPR (pc):
+					 * a CR8 write must be seen at once */
 	/* Counters */
 	u64 posted_irqs, posted_ipis, sipis, inits, nmis, spurious_msgs;
+	u64 kicks_saved;		/* posts that found a kick already on its way */
 };
 
 /* Test knob (svm/platform_tests.c): posting to this vCPU does not kick it;
@@ -73,8 +81,9 @@ void vcpu_post_event(struct vcpu *v, u32 ev, u8 sipi_vector);
 int vm_set_irq(struct vm *vm, u32 gsi, bool asserted);
 
 /* Delivers an APIC bus message (an ICR write of `src`, NULL from an I/O
- * APIC) to every local APIC it targets; lowest priority picks one. */
-void vm_apic_send(struct vm *vm, struct vcpu *src, const struct apic_msg *m);
+ * APIC) to every local APIC it targets; lowest priority picks one.
+ * Returns how many local APICs got it. */
+u32 vm_apic_send(struct vm *vm, struct vcpu *src, const struct apic_msg *m);
 
 /* The vCPU's own task, before it enters: takes over what was posted and
  * recomputes irq.next.  True when irq.todo holds INIT or SIPI for the

@@ -1,18 +1,21 @@
 /* vmm/msr.c - the MSRs a guest may read and write: EFER (SVME hidden), its
- * syscall, segment-base, SYSENTER and PAT state (kept by the backend,
- * reached through get_reg/set_reg), the TSC (a write sets the vCPU's TSC
+ * syscall, segment-base, SYSENTER and PAT state and TSC_AUX (kept by the
+ * backend, reached through get_reg/set_reg), the TSC (a write sets the vCPU's TSC
  * offset), and the local APIC's (vmm/dev/lapic.c) on a pc VM, else a fixed
  * APIC base.
  * Anything else, or a value the CPU would refuse, raises #GP(0). */
 #include "vmm/vmm.h"
 #include "kernel/cpu.h"
+#include "kernel/cpuinfo.h"
 #include "hw/lapic.h"
 #include "vmm/dev/lapic.h"
+#include "vmm/msr_rules.h"
 
 #define MSR_TSC	0x10
 
-/* The MSRs that are one backend register each. */
-static bool msr_reg(u32 msr, enum vmm_reg *r)
+/* The MSRs that are one backend register each.  Inline: every RDMSR and
+ * WRMSR asks. */
+static inline __attribute__((always_inline)) bool msr_reg(u32 msr, enum vmm_reg *r)
 {
 	switch (msr) {
 	case MSR_EFER:           *r = VMM_REG_EFER; return true;
@@ -27,8 +30,18 @@ static bool msr_reg(u32 msr, enum vmm_reg *r)
 	case MSR_SYSENTER_ESP:   *r = VMM_REG_SYSENTER_ESP; return true;
 	case MSR_SYSENTER_EIP:   *r = VMM_REG_SYSENTER_EIP; return true;
 	case MSR_PAT:            *r = VMM_REG_PAT; return true;
+	case MSR_TSC_AUX:        *r = VMM_REG_TSC_AUX; return true;
 	default:                 return false;
 	}
+}
+
+/* IA32_TSC_AUX exists when the guest's CPUID shows RDTSCP or RDPID, which
+ * it passes through from the host (vmm/cpuid.c); without them it #GPs. */
+static bool msr_exists(u32 msr)
+{
+	if (msr == MSR_TSC_AUX)
+		return cpu_info.has_rdtscp || cpu_info.has_rdpid;
+	return true;
 }
 
 static bool canonical(u64 a)
@@ -48,6 +61,35 @@ static bool msr_pmu(const struct vcpu *v, u32 msr)
 	       ((msr >= 0xc0010000 && msr <= 0xc0010007) || (msr >= 0xc0010200 && msr <= 0xc001020b));
 }
 
+/* MSRs only a pc VM has: IA32_MISC_ENABLE (an Intel MSR hypervisors
+ * offer every guest), and machine-check architecture without banks
+ * (CPUID passes MCE and MCA through; MCG_CAP says there is nothing to
+ * report).  Values as vmm/msr_rules.h says.  A bare VM: #GP. */
+static bool msr_pc_read(struct vcpu *v, u32 msr, u64 *val)
+{
+	if (v->vm->cfg.platform != GUEST_PLATFORM_PC)
+		return false;
+	switch (msr) {
+	case MSR_MISC_ENABLE: *val = v->misc_enable; return true;
+	case MSR_MCG_CAP:     *val = MCG_CAP_VCPU; return true;
+	case MSR_MCG_STATUS:  *val = 0; return true;
+	default:              return false;
+	}
+}
+
+/* The write of such an MSR: false when it is not one; *ok false for #GP. */
+static bool msr_pc_write(struct vcpu *v, u32 msr, u64 val, bool *ok)
+{
+	if (v->vm->cfg.platform != GUEST_PLATFORM_PC)
+		return false;
+	switch (msr) {
+	case MSR_MISC_ENABLE: *ok = msr_misc_enable_write(v->misc_enable, val, &v->misc_enable); return true;
+	case MSR_MCG_CAP:     *ok = false; return true;	/* read-only */
+	case MSR_MCG_STATUS:  *ok = msr_mcg_status_write(val); return true;
+	default:              return false;
+	}
+}
+
 static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 {
 	if (msr_pmu(v, msr)) {
@@ -56,9 +98,13 @@ static bool msr_read(struct vcpu *v, u32 msr, u64 *val)
 	}
 	enum vmm_reg r;
 	if (msr_reg(msr, &r)) {
+		if (!msr_exists(msr))
+			return false;
 		*val = vmm_backend->get_reg(v, r);
 		return true;
 	}
+	if (msr_pc_read(v, msr, val))
+		return true;
 	switch (msr) {
 	case MSR_TSC:       *val = rdtsc() + vmm_backend->get_reg(v, VMM_REG_TSC_OFFSET); return true;
 	case MSR_APIC_BASE: *val = LAPIC_DEFAULT_BASE | APIC_BASE_EN | APIC_BASE_BSP; return true;
@@ -73,6 +119,8 @@ static bool msr_write_value(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_EFER:
 		if (*val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
 			return false;	/* SVME or reserved bits */
+		if ((*val & EFER_NXE) && (v->misc_enable & MISC_ENABLE_XD_DISABLE))
+			return false;	/* no NX while IA32_MISC_ENABLE disables it */
 		/* LMA is the CPU's to set, not the guest's. */
 		*val = (*val & ~EFER_LMA) | (vmm_backend->get_reg(v, VMM_REG_EFER) & EFER_LMA);
 		return true;
@@ -84,6 +132,12 @@ static bool msr_write_value(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_SYSENTER_CS:
 		*val &= 0xffff;
 		return true;
+	case MSR_PAT:
+		return msr_pat_valid(*val);
+	case MSR_TSC_AUX:
+		/* AMD keeps bits 31:0 and ignores the rest (reads give 0). */
+		*val &= 0xffffffffULL;
+		return msr_exists(msr);
 	default:
 		return true;
 	}
@@ -102,10 +156,13 @@ void vmm_msr(struct vcpu *v, struct vmm_exit *x)
 		ok = true;
 	} else if (m->write && msr_pmu(v, m->index)) {
 		ok = true;
-	} else if (m->write) {
-		ok = msr_reg(m->index, &r) && msr_write_value(v, m->index, &m->value);
+	} else if (m->write && msr_reg(m->index, &r)) {
+		ok = msr_write_value(v, m->index, &m->value);
 		if (ok)
 			vmm_backend->set_reg(v, r, m->value);
+	} else if (m->write) {
+		if (!msr_pc_write(v, m->index, m->value, &ok))
+			ok = false;	/* no such MSR */
 	} else {
 		ok = msr_read(v, m->index, &m->value);
 	}

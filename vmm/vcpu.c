@@ -18,6 +18,7 @@
 #include "kernel/desc.h"
 #include "drivers/timer.h"
 #include "vmm/dev/lapic.h"
+#include "vmm/msr_rules.h"
 
 static void vcpu_sched_in(struct preempt_notifier *pn, u32 cpu, bool migrated)
 {
@@ -48,6 +49,8 @@ void vcpu_core_init(struct vcpu *v, struct vm *vm, u32 index)
 	v->index = index;
 	v->cpu = ~0u;
 	v->irq.next = -1;
+	v->apic_page = VCPU_NO_APIC_PAGE;
+	v->misc_enable = MISC_ENABLE_RESET;
 	vtimer_queue_init(&v->timers);
 	vtimer_init(&v->hc_timer, vcpu_hc_timer_fire);
 }
@@ -215,8 +218,11 @@ void vcpu_run_task(void *arg)
 		if (!ops->vcpu_run(v, &x))
 			continue;
 		if (x.reason == VMM_EXIT_NONE) {
+			/* Dealt with by the backend, or answered on its fused
+			 * path with work left for this turn (a yield, say). */
 			if (__builtin_expect(v->trace != NULL, 0) && v->trace->n < v->trace->cap)
 				v->trace->n++;	/* keep the record: the exit happened */
+			vcpu_yield_if_asked(v);
 			continue;
 		}
 		if (vcpu_handle_exit(v, &x))

@@ -346,10 +346,12 @@ void vm_dump_state(struct vm *g)
 		struct vcpu *v = g->vcpus[i];
 		const struct vcpu_irq *q = &v->irq;
 		kprintf("vcpu %s/%u: %s%s, next %d, posted %s (events %#x), todo %#x, NMI %s%s, "
-			"%lu exits\n", g->cfg.name, i, q->mp_state < 2 ? mp[q->mp_state] : "?",
+			"%lu exits; %lu NMIs, %lu single steps, %lu CR8 exits, %lu kicks saved\n",
+			g->cfg.name, i, q->mp_state < 2 ? mp[q->mp_state] : "?",
 			v->halted ? ", halted" : "", q->next, q->posted_any ? "yes" : "no",
 			q->posted_events, q->todo, q->nmi_pending ? "pending" : "none",
-			q->nmi_masked ? " (masked)" : "", v->exits);
+			q->nmi_masked ? " (masked)" : "", v->exits, q->nmis, v->ev.steps,
+			v->ev.cr8_exits, q->kicks_saved);
 		if (vmm_backend->vcpu_dump)
 			vmm_backend->vcpu_dump(v);
 	}

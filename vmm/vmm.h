@@ -19,6 +19,7 @@
 #include "vmm/irq.h"
 #include "vmm/vtimer.h"
 #include "vmm/loader/loader.h"
+#include "hw/svmhv_hypercall.h"
 
 struct vm;
 struct vmm_device;
@@ -33,9 +34,12 @@ struct exit_stat {
 struct vcpu_event_stats {
 	u64 virq_delivered;	/* virtual interrupts the guest took */
 	u64 virq_withheld;	/* entries in an interrupt shadow with an interrupt pending */
+	u64 steps;		/* instructions single-stepped for a shadow or an NMI's IRET */
+	u64 cr8_exits;		/* CR8 writes intercepted while TPR held a vector back */
 	u64 events_requeued;	/* events cut short by an exit, injected again */
 	u64 halt_blocks;	/* times the vCPU task blocked in HLT */
 	u64 sipi_blocks;	/* times it blocked waiting for SIPI */
+	u64 single_steps;	/* single-step #DBs raised after an emulated instruction */
 };
 
 /* Trace points of the run loop (bench/: the traced row).  NULL: off, one
@@ -68,11 +72,15 @@ struct vcpu {
 	 * local APIC on a pc VM (vmm/dev/lapic.h), else NULL. */
 	struct vcpu_irq irq;
 	struct vcpu_lapic *lapic;
+	/* GPA of its xAPIC page while the APIC is on in xAPIC mode, else
+	 * VCPU_NO_APIC_PAGE: per vCPU, as IA32_APIC_BASE is (vmm/dev/lapic.c). */
+	u64 apic_page;
 	/* Its timers (vmm/vtimer.h): the local APIC timer, HC_TIMER. */
 	struct vtimer_queue timers;
 	struct vtimer hc_timer;
 	u8 hc_timer_vector;
 	struct vcpu_event_stats ev;
+	u64 misc_enable;		/* IA32_MISC_ENABLE of a pc VM (vmm/msr_rules.h) */
 	u64 exits;
 	u64 exit_tsc;			/* TSC at the last exit */
 	u32 last_exit_stat;		/* backend's statistics row of the last exit */
@@ -117,6 +125,7 @@ struct vm {
 	u32 con_len;
 	u64 io_dropped, io_unhandled_reads;
 	u64 apic_msgs_lost;	/* APIC bus messages that reached no local APIC */
+	u64 cr4_allowed;	/* CR4 bits its CPUID lets a guest set (vmm/cr.c), 0 until known */
 	struct vmm_bus pio, mmio;
 	struct vmm_device *ioapic;	/* pc: the I/O APIC (vmm/dev/ioapic.h) */
 	struct vmm_device *devs[VM_MAX_DEVICES];
@@ -139,6 +148,8 @@ enum vmm_reg {
 	VMM_REG_SFMASK, VMM_REG_FS_BASE, VMM_REG_GS_BASE, VMM_REG_KERNEL_GS_BASE,
 	VMM_REG_SYSENTER_CS, VMM_REG_SYSENTER_ESP, VMM_REG_SYSENTER_EIP, VMM_REG_PAT,
 	VMM_REG_TSC_OFFSET,
+	VMM_REG_TSC_AUX,	/* the vCPU's IA32_TSC_AUX (RDTSCP, RDPID), 32 bits */
+	VMM_REG_CR0, VMM_REG_CR3, VMM_REG_CR4,
 };
 
 /* What the core needs from the hardware.  One table per backend, filled
@@ -220,6 +231,20 @@ void vcpu_kick(struct vcpu *v);
  * stops. */
 int vcpu_handle_exit(struct vcpu *v, struct vmm_exit *x);
 
+/* The host time `now - since` of one exit into its statistics row.
+ * Rows start with min ~0 (the backend allocates them so), so the first
+ * sample sets it with no test of count. */
+static inline void vcpu_account_row(struct exit_stat *s, u64 since, u64 now)
+{
+	u64 dt = now - since;
+	if (__builtin_expect(dt < s->min, 0))
+		s->min = dt;
+	if (__builtin_expect(dt > s->max, 0))
+		s->max = dt;
+	s->total += dt;
+	s->count++;
+}
+
 /* Called by the backend right before the world switch: the time since the
  * last exit goes to that exit's statistics row. */
 static inline void vcpu_account_entry(struct vcpu *v, u64 now)
@@ -230,19 +255,63 @@ static inline void vcpu_account_entry(struct vcpu *v, u64 now)
 			v->first_vmrun_tsc = now;
 		return;
 	}
-	struct exit_stat *s = &v->stats[v->last_exit_stat];
-	u64 dt = now - since;
-	if (__builtin_expect(dt < s->min || !s->count, 0))
-		s->min = dt;
-	if (__builtin_expect(dt > s->max, 0))
-		s->max = dt;
-	s->total += dt;
-	s->count++;
+	vcpu_account_row(&v->stats[v->last_exit_stat], since, now);
 	v->exit_tsc = 0;
 }
 
-/* vmm/cpuid.c, vmm/msr.c, vmm/hypercall.c */
+/* After an exit a backend answered on its fused path (svm/run.c: the
+ * core's handler for the reason called straight, the answer applied, no
+ * trip through the run loop), with interrupts off: whether the run loop's
+ * turn would have nothing to do, so that the backend may enter the guest
+ * again at once.  Something posted or taken over (INIT/SIPI), a yield
+ * asked for, the time limit passed by `tsc` (the exit's own stamp:
+ * nothing blocked since) send the vCPU back to the run loop.  The stop
+ * and a resched request are the backend's GIF=0 window's to see, as on
+ * every entry; mp_state and halted cannot have changed (only the run
+ * loop's vcpu_mp_events changes the first, only a HLT exit, never fused,
+ * the second).  The vCPU's timers are an event, not a poll: the host
+ * timer is armed for the earliest (a handler may just have armed one), so
+ * a due timer makes the guest exit with an interrupt at once, and that
+ * exit goes to the run loop, which runs it.  What the backend holds
+ * itself (an interrupt or NMI waiting for a single step, an NMI masked
+ * until its handler's IRET, a TPR-held vector's CR8 intercept) is no
+ * work for the turn: the re-entry's interrupt offer serves it, as on any
+ * entry (svm/run.c).  Inline: the backend asks after every fused exit. */
+static inline bool vcpu_turn_needless(struct vcpu *v, u64 tsc)
+{
+	u32 work = __atomic_load_n(&v->irq.posted_any, __ATOMIC_ACQUIRE) | v->irq.todo | v->want_yield;
+	if (__builtin_expect(work != 0, 0))
+		return false;
+	/* The time limit: 0 is none, and 0 - 1 is later than any stamp. */
+	if (__builtin_expect(tsc > v->vm->deadline_tsc - 1, 0))
+		return false;
+	if (v->timers.next != VTIMER_NEVER)
+		sched_timer_request(v->timers.next);	/* exit when it is due */
+	return true;
+}
+
+/* The null hypercall, which a backend's fused path answers before it
+ * fills the record: whether `nr` is HC_NOP, whose answer is 0 in RAX and
+ * nothing else - vmm_hypercall's answer to it, without the record's round
+ * trip (the benchmarks time it). */
+static inline bool vmm_hypercall_is_null(u64 nr)
+{
+	return nr == HC_NOP;
+}
+
+/* HC_YIELD asked, and the exit is complete: give the CPU away once. */
+static inline void vcpu_yield_if_asked(struct vcpu *v)
+{
+	if (__builtin_expect(v->want_yield, 0)) {
+		v->want_yield = false;
+		sched_yield();
+	}
+}
+
+/* vmm/cpuid.c, vmm/msr.c, vmm/hypercall.c, vmm/cr.c; vmm/exit.c (ports) */
+void vmm_io(struct vcpu *v, struct vmm_exit_io *io);
 void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *c);
+void vmm_cr_write(struct vcpu *v, struct vmm_exit *x);
 void vmm_msr(struct vcpu *v, struct vmm_exit *x);
 int vmm_hypercall(struct vcpu *v, struct vmm_exit *x);
 void vcpu_hc_timer_fire(struct vtimer *t, u64 now);	/* HC_TIMER expired */
@@ -262,11 +331,18 @@ static inline int vm_walk(struct vm *vm, u64 cr0, u64 cr4, u64 efer, u64 cr3, u6
 {
 	return guest_walk_ram(cr0, cr4, efer, cr3, lin, vm->ram, vm->ram_size, gpa);
 }
-/* Whether gpa lies in a registered MMIO range (the backend asks before it
- * decodes the instruction of a nested page fault). */
-static inline bool vm_mmio_claimed(const struct vm *vm, u64 gpa)
+/* Whether an access of v at gpa reaches a device: its own xAPIC page
+ * (wherever its IA32_APIC_BASE put it), else a registered MMIO range of
+ * the VM (the backend asks before it decodes the instruction of a nested
+ * page fault). */
+#define VCPU_NO_APIC_PAGE	(~0ULL)
+static inline bool vcpu_apic_page_hit(const struct vcpu *v, u64 gpa)
 {
-	return vmm_bus_find(&vm->mmio, gpa) != NULL;
+	return (gpa & ~0xfffULL) == v->apic_page;
+}
+static inline bool vcpu_mmio_claimed(const struct vcpu *v, u64 gpa)
+{
+	return vcpu_apic_page_hit(v, gpa) || vmm_bus_find(&v->vm->mmio, gpa) != NULL;
 }
 
 /* vmm/console.c: the guest's console, gathered into lines printed with

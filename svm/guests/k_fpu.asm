@@ -18,6 +18,12 @@
 ;              iteration); yield, check them, and that calling the stub
 ;              still traps.  (An execution breakpoint, not a data one:
 ;              QEMU 7.2's TCG crashes on data breakpoints in a nested guest.)
+;   5 tsc_aux  WRMSR TSC_AUX = 0x5a00 + role, then RDTSCP's ECX around
+;              every yield, and RDMSR at the end, must give it back
+;   6 dr_cross an even role arms an execution breakpoint on stub 0 (DR0,
+;              DR7) and only yields; an odd role, breakpoints off, calls
+;              stub 0 around every yield: neither may see a #DB (the
+;              other guest's breakpoint must never fire in this one)
 ; role = mailbox role + vCPU index.  The last vCPU to finish exits 0.
 bits 64
 default rel
@@ -44,6 +50,9 @@ S_DB_HITS     equ 64
 S_XCR0        equ 72          ; the XCR0 this vCPU set (xcr0 test)
 S_XCR0_SEEN   equ 80          ; the last wrong XGETBV value
 S_LAST_VEC    equ 88          ; vector recorded by the IDT handlers
+S_AUX_BAD     equ 96          ; RDTSCP/RDMSR results that were not this vCPU's TSC_AUX
+S_AUX_SEEN    equ 104         ; the last wrong one
+MSR_TSC_AUX   equ 0xc0000103
 
 CR4_OSFXSR    equ 1 << 9
 CR4_OSXMMEXCPT equ 1 << 10
@@ -85,6 +94,10 @@ _start:
   je t_xcr0
   cmp rax, 4
   je t_dr
+  cmp rax, 5
+  je t_tsc_aux
+  cmp rax, 6
+  je t_dr_cross
   EXIT 2
 
 ; ---- done: the last vCPU out exits the guest ----
@@ -384,6 +397,73 @@ t_xcr0:
   jb .loop
   jmp finish
 
+; ---- 5: tsc_aux ----
+t_tsc_aux:
+  mov eax, 0x80000001
+  cpuid
+  bt edx, 27                  ; RDTSCP
+  jc .have
+  EXIT 3
+.have:
+  lea r12, [r13 + 0x5a00]
+  mov ecx, MSR_TSC_AUX
+  mov eax, r12d
+  xor edx, edx
+  wrmsr
+  xor ebp, ebp
+.loop:
+  rdtscp
+  cmp ecx, r12d
+  je .ok
+  inc qword [r14 + S_AUX_BAD]
+  mov [r14 + S_AUX_SEEN], rcx
+.ok:
+  HC HC_YIELD
+  inc rbp
+  mov [r14 + S_DONE], rbp
+  cmp rbp, [abs MB + MB_ITERS]
+  jb .loop
+  mov ecx, MSR_TSC_AUX
+  rdmsr
+  shl rdx, 32
+  or rax, rdx
+  cmp rax, r12
+  je finish
+  inc qword [r14 + S_AUX_BAD]
+  mov [r14 + S_AUX_SEEN], rax
+  jmp finish
+
+; ---- 6: dr_cross ----
+t_dr_cross:
+  lea rdi, [bp_stubs]         ; stub 0, the same address in every guest
+  test r13, 1
+  jnz .caller
+  mov dr0, rdi
+  mov eax, DR7_X0
+  mov dr7, rax
+  xor ebp, ebp
+.arm:
+  HC HC_YIELD
+  inc rbp
+  mov [r14 + S_DONE], rbp
+  cmp rbp, [abs MB + MB_ITERS]
+  jb .arm
+  mov eax, 0x400
+  mov dr7, rax
+  jmp finish
+.caller:
+  mov eax, 0x400
+  mov dr7, rax
+  xor ebp, ebp
+.call:
+  call rdi                    ; must never trap: no breakpoint of ours
+  HC HC_YIELD
+  inc rbp
+  mov [r14 + S_DONE], rbp
+  cmp rbp, [abs MB + MB_ITERS]
+  jb .call
+  jmp finish
+
 ; ---- 4: dr ----
 ; R8-R10 = the DR1-DR3 values of iteration RBP.
 %macro DR_VALUES 0
@@ -517,3 +597,4 @@ bufs:       resb 2048 * 4
 alignb 16
 stacks:     resb 4096 * 4
 stacks_top:
+

@@ -17,6 +17,7 @@ RES_RET   equ 0x604     ; the IP the last one returned to
 RES_FAIL  equ 0x608     ; loop: iterations not woken exactly once
 RES_BADIP equ 0x60c     ; loop: iterations whose handler did not return behind HLT
 RES_ITER  equ 0x610     ; loop: iterations done
+RES_CR8   equ 0x614     ; cr8: CR8 read back after writing 15
 
 %macro EXIT 1
 	mov eax, HC_EXIT
@@ -77,6 +78,8 @@ main:
 	je hlt_loop
 	cmp bx, 4
 	je cli_hlt
+	cmp bx, 5
+	je cr8_write
 	EXIT 99
 
 ; The timer is due before STI: `sti; hlt; cli` takes it exactly once, after
@@ -142,3 +145,23 @@ cli_hlt:
 %if shadow_hlt - start != 0x10 || lost_event - start != 0x30 || isr - start != 0x60
 %error "k_irq.asm: fixed entry points moved"
 %endif
+
+; The host starts here (BX=5) with an interrupt pending: with IF=0 it sits
+; in V_IRQ while CR8 is written (AMD's LOCK MOV CR0 form, any mode), read
+; back, and lowered; after STI it arrives exactly once.  Each CR8 write
+; exits while V_IRQ is set (svm/run.c): QEMU 7.2 aborts if it does not.
+cr8_write:
+	cli
+	mov eax, 15
+	db 0xf0
+	mov cr0, eax            ; LOCK MOV CR0: CR8 <- 15
+	db 0xf0
+	mov eax, cr0            ; LOCK MOV from CR0: EAX <- CR8
+	mov [RES_CR8], eax
+	xor eax, eax
+	db 0xf0
+	mov cr0, eax            ; CR8 <- 0
+	sti
+	nop
+	cli
+	EXIT 0

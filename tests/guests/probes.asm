@@ -9,7 +9,11 @@
 ;  - reads of every port of the ISA range (0-0x3ff, COM1 excepted) and of
 ;    a sweep through the whole 64 KiB port space must return all-ones;
 ;    writes to a couple of ports (POST code, PCI address) must be dropped,
-;    so the PCI data port still reads all-ones.
+;    so the PCI data port still reads all-ones;
+;  - MOV to CR4 with every bit set, and with PCIDE outside long mode, must
+;    raise #GP(0) (svmhv checks CR4 writes: on QEMU's TCG a reserved bit
+;    otherwise ends the guest with VMEXIT_INVALID), while a CR4 with a bit
+;    that exists (OSFXSR) is taken and reads back.
 ; Each MSR is one result; the port sweeps are one result each, the value
 ; being the first port that answered something else.  Then HC_EXIT 0.
 bits 32
@@ -49,7 +53,7 @@ _start:
   MSR_PROBE 0x00000400, "0x400 mc0_ctl"
   MSR_PROBE 0x00000c80, "0xc80 unassigned"
   MSR_PROBE 0x40000000, "0x40000000 hv range"
-  MSR_PROBE 0xc0000103, "0xc0000103 tsc_aux"
+  MSR_PROBE 0x000001a0, "0x1a0 misc_enable (pc VMs only)"
   MSR_PROBE 0xc0010000, "0xc0010000 perf_ctl0"
   MSR_PROBE 0xc0010010, "0xc0010010 syscfg"
   MSR_PROBE 0xc0010015, "0xc0010015 hwcr"
@@ -59,6 +63,18 @@ _start:
   MSR_PROBE 0xc0011004, "0xc0011004 cpuid features"
   MSR_PROBE 0x5a5a1234, "0x5a5a1234 nothing"
   MSR_PROBE 0xffffffff, "0xffffffff nothing"
+
+  PRINT "probes: cr4", 10
+  mov eax, 0xffffffff
+  EXPECT_FAULT VEC_GP, "mov cr4 all ones #gp", mov cr4, eax
+  mov eax, cr4
+  or eax, 1 << 17           ; PCIDE, outside long mode
+  EXPECT_FAULT VEC_GP, "mov cr4 pcide in prot mode #gp", mov cr4, eax
+  mov eax, cr4
+  or eax, 1 << 9            ; OSFXSR
+  mov cr4, eax
+  mov ebx, cr4
+  CHECK_EQ ebx, eax, "mov cr4 osfxsr reads back"
 
   PRINT "probes: ports", 10
 
@@ -138,7 +154,7 @@ _start:
   in eax, dx
   CHECK_EQ eax, 0xffffffff, "pci config data unreachable"
 
-  CHECK_EQ [svmhv_fault_count], 40, "exactly the expected faults"
+  CHECK_EQ [svmhv_fault_count], 42, "exactly the expected faults"
   PRINT "probes: done", 10
   EXIT 0
 

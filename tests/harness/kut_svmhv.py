@@ -53,7 +53,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kut                                                 # noqa: E402
-from qemu import run_qemu                                  # noqa: E402
+from qemu import run_qemu, without_noise                  # noqa: E402
 
 REPO = kut.REPO
 RESULT_NAME = "kut"
@@ -345,10 +345,12 @@ def run(a: argparse.Namespace) -> int:
                          args="", modules=mods, timeout=b.timeout,
                          log_path=str(boot_log), quiet=True)
             log, problem, timed_out, wall = r.log, "", r.timed_out, r.wall
+            qemu_said = without_noise(r.stderr).strip()
             if r.timed_out or r.code != 0:
                 problem = f"svmhv boot: {r.describe()}"
         except Exception as e:          # a harness problem still makes results
             log, problem, timed_out, wall = "", f"harness error: {e}", False, 0.0
+            qemu_said = ""
         boot_log.unlink(missing_ok=True)
         names = ", ".join(s.test.name for s in b.slots)
         logf.write(f"\n===== boot {b.index}: {names} ({b.vcpus} vCPUs) in {wall:.1f}s"
@@ -356,6 +358,8 @@ def run(a: argparse.Namespace) -> int:
         for path, string in mods:
             logf.write(f"===== module {path} {string}\n")
         logf.write(log)
+        if qemu_said:       # e.g. the assertion message of a QEMU abort
+            logf.write(f"===== QEMU's stderr\n{qemu_said}\n")
         logf.flush()
         print(f"kut: boot {b.index}: {len(b.slots)} tests, {b.vcpus} vCPUs, {wall:.0f}s"
               f"{'; ' + problem if problem else ''}", flush=True)

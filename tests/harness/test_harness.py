@@ -158,6 +158,16 @@ class CheckRunTest(unittest.TestCase):
         c = suites.check_run(run, self.result(None, timed_out=True))[0]
         self.assertEqual(c.reason, "timed out after 1s")
 
+    def test_expected_abort(self):
+        run = suites.Run("r", expect_abort=r"assertion failed")
+        said = "ERROR:x.c:81:f: assertion failed: (y)\n"
+        aborted = qemu.QemuResult([], -6, None, False, "", 1.0, stderr=said)
+        self.assertEqual(suites.check_run(run, aborted)[0].status, "pass")
+        other = qemu.QemuResult([], -6, None, False, "", 1.0, stderr="something else\n")
+        self.assertEqual(suites.check_run(run, other)[0].status, "fail")
+        self.assertEqual(suites.check_run(run, self.result(1))[0].status, "skip")
+        self.assertEqual(suites.check_run(run, self.result(0))[0].status, "fail")
+
 
 class GrubTest(unittest.TestCase):
     def test_quote(self):

@@ -179,6 +179,22 @@ static void test_mov_cr(void **state)
 	in = DEC(32, 0xf0, 0x0f, 0x22, 0xc0);
 	assert_int_equal(in.reg, 8);
 	assert_int_equal(RC(32, 0xf0, 0x0f, 0x20, 0xd8), -EINVAL);
+	/* MOV DRn, reg: the same register-only form. */
+	in = DEC(64, 0x0f, 0x23, 0xf8);				/* mov dr7, rax */
+	assert_int_equal(in.kind, INSN_MOV_TO_DR);
+	assert_true(in.is_write);
+	assert_int_equal(in.reg, 7);
+	assert_int_equal(in.rm, 0);
+	assert_int_equal(in.size, 8);
+	assert_int_equal(in.len, 3);
+	in = DEC(32, 0x0f, 0x23, 0x13);				/* mov dr2, ebx */
+	assert_int_equal(in.reg, 2);
+	assert_int_equal(in.rm, 3);
+	assert_int_equal(in.size, 4);
+	assert_false(in.has_mem);
+	in = DEC(64, 0x41, 0x0f, 0x23, 0xc7);			/* mov dr0, r15 */
+	assert_int_equal(in.rm, 15);
+	assert_int_equal(RC(32, 0xf0, 0x0f, 0x23, 0xf8), -EINVAL);	/* LOCK: #UD */
 }
 
 static void test_mov_store_load(void **state)

@@ -43,6 +43,35 @@ static void test_tpr_masks(void **state)
 	assert_int_equal(rd(LAPIC_APR), 0x50);		/* IRR class 5 over TPR 0 */
 }
 
+/* kvm-unit-tests eventinj "TPR": vectors 32 and 62 wait behind TPR 0xf0;
+ * TPR 0x20 lets 62 in and holds 32 (its class equals TPR's), and only TPR
+ * 0 lets 32 in.  vlapic_tpr_holds says when TPR alone holds one back. */
+static void test_tpr_holds(void **state)
+{
+	enable_sw(&L);
+	assert_false(vlapic_tpr_holds(&L));		/* nothing pending */
+	wr(LAPIC_TPR, 0xf0);
+	fixed(&L, 32, false);
+	fixed(&L, 62, false);
+	assert_int_equal(vlapic_pending_vector(&L), -1);
+	assert_true(vlapic_tpr_holds(&L));
+	wr(LAPIC_TPR, 0x20);
+	assert_int_equal(vlapic_pending_vector(&L), 62);
+	assert_false(vlapic_tpr_holds(&L));		/* one to offer: not held */
+	vlapic_ack(&L, 62);
+	assert_int_equal(vlapic_pending_vector(&L), -1);
+	assert_false(vlapic_tpr_holds(&L));		/* 32 waits behind 62 in service */
+	wr(LAPIC_EOI, 0);
+	assert_int_equal(vlapic_pending_vector(&L), -1);	/* class 2 == TPR class 2 */
+	assert_true(vlapic_tpr_holds(&L));
+	vlapic_set_tpr(&L, 0);				/* as CR8 = 0 */
+	assert_int_equal(vlapic_pending_vector(&L), 32);
+	assert_false(vlapic_tpr_holds(&L));
+	vlapic_ack(&L, 32);
+	wr(LAPIC_EOI, 0);
+	assert_false(vlapic_tpr_holds(&L));
+}
+
 static void test_ppr_isr_nested_eoi(void **state)
 {
 	enable_sw(&L);
@@ -276,6 +305,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_id_version, setup),
 		cmocka_unit_test_setup(test_tpr_masks, setup),
+		cmocka_unit_test_setup(test_tpr_holds, setup),
 		cmocka_unit_test_setup(test_ppr_isr_nested_eoi, setup),
 		cmocka_unit_test_setup(test_esr_write_then_read, setup),
 		cmocka_unit_test_setup(test_sw_disable, setup),

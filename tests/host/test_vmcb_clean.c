@@ -268,6 +268,44 @@ static const struct field_case field_cases[] = {
 	{ (size_t)-1, 0, "far past the page" },
 };
 
+/* before_rerun/after_rerun: what before_vmrun would give on the same core
+ * and page, dirty groups once, 0 without VmcbClean or after a forget. */
+static void test_rerun_matches_full_pair(void **state)
+{
+	struct vmcb_clean_state s, full;
+
+	(void)state;
+	vmcb_clean_init(&s, true);
+	assert_int_equal(run(&s, 2, PA_A), 0);
+	full = s;
+	for (int i = 0; i < 4; i++) {
+		if (i == 2) {
+			vmcb_clean_mark_dirty(&s, VMCB_CLEAN_TPR | VMCB_CLEAN_INTERCEPTS);
+			vmcb_clean_mark_dirty(&full, VMCB_CLEAN_TPR | VMCB_CLEAN_INTERCEPTS);
+		}
+		u32 clean = vmcb_clean_before_rerun(&s);
+		assert_int_equal(clean, run(&full, 2, PA_A));
+		assert_int_equal(clean, i == 2 ? VMCB_CLEAN_ALL & ~(VMCB_CLEAN_TPR | VMCB_CLEAN_INTERCEPTS)
+					       : VMCB_CLEAN_ALL);
+		vmcb_clean_after_rerun(&s, clean);
+	}
+	assert_int_equal(s.dirty, 0);
+	assert_int_equal(s.runs, full.runs);
+	assert_int_equal(s.runs_all_dirty, full.runs_all_dirty);
+	/* The full pair still works after reruns: same core, page, all clean. */
+	assert_int_equal(run(&s, 2, PA_A), VMCB_CLEAN_ALL);
+	assert_int_equal(run(&s, 3, PA_A), 0);
+
+	vmcb_clean_forget(&s);
+	assert_int_equal(vmcb_clean_before_rerun(&s), 0);
+	vmcb_clean_after_rerun(&s, 0);
+	assert_int_equal(s.runs_all_dirty, 3);
+
+	vmcb_clean_init(&s, false);
+	assert_int_equal(run(&s, 2, PA_A), 0);
+	assert_int_equal(vmcb_clean_before_rerun(&s), 0);
+}
+
 static void test_offset_to_group(void **state)
 {
 	(void)state;
@@ -358,6 +396,7 @@ int main(void)
 		cmocka_unit_test(test_other_vmcb_on_same_core_keeps_bits),
 		cmocka_unit_test(test_skipped_vmrun_changes_nothing),
 		cmocka_unit_test(test_forget),
+		cmocka_unit_test(test_rerun_matches_full_pair),
 		cmocka_unit_test(test_offset_to_group),
 		cmocka_unit_test(test_groups_cover_every_bit),
 		cmocka_unit_test(test_changed_groups),

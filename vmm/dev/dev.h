@@ -58,6 +58,10 @@ int exitport_attach(struct vm *vm, u16 port);
 /* vmm/dev/i8259.c: the 8259 pair, programmable but never interrupting. */
 int i8259_attach(struct vm *vm);
 
+/* vmm/dev/pc_testdev.c: QEMU's pc-testdev (hw/pc_testdev.h): scratch
+ * port, page flush, ISA interrupt lines. */
+int pc_testdev_attach(struct vm *vm);
+
 /* vmm/dev/acpi.c: ACPI tables in the BIOS area (their RSDP GPA in
  * vm->acpi_rsdp) and the fixed hardware they name. */
 int acpi_attach(struct vm *vm);

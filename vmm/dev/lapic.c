@@ -64,7 +64,50 @@ static void act(struct vcpu *v, const struct vlapic_result *res)
 	vcpu_irq_update(v);
 }
 
-/* ---- the xAPIC page ---- */
+/* ---- the xAPIC page ----
+ *
+ * Each vCPU's page is where its own IA32_APIC_BASE puts it (v->apic_page,
+ * kept by apic_page_sync): the core routes an access there to this vCPU's
+ * APIC before it looks at the VM's bus (vcpu_mmio_claimed, handle_mmio).
+ * The default page 0xfee00000 is also on the VM's bus, so that a vCPU
+ * whose APIC is off, in x2APIC mode or moved elsewhere reads all ones
+ * there and its writes are dropped, as the bus does with no APIC behind
+ * the address; a vCPU's page moved into guest RAM is not modelled (RAM
+ * answers). */
+static void apic_page_sync(struct vcpu *v)
+{
+	const struct vlapic *l = &v->lapic->l;
+	u64 page = vlapic_xapic_mode(l) ? vlapic_mmio_base(l) : VCPU_NO_APIC_PAGE;
+	if (page != VCPU_NO_APIC_PAGE && page != LAPIC_DEFAULT_BASE && page < v->vm->ram_size) {
+		pr_warn("guest %s: vCPU %u moved its APIC page to %#lx, inside its RAM: not modelled, "
+			"RAM answers there\n", v->vm->cfg.name, v->index, page);
+	}
+	WRITE_ONCE(v->apic_page, page);
+}
+
+u64 vcpu_lapic_mmio_read(struct vcpu *v, u64 gpa, u32 size)
+{
+	struct vcpu_lapic *a = v->lapic;
+	if (!a || !vcpu_apic_page_hit(v, gpa))
+		return ~0ULL;
+	u32 off = (u32)(gpa & 0xfff);
+	u32 val = vlapic_mmio_read(&a->l, off & ~3u, guest_now(v));
+	/* The registers are 32 bits wide: narrower reads see part of one. */
+	return (u64)(val >> ((off & 3) * 8));
+}
+
+void vcpu_lapic_mmio_write(struct vcpu *v, u64 gpa, u32 size, u64 val)
+{
+	struct vcpu_lapic *a = v->lapic;
+	if (!a || !vcpu_apic_page_hit(v, gpa))
+		return;
+	u32 off = (u32)(gpa & 0xfff);
+	if (off & 3)
+		return;		/* only aligned 32-bit writes reach a register */
+	struct vlapic_result res;
+	vlapic_mmio_write(&a->l, off, (u32)val, guest_now(v), &res);
+	act(v, &res);
+}
 
 static void page_reset(struct vmm_device *d)
 {
@@ -72,26 +115,12 @@ static void page_reset(struct vmm_device *d)
 
 static u64 page_read(struct vmm_device *d, struct vcpu *v, u64 gpa, u32 size)
 {
-	struct vcpu_lapic *a = v->lapic;
-	if (!a || !vlapic_xapic_mode(&a->l))
-		return ~0ULL;
-	u32 off = (u32)(gpa - LAPIC_DEFAULT_BASE);
-	u32 val = vlapic_mmio_read(&a->l, off & ~3u, guest_now(v));
-	/* The registers are 32 bits wide: narrower reads see part of one. */
-	return (u64)(val >> ((off & 3) * 8));
+	return vcpu_lapic_mmio_read(v, gpa, size);
 }
 
 static void page_write(struct vmm_device *d, struct vcpu *v, u64 gpa, u32 size, u64 val)
 {
-	struct vcpu_lapic *a = v->lapic;
-	if (!a || !vlapic_xapic_mode(&a->l))
-		return;
-	u32 off = (u32)(gpa - LAPIC_DEFAULT_BASE);
-	if (off & 3)
-		return;		/* only aligned 32-bit writes reach a register */
-	struct vlapic_result res;
-	vlapic_mmio_write(&a->l, off, (u32)val, guest_now(v), &res);
-	act(v, &res);
+	vcpu_lapic_mmio_write(v, gpa, size, val);
 }
 
 /* Appends the non-zero words of a 256-bit register set, as " word:bits";
@@ -168,6 +197,7 @@ int vcpu_lapic_create(struct vcpu *v)
 	vtimer_init(&a->timer, timer_fire);
 	a->v = v;
 	v->lapic = a;
+	apic_page_sync(v);
 	return 0;
 }
 
@@ -175,11 +205,13 @@ void vcpu_lapic_free(struct vcpu *v)
 {
 	kfree(v->lapic);
 	v->lapic = NULL;
+	v->apic_page = VCPU_NO_APIC_PAGE;
 }
 
 void vcpu_lapic_init_reset(struct vcpu *v)
 {
 	vlapic_init_reset(&v->lapic->l);
+	apic_page_sync(v);
 	timer_sync(v);
 	vcpu_irq_update(v);
 }
@@ -200,10 +232,7 @@ bool vcpu_lapic_msr(struct vcpu *v, struct vmm_exit_msr *m, bool *gp)
 		}
 		if (vlapic_set_apic_base(l, m->value, guest_now(v)))
 			*gp = true;
-		else if (vlapic_hw_enabled(l) && vlapic_mmio_base(l) != LAPIC_DEFAULT_BASE)
-			pr_warn("guest %s: vCPU %u moved its APIC page to %#lx: not modelled, the page "
-				"stays at %#llx\n", v->vm->cfg.name, v->index, vlapic_mmio_base(l),
-				LAPIC_DEFAULT_BASE);
+		apic_page_sync(v);
 		timer_sync(v);
 		vcpu_irq_update(v);
 		return true;
@@ -236,9 +265,17 @@ void vcpu_lapic_accept_fixed(struct vcpu *v, u8 vector, bool level)
 	vlapic_accept(&v->lapic->l, &m);
 }
 
+/* TPR included: QEMU 7.2's SVM takes a V_IRQ whose class equals V_TPR
+ * (the APM holds it back), so a vector TPR holds is not offered at all;
+ * the CR8 write that may let it in exits (irq.tpr_held, svm/run.c). */
 int vcpu_lapic_offer(struct vcpu *v)
 {
-	return vlapic_offer_vector(&v->lapic->l);
+	return vlapic_pending_vector(&v->lapic->l);
+}
+
+bool vcpu_lapic_tpr_holds(struct vcpu *v)
+{
+	return vlapic_tpr_holds(&v->lapic->l);
 }
 
 bool vcpu_lapic_deliverable(struct vcpu *v)
@@ -254,6 +291,11 @@ void vcpu_lapic_ack(struct vcpu *v, u8 vector)
 bool vcpu_lapic_targets(struct vcpu *v, const struct apic_msg *m, bool self)
 {
 	return vlapic_msg_targets(&v->lapic->l, m, self);
+}
+
+u32 vcpu_lapic_id(struct vcpu *v)
+{
+	return v->lapic->l.id;
 }
 
 u32 vcpu_lapic_ppr(struct vcpu *v)

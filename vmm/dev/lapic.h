@@ -22,6 +22,11 @@ void vcpu_lapic_free(struct vcpu *v);
 /* INIT: the APIC's INIT reset; its timer stops. */
 void vcpu_lapic_init_reset(struct vcpu *v);
 
+/* An access to the vCPU's own xAPIC page (vcpu_apic_page_hit); elsewhere
+ * reads are all ones and writes dropped. */
+u64 vcpu_lapic_mmio_read(struct vcpu *v, u64 gpa, u32 size);
+void vcpu_lapic_mmio_write(struct vcpu *v, u64 gpa, u32 size, u64 val);
+
 /* MSRs 0x1b, 0x6e0, 0x800-0x8ff: true when the MSR is the APIC's; then
  * *gp says whether the access raises #GP. */
 bool vcpu_lapic_msr(struct vcpu *v, struct vmm_exit_msr *m, bool *gp);
@@ -29,10 +34,15 @@ bool vcpu_lapic_msr(struct vcpu *v, struct vmm_exit_msr *m, bool *gp);
 /* For vmm/irq.c */
 void vcpu_lapic_accept_fixed(struct vcpu *v, u8 vector, bool level);
 int vcpu_lapic_offer(struct vcpu *v);
+/* Whether a vector waits only because TPR is not below its class. */
+bool vcpu_lapic_tpr_holds(struct vcpu *v);
 bool vcpu_lapic_deliverable(struct vcpu *v);
 void vcpu_lapic_ack(struct vcpu *v, u8 vector);
 bool vcpu_lapic_targets(struct vcpu *v, const struct apic_msg *m, bool self);
 u32 vcpu_lapic_ppr(struct vcpu *v);
+/* The APIC ID as it stands (xAPIC: the 8-bit ID register, x2APIC: the
+ * 32-bit ID). */
+u32 vcpu_lapic_id(struct vcpu *v);
 /* IA32_APIC_BASE.EN (CPUID 1:EDX.APIC follows it). */
 bool vcpu_lapic_enabled(struct vcpu *v);
 

@@ -209,6 +209,11 @@ int vlapic_offer_vector(const struct vlapic *l)
 	return v;
 }
 
+bool vlapic_tpr_holds(const struct vlapic *l)
+{
+	return vlapic_offer_vector(l) >= 0 && vlapic_pending_vector(l) < 0;
+}
+
 void vlapic_ack(struct vlapic *l, u8 vector)
 {
 	vec_clear(l->irr, vector);

@@ -133,6 +133,11 @@ int vlapic_pending_vector(const struct vlapic *l);
  * its own copy of TPR as it delivers (SVM's V_TPR and V_INTR_PRIO): the
  * highest IRR vector whose class is above the highest in-service one. */
 int vlapic_offer_vector(const struct vlapic *l);
+/* Whether TPR alone holds a vector back: vlapic_offer_vector() has one,
+ * vlapic_pending_vector() none (its class is not above TPR's).  A CPU that
+ * lets the guest write CR8 without an exit must then report the next
+ * write, which may be what lets the vector in. */
+bool vlapic_tpr_holds(const struct vlapic *l);
 /* The CPU took `vector` (the glue injected it): IRR -> ISR. */
 void vlapic_ack(struct vlapic *l, u8 vector);
 

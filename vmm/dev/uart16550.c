@@ -93,10 +93,8 @@ static void uart_reset(struct vmm_device *d)
 	spin_unlock_irqrestore(&u->lock, f);
 }
 
-static u64 uart_read(struct vmm_device *d, struct vcpu *v, u64 port, u32 size)
+static __attribute__((noinline)) u64 uart_read_locked(struct uart16550 *u, unsigned int reg)
 {
-	struct uart16550 *u = to_uart(d);
-	unsigned int reg = (unsigned int)(port - u->base);
 	u64 f = spin_lock_irqsave(&u->lock);
 	/* A guest polling LSR (or IIR) for THRE is where queued output moves
 	 * on once the budget has refilled. */
@@ -106,6 +104,19 @@ static u64 uart_read(struct vmm_device *d, struct vcpu *v, u64 port, u32 size)
 	uart_sync_irq(u);
 	spin_unlock_irqrestore(&u->lock, f);
 	return val;
+}
+
+static u64 uart_read(struct vmm_device *d, struct vcpu *v, u64 port, u32 size)
+{
+	struct uart16550 *u = to_uart(d);
+	unsigned int reg = (unsigned int)(port - u->base);
+	/* The scratch register changes nothing when read, neither the core's
+	 * state nor the IRQ level (uart_sync_irq would find it as the last
+	 * access left it): one byte read without the lock; a write racing on
+	 * another vCPU gives the old or the new value, as on a real UART. */
+	if (reg == UART_SCR)
+		return READ_ONCE(u->core.scr);
+	return uart_read_locked(u, reg);
 }
 
 static void uart_write(struct vmm_device *d, struct vcpu *v, u64 port, u32 size, u64 val)
