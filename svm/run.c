@@ -196,12 +196,18 @@ static __attribute__((noinline)) void vcpu_offer_interrupts_general(struct svm_v
 		vcpu_offer_nmi(v, shadow);
 	if (v->lapic)
 		vcpu_tpr_to_vmcb(v);
+	/* With IF=0 the vector is offered even in a shadow: the guest can
+	 * take it only once an instruction has set IF, and that instruction
+	 * is past the shadow (or is the STI that opens a shadow of its own,
+	 * which the emulator honours as it runs it).  Withheld instead, it
+	 * would reach V_IRQ only at the next exit, and a guest that runs
+	 * `sti` without one would never get it. */
 	s32 vec = v->irq.next;
-	bool want = vec >= 0 && !shadow;
-	if (vec >= 0 && shadow) {
+	bool if_on = (v->vmcb->save.rflags & RFLAGS_IF) != 0;
+	bool want = vec >= 0 && (!shadow || !if_on);
+	if (vec >= 0 && shadow && if_on) {
 		v->ev.virq_withheld++;
-		if (v->vmcb->save.rflags & RFLAGS_IF)
-			svm_step_begin(v, SVM_STEP_SHADOW);
+		svm_step_begin(v, SVM_STEP_SHADOW);
 	}
 	if (want != v->virq_in_vmcb || (want && (u8)vec != v->virq_vmcb_vector)) {
 		u64 vi = c->vintr & ~(VMCB_VINTR_IRQ | VMCB_VINTR_VECTOR | VMCB_VINTR_PRIO |
