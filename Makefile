@@ -171,6 +171,7 @@ test: check-tools
 	@rm -rf $(B)/results
 	@$(MAKE) --no-print-directory all iso $(HOST_BINS)
 	@$(PYTHON) tests/harness/hosttests.py $(HOST_BINS); \
+	 $(PYTHON) tests/harness/test_harness.py --tap $(B)/results; \
 	 $(PYTHON) tests/harness/suites.py --iso $(B)/svmhv.iso; \
 	 $(PYTHON) tests/harness/screenshot.py --iso $(B)/svmhv.iso; \
 	 if [ -f tests/harness/bench_check.py ]; then $(PYTHON) tests/harness/bench_check.py --iso $(B)/svmhv.iso; fi; \

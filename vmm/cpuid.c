@@ -27,8 +27,8 @@ static __attribute__((noinline)) void cpuid_host_leaf(struct vcpu *v, struct vmm
 	case 1:
 		q->ecx |= BIT(31);			/* a hypervisor is present */
 		q->ecx &= ~(BIT(21) | BIT(3));		/* no x2APIC, no MONITOR */
-		if (v->lapic)				/* the modelled APIC: x2APIC, TSC deadline */
-			q->ecx |= BIT(21) | BIT(24);
+		if (v->lapic)				/* the modelled APIC: TSC deadline, */
+			q->ecx |= BIT(24) | (vcpu_lapic_has_x2apic(v) ? BIT(21) : 0);	/* x2APIC */
 		q->edx |= BIT(9);			/* an APIC ... */
 		if (v->lapic && !vcpu_lapic_enabled(v))
 			q->edx &= ~BIT(9);		/* ... unless IA32_APIC_BASE turned it off */

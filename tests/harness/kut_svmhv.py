@@ -129,8 +129,11 @@ def env_text(test: kut.KutTest, mem_mib: int = GUEST_MEM_MIB) -> str:
 def module_lines(slot: Slot, mem_mib: int = GUEST_MEM_MIB) -> list[tuple[str, str]]:
     """(path inside the ISO, module string) of the test and its environment."""
     t = slot.test
+    # The CPU features the reference takes away from its model, svmhv takes
+    # away from the guest's: today x2APIC (the xapic entry of apic).
+    cpu_opts = ["x2apic=off"] if "-x2apic" in t.cpu.split(",") else []
     words = ["guest", f"name={slot.guest}", f"vcpus={t.smp}", f"mem={mem_mib}",
-             f"timeout={int(t.timeout * 1000)}", *t.svmhv_opts, "--", t.flat]
+             f"timeout={int(t.timeout * 1000)}", *cpu_opts, *t.svmhv_opts, "--", t.flat]
     # argv[0] is the first word, as QEMU's multiboot -kernel gives it.
     if t.args:
         words += t.args.split()

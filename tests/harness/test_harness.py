@@ -384,9 +384,17 @@ class KutSvmhvTest(unittest.TestCase):
         slot = kut_svmhv.Slot(t, "vmexit_ipi", "/kut/env/vmexit_ipi.env")
         (p1, s1), (p2, s2) = kut_svmhv.module_lines(slot)
         self.assertEqual((p1, s1), ("/kut/vmexit.flat",
-                                    "guest name=vmexit_ipi vcpus=2 mem=128 timeout=60000 -- ipi"))
+                                    "guest name=vmexit_ipi vcpus=2 mem=128 timeout=60000 "
+                                    "-- vmexit.flat ipi"))
         self.assertEqual((p2, s2), ("/kut/env/vmexit_ipi.env", "attach for=vmexit_ipi"))
         self.assertIn("NR_CPUS=2\n", kut_svmhv.env_text(t))
+        # A CPU model without x2APIC is the guest's x2apic=off.
+        t = kut.parse_tests("apic-xapic apic.flat smp=2 cpu=-x2apic,+tsc-deadline\n")[0]
+        slot = kut_svmhv.Slot(t, "apic-xapic", "/kut/env/apic-xapic.env")
+        self.assertIn(" x2apic=off ", kut_svmhv.module_lines(slot)[0][1])
+        t = kut.parse_tests("apic-x2apic apic.flat smp=2 cpu=+x2apic\n")[0]
+        slot = kut_svmhv.Slot(t, "apic-x2apic", "/kut/env/apic-x2apic.env")
+        self.assertNotIn("x2apic=", kut_svmhv.module_lines(slot)[0][1])
 
     def test_reference_tap(self):
         with tempfile.TemporaryDirectory() as d:
@@ -399,5 +407,41 @@ class KutSvmhvTest(unittest.TestCase):
                          {"tsc": "PASS", "msr": "FAIL", "tsc_adjust": "SKIP"})
 
 
-if __name__ == "__main__":
+def main() -> int:
+    """`--tap DIR`: run every test and write DIR/harness.tap (the format of
+    suites.py, read by summary.py); always exits 0 then.  Otherwise plain
+    unittest."""
+    if len(sys.argv) == 3 and sys.argv[1] == "--tap":
+        from suites import FAIL, PASS, SKIP, Check, tap_lines
+        result = unittest.TestResult()
+        suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+        ids = [t.id() for t in _all_tests(suite)]     # run() lets go of them
+        suite.run(result)
+        bad = {t.id(): (FAIL, tb) for t, tb in result.failures + result.errors}
+        bad.update({t.id(): (SKIP, why) for t, why in result.skipped})
+        checks = []
+        for i in ids:
+            status, why = bad.get(i, (PASS, ""))
+            last = why.strip().splitlines()[-1] if why.strip() else ""
+            checks.append(Check(i.split(".", 1)[-1], status, last))
+        out = Path(sys.argv[2])
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "harness.tap").write_text("\n".join(tap_lines("harness", checks)) + "\n")
+        print(f"run harness: {sum(c.status == PASS for c in checks)} passed, "
+              f"{sum(c.status == FAIL for c in checks)} failed, "
+              f"{sum(c.status == SKIP for c in checks)} skipped")
+        return 0
     unittest.main()
+    return 0
+
+
+def _all_tests(suite):
+    for t in suite:
+        if isinstance(t, unittest.TestSuite):
+            yield from _all_tests(t)
+        else:
+            yield t
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -129,6 +129,16 @@ static void test_platform_key(void **state)
 	parse_bad("guest platform=pc platform=pc", "given twice");
 }
 
+static void test_x2apic_key(void **state)
+{
+	(void)state;
+	assert_false(parse_ok("guest").no_x2apic);
+	assert_false(parse_ok("guest x2apic=on").no_x2apic);
+	assert_true(parse_ok("guest x2apic=off").no_x2apic);
+	parse_bad("guest x2apic=maybe", "want on or off");
+	parse_bad("guest x2apic=off x2apic=on", "given twice");
+}
+
 static void test_is_guest(void **state)
 {
 	assert_true(guest_cfg_is_guest("guest"));
@@ -394,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_expect),
 		cmocka_unit_test(test_platform_key),
+		cmocka_unit_test(test_x2apic_key),
 		cmocka_unit_test(test_is_guest),
 		cmocka_unit_test(test_unknown_and_malformed_keys),
 		cmocka_unit_test(test_name),

@@ -187,7 +187,7 @@ int vcpu_lapic_create(struct vcpu *v)
 	struct vlapic_config cfg = {
 		.apic_id = v->index,
 		.bsp = v->index == 0,
-		.x2apic = true,
+		.x2apic = !v->vm->cfg.no_x2apic,
 		.tsc_deadline = true,
 		.maxphyaddr = (u8)(cpu_info.phys_addr_bits ? cpu_info.phys_addr_bits : 48),
 		.tsc_hz = tsc_hz,
@@ -317,4 +317,9 @@ u8 vcpu_lapic_cr8(struct vcpu *v)
 bool vcpu_lapic_enabled(struct vcpu *v)
 {
 	return vlapic_hw_enabled(&v->lapic->l);
+}
+
+bool vcpu_lapic_has_x2apic(struct vcpu *v)
+{
+	return v->lapic->l.cfg.x2apic;
 }

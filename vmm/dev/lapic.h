@@ -45,6 +45,8 @@ u32 vcpu_lapic_ppr(struct vcpu *v);
 u32 vcpu_lapic_id(struct vcpu *v);
 /* IA32_APIC_BASE.EN (CPUID 1:EDX.APIC follows it). */
 bool vcpu_lapic_enabled(struct vcpu *v);
+/* x2APIC offered (CPUID 1:ECX[21]): on unless the guest's x2apic=off. */
+bool vcpu_lapic_has_x2apic(struct vcpu *v);
 
 /* CR8 as the backend keeps it (TPR[7:4]): the guest changed it without an
  * exit; and what it must be at the next entry. */

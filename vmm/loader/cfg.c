@@ -242,7 +242,8 @@ static int set_cmdline(struct guest_cfg *c, const char *p)
 	return 0;
 }
 
-enum key_id { K_NAME, K_MEM, K_MODE, K_VCPUS, K_CPUS, K_TIMEOUT, K_EXPECT, K_PLATFORM, K_COUNT };
+enum key_id { K_NAME, K_MEM, K_MODE, K_VCPUS, K_CPUS, K_TIMEOUT, K_EXPECT, K_PLATFORM, K_X2APIC,
+	      K_COUNT };
 
 static const char *const key_names[K_COUNT] = {
 	[K_NAME] = "name",
@@ -253,6 +254,7 @@ static const char *const key_names[K_COUNT] = {
 	[K_TIMEOUT] = "timeout",
 	[K_EXPECT] = "expect",
 	[K_PLATFORM] = "platform",
+	[K_X2APIC] = "x2apic",
 };
 
 static int apply(struct guest_cfg *c, enum key_id k, const char *val)
@@ -288,6 +290,13 @@ static int apply(struct guest_cfg *c, enum key_id k, const char *val)
 		return set_expect(c, val);
 	case K_PLATFORM:
 		return set_platform(c, val);
+	case K_X2APIC:
+		if (strcmp(val, "on") && strcmp(val, "off")) {
+			pr_err("guest: x2apic=%s: want on or off\n", val);
+			return -EINVAL;
+		}
+		c->no_x2apic = strcmp(val, "off") == 0;
+		return 0;
 	case K_COUNT:
 		break;
 	}
@@ -325,7 +334,7 @@ int guest_cfg_parse(const char *s, struct guest_cfg *out)
 			if (strcmp(key, key_names[k]) == 0)
 				break;
 		if (k == K_COUNT) {
-			pr_err("guest: unknown key '%s%s' (known: name mem mode vcpus cpus timeout expect platform, then -- for the guest's command line)\n",
+			pr_err("guest: unknown key '%s%s' (known: name mem mode vcpus cpus timeout expect platform x2apic, then -- for the guest's command line)\n",
 			       key, strlen(key) == sizeof(key) - 1 ? "..." : "");
 			return -EINVAL;
 		}

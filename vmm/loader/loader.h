@@ -70,6 +70,7 @@ struct guest_cfg {
 	u64 timeout_ms;			/* 0: no timeout */
 	enum guest_expect expect;
 	s64 expect_status;		/* GUEST_EXPECT_EXIT only */
+	bool no_x2apic;			/* x2apic=off: CPUID 1:ECX[21] clear, EXTD refused */
 	/* Everything after a lone "--" word, leading blanks dropped, never
 	 * parsed as keys; "" when there is none. */
 	char cmdline[GUEST_CMDLINE_MAX + 1];
@@ -87,8 +88,8 @@ enum guest_image_kind {
 bool guest_cfg_is_guest(const char *s);
 
 /* Parses a module string into *out, defaults first (mem 16 MiB, 1 vCPU,
- * no mode, no platform, any CPU, no timeout, no expectation, no command
- * line).  Unknown keys, repeated keys, keys without a value and values out
+ * no mode, no platform, any CPU, no timeout, no expectation, x2APIC
+ * offered (on a pc platform), no command line).  Unknown keys, repeated keys, keys without a value and values out
  * of range are refused; so is a command line longer than
  * GUEST_CMDLINE_MAX.  Returns 0, or -EINVAL after one pr_err; *out is
  * written only on success. */
