@@ -285,6 +285,10 @@ static void svm_vcpu_dump(const struct vcpu *vcpu)
 		svm_exit_name(b->control.exitcode));
 }
 
+/* One statistics row per indexed exit code, and one for the rest: the core
+ * prints them with a bitmap of VMM_MAX_EXIT_STATS bits. */
+_Static_assert(SVM_EXIT_NR_INDEXED + 1 <= VMM_MAX_EXIT_STATS, "exit rows exceed VMM_MAX_EXIT_STATS");
+
 const struct vmm_backend_ops svm_backend_ops = {
 	.name = "svm",
 	.vcpu_create = svm_vcpu_create,

@@ -27,16 +27,16 @@ static void print_vcpu(struct vm *g, struct vcpu *v)
 	if (!samples)
 		return;
 	/* Largest sample counts first: a selection sort over the few used rows. */
-	bool done[VMM_MAX_EXIT_STATS] = { false };
+	u64 done[VMM_MAX_EXIT_STATS / 64] = { 0 };
 	for (;;) {
 		int best = -1;
 		for (u32 i = 0; i < n; i++)
-			if (!done[i] && v->stats[i].count &&
+			if (!(done[i / 64] & BIT(i % 64)) && v->stats[i].count &&
 			    (best < 0 || v->stats[i].count > v->stats[best].count))
 				best = (int)i;
 		if (best < 0)
 			break;
-		done[best] = true;
+		done[best / 64] |= BIT(best % 64);
 		struct exit_stat *s = &v->stats[best];
 		char mn[24], mx[24], av[24];
 		fmt_us(mn, sizeof(mn), s->min);

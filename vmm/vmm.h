@@ -25,7 +25,7 @@ struct vm;
 struct vmm_device;
 struct vcpu_lapic;
 
-#define VMM_MAX_EXIT_STATS 256	/* rows a backend may have */
+#define VMM_MAX_EXIT_STATS 2048	/* rows a backend may have (SVM: 0x405, NPF at 0x400) */
 
 struct exit_stat {
 	u64 count, total, min, max;	/* host cycles from the exit to the next entry */

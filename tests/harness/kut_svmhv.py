@@ -54,6 +54,7 @@ sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kut                                                 # noqa: E402
 from qemu import run_qemu, without_noise                  # noqa: E402
+from suites import exit_stats_mismatches                   # noqa: E402
 
 REPO = kut.REPO
 RESULT_NAME = "kut"
@@ -339,6 +340,7 @@ def run(a: argparse.Namespace) -> int:
     print(f"kut: {len(tests)} kvm-unit-tests as svmhv guests in {len(boots)} boots "
           f"(up to {a.per_boot} per boot)", flush=True)
     outcomes: list[Outcome] = []
+    stats_bad: list[str] = []
     logf = open(outdir / f"{RESULT_NAME}.log", "w")
     for b in boots:
         mods = [m for s in b.slots for m in module_lines(s)]
@@ -366,6 +368,7 @@ def run(a: argparse.Namespace) -> int:
         logf.flush()
         print(f"kut: boot {b.index}: {len(b.slots)} tests, {b.vcpus} vCPUs, {wall:.0f}s"
               f"{'; ' + problem if problem else ''}", flush=True)
+        stats_bad += [f"boot {b.index}: {m}" for m in exit_stats_mismatches(log) or []]
         for s in b.slots:
             g = guest_output(log, s.guest)
             v = guest_verdict(g, problem, timed_out)
@@ -376,7 +379,11 @@ def run(a: argparse.Namespace) -> int:
                   f"{'  # ' + (o.note or o.reason) if (o.note or o.reason) else ''}", flush=True)
     logf.close()
     total = time.monotonic() - start
-    tap = write_results(outdir, [tap_line(o) for o in outcomes])
+    lines = [tap_line(o) for o in outcomes]
+    # The exit statistics each guest printed must add up (suites.py).
+    lines.append(f"{'not ok' if stats_bad else 'ok'} - {RESULT_NAME}: exit statistics add up"
+                 f"{' # ' + _tap_text('; '.join(stats_bad[:3])) if stats_bad else ''}")
+    tap = write_results(outdir, lines)
     (outdir / f"{RESULT_NAME}.json").write_text(json.dumps(
         {"seconds": round(total, 1), "boots": len(boots), "tests": [asdict(o) for o in outcomes]},
         indent=1) + "\n")

@@ -259,6 +259,9 @@ def check_run(run: Run, result) -> list[Check]:
         m = re.search(rx, log, re.MULTILINE)
         checks.append(Check(f"log lacks /{rx}/", FAIL if m else PASS,
                             f"found: {m.group(0)[:80]!r}" if m else ""))
+    bad = exit_stats_mismatches(log)
+    if bad is not None:
+        checks.append(Check("exit statistics add up", FAIL if bad else PASS, "; ".join(bad[:3])))
     if run.ktap:
         present = ktap.has_ktap(log)
         checks.append(Check("ktap output", PASS if present else FAIL,
@@ -267,6 +270,42 @@ def check_run(run: Run, result) -> list[Check]:
             name = f"{r.suite}.{r.test}" if r.suite else r.test
             checks.append(Check(f"ktap {name}", r.status, r.reason))
     return checks
+
+
+_STATS_HEAD = re.compile(r"^Analyze events for VM (\S+), VCPU (\d+) \((\d+) exits\):")
+_STATS_ROW = re.compile(r"^\s*(\S+)\s+(\d+)\s+[\d.]+%\s+[\d.]+%\s")
+_STATS_TOTAL = re.compile(r"^Total Samples:(\d+),")
+
+
+def exit_stats_mismatches(log: str) -> list[str] | None:
+    """Each vCPU's exit statistics (vmm/stats.c) against themselves: the
+    rows printed must add up to its "Total Samples" (every row is printed),
+    and that is its exit count or one less (the last exit is accounted at
+    the next entry, which never came).  None when the log has no table."""
+    bad: list[str] = []
+    seen = False
+    head, rows = None, 0
+    for line in log.splitlines():
+        m = _STATS_HEAD.match(line)
+        if m:
+            head, rows, seen = m, 0, True
+            continue
+        if head is None:
+            continue
+        m = _STATS_ROW.match(line)
+        if m and m.group(1) != "VM-EXIT":
+            rows += int(m.group(2))
+            continue
+        m = _STATS_TOTAL.match(line)
+        if m:
+            total, exits = int(m.group(1)), int(head.group(3))
+            who = f"{head.group(1)}/{head.group(2)}"
+            if rows != total:
+                bad.append(f"{who}: rows add up to {rows}, Total Samples {total}")
+            elif not exits - 1 <= total <= exits:
+                bad.append(f"{who}: Total Samples {total} for {exits} exits")
+            head = None
+    return bad if seen else None
 
 
 def _tap_text(text: str) -> str:

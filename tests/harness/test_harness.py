@@ -131,6 +131,28 @@ class TapTest(unittest.TestCase):
             self.assertEqual(summary.read_tap(p)[:3], (1, 1, 0))
 
 
+class ExitStatsTest(unittest.TestCase):
+    LOG = ("Analyze events for VM g, VCPU 0 (11 exits):\n\n"
+           "             VM-EXIT    Samples  Samples%     Time%     Min Time     Max Time     Avg time\n\n"
+           "                 NPF          6     60.00%     50.00%       2.11us      3.00us       2.50us\n"
+           "                IOIO          4     40.00%     50.00%       2.11us      3.00us       2.50us\n"
+           "\nTotal Samples:10, Total events handled time:25.00us.\n")
+
+    def test_rows_add_up(self):
+        self.assertEqual(suites.exit_stats_mismatches(self.LOG), [])
+        self.assertIsNone(suites.exit_stats_mismatches("no tables here\n"))
+
+    def test_missing_row_is_caught(self):
+        # The bug it guards against: a row (NPF, 0x400) left out of the print.
+        log = self.LOG.replace("                 NPF          6     60.00%     50.00%"
+                               "       2.11us      3.00us       2.50us\n", "")
+        self.assertEqual(len(suites.exit_stats_mismatches(log)), 1)
+
+    def test_total_far_from_exits(self):
+        log = self.LOG.replace("(11 exits)", "(20 exits)")
+        self.assertIn("for 20 exits", suites.exit_stats_mismatches(log)[0])
+
+
 class CheckRunTest(unittest.TestCase):
     def result(self, status, log="", timed_out=False):
         return qemu.QemuResult([], status, qemu.decode_status(status), timed_out, log, 1.0)
