@@ -43,7 +43,7 @@ include mk/font.mk
 .DEFAULT_GOAL := all
 KOBJ     += $(KEXTRA_OBJ)
 
-.PHONY: all iso run debug test host-test kernel-test bench soak kut kut-reference kut-compare deps clean check-tools FORCE
+.PHONY: all iso run debug test host-test kernel-test bench soak kut kut-slow kut-firmwares kut-reference kut-compare deps clean check-tools FORCE
 all: $(B)/svmhv.elf $(B)/compile_commands.json
 
 # The version string, rewritten only when `git describe` changes, so the
@@ -203,6 +203,26 @@ kut: check-tools all
 	@mkdir -p $(B)/results
 	@$(PYTHON) tests/harness/kut.py build $(KUT_FLAGS) || [ $$? = 77 ]
 	$(PYTHON) tests/harness/kut_svmhv.py $(KUT_FLAGS) $(if $(KUT_ONLY),--only $(KUT_ONLY))
+# The tests marked slow=yes in tests/kut/tests.txt (make test skips them),
+# each alone in its boot; KUT_FIRMWARE=uefi boots svmhv through OVMF.
+# Writes build/results/kut-slow-FIRMWARE/kut.{log,tap,json}.
+KUT_FIRMWARE ?= bios
+kut-slow: check-tools all
+	@mkdir -p $(B)/results
+	@$(PYTHON) tests/harness/kut.py build $(KUT_FLAGS) || [ $$? = 77 ]
+	$(PYTHON) tests/harness/kut_svmhv.py $(KUT_FLAGS) --slow only --firmware $(KUT_FIRMWARE) \
+		--results $(B)/results/kut-slow-$(KUT_FIRMWARE)
+# The local and I/O APIC and SMP tests under both firmwares (SeaBIOS and
+# OVMF boots of svmhv), slow ones included: about 15 minutes.  Writes
+# build/results/kut-fw-{bios,uefi}/kut.{log,tap,json}.
+KUT_FW_TESTS = apic-xapic,apic-x2apic,ioapic,smptest3
+kut-firmwares: check-tools all
+	@mkdir -p $(B)/results
+	@$(PYTHON) tests/harness/kut.py build $(KUT_FLAGS) || [ $$? = 77 ]
+	@for fw in bios uefi; do \
+	  $(PYTHON) tests/harness/kut_svmhv.py $(KUT_FLAGS) --slow yes --only $(KUT_FW_TESTS) \
+	    --firmware $$fw --results $(B)/results/kut-fw-$$fw || exit 1; \
+	done
 # The reference and svmhv verdicts side by side, from the latest result files.
 kut-compare:
 	@$(PYTHON) tests/harness/kut_svmhv.py compare

@@ -146,6 +146,10 @@ class KutTest:
     svmhv_expect: str = "PASS"
     svmhv_reason: str = ""
     svmhv_opts: list[str] = field(default_factory=list)
+    # slow=yes: minutes under svmhv in nested TCG (its reason in tests.txt);
+    # `make test` reports it as skipped, `make kut-slow` runs it, alone in
+    # its boot.
+    slow: bool = False
 
     def cpu_model(self, base: str = "EPYC") -> str:
         return f"{base},{self.cpu}" if self.cpu else base
@@ -198,6 +202,10 @@ def parse_tests(text: str, origin: str = "tests.txt") -> list[KutTest]:
                 t.svmhv_expect, t.svmhv_reason = parse_expectation(val, f"{origin}:{n}")
             elif key == "svmhv_opts":
                 t.svmhv_opts = val.split()
+            elif key == "slow":
+                if val not in ("yes", "no"):
+                    raise ValueError(f"{origin}:{n}: slow={val!r}: want yes or no")
+                t.slow = val == "yes"
             else:
                 raise ValueError(f"{origin}:{n}: unknown key {key!r}")
         if any(t.name == o.name for o in tests):

@@ -115,7 +115,9 @@ def plan_boots(tests: list[kut.KutTest], per_boot: int = PER_BOOT,
     boots: list[Boot] = []
     per_boot = max(1, min(per_boot, MAX_MODULES // 2))
     for i, t in enumerate(tests):
-        if not boots or len(boots[-1].slots) >= per_boot \
+        # A slow test boots alone: beside another it would share its CPUs.
+        if not boots or len(boots[-1].slots) >= per_boot or t.slow \
+                or boots[-1].slots[0].test.slow \
                 or (boots[-1].slots and boots[-1].vcpus + t.smp > max_vcpus):
             boots.append(Boot(len(boots)))
         boots[-1].slots.append(Slot(t, guest_name(t, i), f"/kut/env/{guest_name(t, i)}.env"))
@@ -311,6 +313,20 @@ def write_results(outdir: Path, lines: list[str]) -> Path:
 
 # ---- run ----
 
+def select_tests(a: argparse.Namespace) -> tuple[list[kut.KutTest], list[kut.KutTest]]:
+    """The tests of tests.txt that --only and --slow pick, and the slow ones
+    left out (--slow no)."""
+    tests = kut.load_tests()
+    if a.only:
+        pats = [x.strip() for x in a.only.split(",") if x.strip()]
+        tests = [t for t in tests if any(fnmatch.fnmatchcase(t.name, x) for x in pats)]
+    if a.slow == "only":
+        return [t for t in tests if t.slow], []
+    if a.slow == "no":
+        return [t for t in tests if not t.slow], [t for t in tests if t.slow]
+    return tests, []
+
+
 def run(a: argparse.Namespace) -> int:
     outdir = Path(a.results)
     outdir.mkdir(parents=True, exist_ok=True)
@@ -322,12 +338,10 @@ def run(a: argparse.Namespace) -> int:
         return 0
     kernel = Path(a.kernel)
     start = time.monotonic()
+    slow_skipped: list[kut.KutTest] = []
     try:
         kut.build(src, kut.BUILD_DIR, quiet=True)
-        tests = kut.load_tests()
-        if a.only:
-            pats = [x.strip() for x in a.only.split(",") if x.strip()]
-            tests = [t for t in tests if any(fnmatch.fnmatchcase(t.name, x) for x in pats)]
+        tests, slow_skipped = select_tests(a)
         boots = plan_boots(tests, a.per_boot, a.max_vcpus)
         if not kernel.is_file():
             raise FileNotFoundError(f"{kernel}: no kernel (make all)")
@@ -380,6 +394,8 @@ def run(a: argparse.Namespace) -> int:
     logf.close()
     total = time.monotonic() - start
     lines = [tap_line(o) for o in outcomes]
+    lines += [f"ok - {RESULT_NAME}: {t.name} # SKIP slow under nested TCG: make kut-slow runs it"
+              for t in slow_skipped]
     # The exit statistics each guest printed must add up (suites.py).
     lines.append(f"{'not ok' if stats_bad else 'ok'} - {RESULT_NAME}: exit statistics add up"
                  f"{' # ' + _tap_text('; '.join(stats_bad[:3])) if stats_bad else ''}")
@@ -466,11 +482,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--max-vcpus", type=int, default=MAX_VCPUS_PER_BOOT,
                    help=f"guest vCPUs per boot (default {MAX_VCPUS_PER_BOOT})")
     p.add_argument("--results", default="build/results", help="output directory")
+    p.add_argument("--slow", choices=("no", "yes", "only"), default="no",
+                   help="tests marked slow=yes: reported as skipped (no, `make test`), "
+                        "run with the rest (yes), or run alone (only, `make kut-slow`)")
     a = p.parse_args(argv)
     if a.command == "compare":
         return compare(a)
     if a.command == "plan":
-        for b in plan_boots(kut.load_tests(), a.per_boot, a.max_vcpus):
+        for b in plan_boots(select_tests(a)[0], a.per_boot, a.max_vcpus):
             print(f"boot {b.index}: {len(b.slots)} tests, {b.vcpus} vCPUs, mem {b.mem}, "
                   f"timeout {b.timeout:.0f}s")
             for s in b.slots:

@@ -131,6 +131,17 @@ class TapTest(unittest.TestCase):
             self.assertEqual(summary.read_tap(p)[:3], (1, 1, 0))
 
 
+class SlowTestsTest(unittest.TestCase):
+    def test_slow_key_and_boots(self):
+        ts = kut.parse_tests("a x.flat\nb y.flat slow=yes\nc z.flat slow=no\nd w.flat\n")
+        self.assertEqual([t.slow for t in ts], [False, True, False, False])
+        with self.assertRaises(ValueError):
+            kut.parse_tests("a x.flat slow=maybe\n")
+        # A slow test boots alone; the others pack around it.
+        boots = kut_svmhv.plan_boots(ts)
+        self.assertEqual([[s.test.name for s in b.slots] for b in boots], [["a"], ["b"], ["c", "d"]])
+
+
 class ExitStatsTest(unittest.TestCase):
     LOG = ("Analyze events for VM g, VCPU 0 (11 exits):\n\n"
            "             VM-EXIT    Samples  Samples%     Time%     Min Time     Max Time     Avg time\n\n"
