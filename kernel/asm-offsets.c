@@ -33,6 +33,11 @@ void asm_offsets(void)
 	OFFSET(GR_R13, guest_regs, r13);
 	OFFSET(GR_R14, guest_regs, r14);
 	OFFSET(GR_R15, guest_regs, r15);
+	OFFSET(LZ_GUEST_FS, svm_lazy, guest_fs);
+	OFFSET(LZ_GUEST_GS, svm_lazy, guest_gs);
+	OFFSET(LZ_HOST_FS, svm_lazy, host_fs);
+	OFFSET(LZ_HOST_GS, svm_lazy, host_gs);
+	OFFSET(LZ_LOAD_GUEST, svm_lazy, load_guest);
 	DEFINE(VMCB_SAVE_RIP, offsetof(struct vmcb, save) + offsetof(struct vmcb_save, rip));
 #ifdef ASM_OFFSETS_EXTRA
 #include ASM_OFFSETS_EXTRA

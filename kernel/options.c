@@ -17,7 +17,7 @@ struct kernel_options kopt = {
 static int exit_mode;
 static const char *const exit_choices[] = { "halt", "qemu", NULL };
 static const char *const level_choices[] = { "err", "warn", "info", "debug", NULL };
-static const char *const hostsave_choices[] = { "vmsave", "cached", "seedbug", NULL };
+static const char *const hostsave_choices[] = { "vmsave", "cached", "seedbug", "lazy", "lazybug", NULL };
 
 static const struct opt_desc opts[] = {
 	{ "exit", OPT_ENUM, &exit_mode, 0, exit_choices, 0, 0,
@@ -27,7 +27,7 @@ static const struct opt_desc opts[] = {
 	{ "smp", OPT_U64, &kopt.smp, 0, NULL, 1, 1024, "bring up at most N CPUs" },
 	{ "loglevel", OPT_ENUM, &kopt.loglevel, 0, level_choices, 0, 0, "log verbosity" },
 	{ "hostsave", OPT_ENUM, &kopt.hostsave, 0, hostsave_choices, 0, 0,
-	  "host-state policy: vmsave, cached (default) or seedbug (negative control)" },
+	  "host-state policy: vmsave, cached (default), lazy, or the negative controls seedbug and lazybug" },
 	{ "hostcheck", OPT_BOOL, &kopt.hostcheck, 0, NULL, 0, 0,
 	  "check host state after every VMLOAD" },
 	/* Its values are the host-state check's field groups: svm/hoststate.c

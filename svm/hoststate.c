@@ -52,11 +52,12 @@ _Static_assert(offsetof(struct host_seg, attrib) == offsetof(struct vmcb_seg, at
 _Static_assert(offsetof(struct host_seg, limit) == offsetof(struct vmcb_seg, limit), "limit");
 _Static_assert(offsetof(struct host_seg, base) == offsetof(struct vmcb_seg, base), "base");
 
-static const char *const policy_names[] = { "vmsave", "cached", "seedbug" };
+static const char *const policy_names[HOSTSAVE_NR] = { "vmsave", "cached", "seedbug", "lazy",
+							    "lazybug" };
 
 const char *hoststate_policy_name(int p)
 {
-	return p >= 0 && p < 3 ? policy_names[p] : "?";
+	return p >= 0 && p < HOSTSAVE_NR ? policy_names[p] : "?";
 }
 
 int hoststate_fault_parse(const char *name)
@@ -82,6 +83,10 @@ void hoststate_print_policy(void)
 		kprintf("hoststate: hostfault=%s: that field of the host save area is corrupted on "
 			"every 4th `cached` load (negative control)\n",
 			host_group_names[hoststate_fault - 1]);
+	if (hoststate_policy == HOSTSAVE_LAZYBUG)
+		kprintf("hoststate: WARNING: hostsave=lazybug leaves the guest's TR, LDTR, KernelGsBase "
+			"and syscall MSRs in the CPU after a lazy window, on purpose: negative control "
+			"only\n");
 	if (hoststate_policy == HOSTSAVE_SEEDBUG) {
 		kprintf("hoststate: ******************************************************************\n");
 		kprintf("hoststate: * WARNING: hostsave=seedbug is the broken 2024 proposal, on purpose: *\n");
@@ -224,6 +229,9 @@ static void fault_undo(struct svm_cpu *sc)
 
 void svm_vcpu_put(struct svm_vcpu *v)
 {
+	if (v->lazy_live)
+		panic("host-state lazy window", "vCPU %s/%u switched out with the guest's VMLOAD "
+		      "state still in CPU %u", v->vm->cfg.name, v->index, v->cpu);
 	if (!v->guest_state_loaded)
 		v->cnt.unused_loads++;
 	v->guest_state_loaded = false;
@@ -408,6 +416,8 @@ void hoststate_counters_total(struct hs_counters *sum)
 		sum->diff_mismatches += sc->cnt.diff_mismatches;
 		sum->snap_retakes += sc->cnt.snap_retakes;
 		sum->faults += sc->cnt.faults;
+		sum->lazy_rounds += sc->cnt.lazy_rounds;
+		sum->lazy_ends += sc->cnt.lazy_ends;
 	}
 }
 
@@ -424,16 +434,18 @@ void hoststate_reset_counters(void)
 
 static void print_row(const char *who, const struct hs_counters *c)
 {
-	kprintf("hoststate: %-14s %10lu %8lu %10lu %8lu %8lu %8lu %9lu %9lu %6lu\n", who, c->vmrun,
-		c->host_vmsave, c->host_vmload, c->loads_for_run, c->sched_in_same,
-		c->sched_in_migrated, c->prepare_calls, c->check_mismatches, c->diff_mismatches);
+	kprintf("hoststate: %-14s %10lu %8lu %10lu %8lu %8lu %8lu %9lu %9lu %6lu %10lu %8lu\n", who,
+		c->vmrun, c->host_vmsave, c->host_vmload, c->loads_for_run, c->sched_in_same,
+		c->sched_in_migrated, c->prepare_calls, c->check_mismatches, c->diff_mismatches,
+		c->lazy_rounds, c->lazy_ends);
 }
 
 void hoststate_print_counters(void)
 {
 	kprintf("hoststate: counters under policy '%s'\n", policy_names[hoststate_policy]);
-	kprintf("hoststate: %-14s %10s %8s %10s %8s %8s %8s %9s %9s %6s\n", "", "VMRUN", "VMSAVE",
-		"VMLOAD", "load-run", "in-same", "in-migr", "prepare", "mismatch", "diff");
+	kprintf("hoststate: %-14s %10s %8s %10s %8s %8s %8s %9s %9s %6s %10s %8s\n", "", "VMRUN",
+		"VMSAVE", "VMLOAD", "load-run", "in-same", "in-migr", "prepare", "mismatch", "diff",
+		"lazy", "lazy-end");
 	for (u32 c = 0; c < ncpus_online; c++) {
 		struct svm_cpu *sc = cpu_table[c]->svm;
 		if (!sc)

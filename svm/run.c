@@ -307,6 +307,46 @@ static inline bool run_instrumented(const struct svm_vcpu *v)
 	       gstate_mode == GSTATE_EAGER;
 }
 
+/* hostsave=lazy: closes the window svm_vmrun_lazy left open - the guest's
+ * VMLOAD state into its VMCB (VMSAVE, then the FS/GS bases the stub kept,
+ * since the CPU holds the host's), the host's back from the CPU's host
+ * save area (VMLOAD), then the host-state check when it is on.  Called
+ * with GIF=0 before anything that is not the fused path runs: STGI, the
+ * run loop, a decoder or handler that reads the VMCB's copy of that state.
+ * hostsave=lazybug forgets the VMLOAD (the negative control: the check
+ * must catch the guest's TR, LDTR, KernelGsBase and MSRs left behind). */
+static __attribute__((noinline)) void svm_lazy_end(struct svm_vcpu *v, bool check)
+{
+	struct svm_cpu *sc = cpu_table[v->cpu]->svm;
+	svm_vmsave(v->vmcb_pa);
+	v->vmcb->save.fs.base = v->lz.guest_fs;
+	v->vmcb->save.gs.base = v->lz.guest_gs;
+	if (v->load_policy != HOSTSAVE_LAZYBUG) {
+		svm_vmload(sc->host_area_pa);
+		sc->cnt.host_vmload++;
+		v->cnt.host_vmload++;
+	}
+	sc->cnt.lazy_ends++;
+	v->cnt.lazy_ends++;
+	v->lazy_live = false;
+	if (check)
+		hoststate_after_vmexit(v, v->cpu);
+}
+
+/* The MSRs VMLOAD and VMSAVE carry (APM vol. 2, "VMSAVE and VMLOAD"). */
+static inline bool msr_in_vmload_state(u32 msr)
+{
+	return (msr >= MSR_STAR && msr <= MSR_SFMASK) ||
+	       (msr >= MSR_FS_BASE && msr <= MSR_KERNEL_GS_BASE) ||
+	       (msr >= MSR_SYSENTER_CS && msr <= MSR_SYSENTER_EIP);
+}
+
+static inline __attribute__((always_inline)) void svm_lazy_close(struct svm_vcpu *v, bool instr)
+{
+	if (__builtin_expect(v->lazy_live, 0))
+		svm_lazy_end(v, instr && (kopt.hostcheck || hoststate_exit_hook != NULL));
+}
+
 /* One world switch, from the interrupt offer to the exit's events, GIF=1
  * again.  `rerun`: the fused path enters again after an exit it answered
  * (svm_vcpu_run): the same CPU and VMCB as the last VMRUN, the task not
@@ -341,10 +381,15 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
 	/* Pending host work inside the GIF=0 window: a resched request that
 	 * arrived since the core's check, or a stop. */
 	if (pc->sched->need_resched || READ_ONCE(v->vm->stop)) {
+		svm_lazy_close(v, instr);
+		v->lazy_gif0 = false;
 		svm_stgi();
 		sti();
 		return false;
 	}
+	/* hostsave=lazy, latched by this load (no sched-out can come in
+	 * between: GIF=0 since the check above). */
+	bool lazy = v->load_policy >= HOSTSAVE_LAZY;
 	sti();		/* held off by GIF=0 until VMRUN; then they exit */
 	if (instr && gstate_mode == GSTATE_EAGER)
 		gstate_eager_switch(v, sc);	/* benchmark only: lazy is in prepare/put */
@@ -355,7 +400,21 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
 		vcpu_account_entry(vcpu, t);
 	if (tr && tr->n < tr->cap)
 		tr->rec[tr->n].t_entry = t;
-	svm_vmrun(v->vmcb_pa, &v->regs, sc->host_area_pa);
+	if (lazy) {
+		if (!v->lazy_live) {
+			/* The window opens: the guest's state comes from its VMCB. */
+			v->lz.load_guest = 1;
+			v->lz.host_fs = rdmsr(MSR_FS_BASE);
+			v->lz.host_gs = rdmsr(MSR_GS_BASE);
+		} else {
+			v->lz.load_guest = 0;
+		}
+		svm_vmrun_lazy(v->vmcb_pa, &v->regs, &v->lz);
+		v->lazy_live = true;
+		v->lazy_gif0 = true;	/* until run_loop's STGI, window closed or not */
+	} else {
+		svm_vmrun(v->vmcb_pa, &v->regs, sc->host_area_pa);
+	}
 	if (tr && tr->n < tr->cap) {
 		struct vcpu_trace_rec *e = &tr->rec[tr->n];
 		e->t_back = rdtsc();
@@ -370,8 +429,18 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
 	if (instr && v->clean_check)
 		memcpy(v->clean_check, v->vmcb, sizeof(struct vmcb));
 	*t_exit = rdtsc();
-	sc->cnt.host_vmload++;		/* the stub's; per CPU, so before STGI */
 	sc->cnt.vmrun++;
+	if (lazy) {
+		/* The guest's state stays; GIF stays 0 until the window closes:
+		 * no interrupt or NMI can reach the host through the guest's
+		 * TR (NMI's IST stack) meanwhile. */
+		sc->cnt.lazy_rounds++;
+		v->cnt.lazy_rounds++;
+		v->vmcb->control.tlb_control = VMCB_TLB_CONTROL_NOTHING;
+		vcpu_collect_events(v);
+		return true;
+	}
+	sc->cnt.host_vmload++;		/* the stub's; per CPU, so before STGI */
 	if (instr && (kopt.hostcheck || hoststate_exit_hook != NULL))
 		hoststate_after_vmexit(v, cpu);
 	v->vmcb->control.tlb_control = VMCB_TLB_CONTROL_NOTHING;
@@ -384,9 +453,9 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
  * svm_vcpu_run rather than once per exit: VMRUN, the stub's host VMLOAD,
  * exits.  Only its own task writes them, wherever it runs; the per-CPU
  * ones are counted in svm_enter, before STGI can let the task move. */
-static inline void count_round_trips(struct svm_vcpu *v, u64 n)
+static inline void count_round_trips(struct svm_vcpu *v, u64 n, u64 lazy)
 {
-	v->cnt.host_vmload += n;
+	v->cnt.host_vmload += n - lazy;		/* lazy ones: counted by svm_lazy_end */
 	v->cnt.vmrun += n;
 	v->exits += n;
 }
@@ -458,6 +527,10 @@ static inline __attribute__((always_inline)) enum fused svm_exit_fused(struct sv
 			stop = apply_cpuid(v, &x->u.cpuid);
 		break;
 	case SVM_EXIT_MSR:
+		/* The guest's copy of these lives in the CPU during a lazy
+		 * window: synced into the VMCB before it is read or written. */
+		if (__builtin_expect(v->lazy_live, 0) && msr_in_vmload_state((u32)v->regs.rcx))
+			svm_lazy_close(v, instr);
 		fused_head(v, x, code);
 		dec_msr(v, x);
 		if (e)
@@ -469,6 +542,8 @@ static inline __attribute__((always_inline)) enum fused svm_exit_fused(struct sv
 			stop = apply_msr(v, &x->u.msr);
 		break;
 	case SVM_EXIT_IOIO:
+		if (__builtin_expect(v->lazy_live, 0) && (vm->control.exitinfo1 & SVM_IOIO_STR))
+			svm_lazy_close(v, instr);	/* INS/OUTS: segment bases */
 		fused_head(v, x, code);
 		dec_ioio(v, x);
 		if (e)
@@ -480,6 +555,7 @@ static inline __attribute__((always_inline)) enum fused svm_exit_fused(struct sv
 			apply_io(v, &x->u.io);
 		break;
 	default:
+		svm_lazy_close(v, instr);	/* decoders may read FS/GS bases */
 		svm_exit_decode(v, x);
 		return FUSED_NO;
 	}
@@ -508,7 +584,7 @@ static inline __attribute__((always_inline)) bool run_loop(struct svm_vcpu *v, s
 	struct percpu *pc = this_cpu();
 	u32 cpu = pc->cpu_id;
 	struct svm_cpu *sc = pc->svm;
-	u64 t_exit, n = 1;
+	u64 t_exit, n = 1, lazy0 = v->cnt.lazy_rounds;
 	bool entered = true;
 	if (!svm_enter(v, pc, sc, cpu, instr, false, 0, &t_exit))
 		return false;
@@ -537,8 +613,13 @@ static inline __attribute__((always_inline)) bool run_loop(struct svm_vcpu *v, s
 		}
 		n++;
 	}
+	if (__builtin_expect(v->lazy_gif0, 0)) {
+		svm_lazy_close(v, instr);	/* unless a decoder or handler closed it */
+		v->lazy_gif0 = false;
+		svm_stgi();	/* a pending physical interrupt is taken here */
+	}
 	v->exit_tsc = t_exit;
-	count_round_trips(v, n);
+	count_round_trips(v, n, v->cnt.lazy_rounds - lazy0);
 	return entered;
 }
 

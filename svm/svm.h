@@ -37,6 +37,19 @@ struct hs_counters {
 	u64 snap_retakes;	/* `cached` VMSAVEs outside load-for-run and migration:
 				 * the task's hs_gen moved, or the policy changed */
 	u64 faults;		/* hostfault= corruptions written */
+	u64 lazy_rounds;	/* round trips with no VMSAVE or VMLOAD (hostsave=lazy) */
+	u64 lazy_ends;		/* lazy windows closed: guest VMSAVE, host VMLOAD */
+};
+
+/* hostsave=lazy (svm/run.c, docs/host-state.md): while the guest's TR,
+ * LDTR, KernelGsBase, syscall and SYSENTER MSRs and FS/GS selectors stay
+ * in the CPU between an exit and the next entry, its FS and GS bases wait
+ * here and the host's are in the CPU.  Read and written by svm_vmrun_lazy
+ * (svm/vmrun.asm) through the asm-offsets LZ_*. */
+struct svm_lazy {
+	u64 guest_fs, guest_gs;
+	u64 host_fs, host_gs;
+	u64 load_guest;		/* nonzero: VMLOAD the guest's state from the VMCB first */
 };
 
 /* The per-task part of the VMSAVE state, cached by the `cached` policy. */
@@ -97,6 +110,9 @@ struct svm_vcpu {
 	paddr_t vmcb_pa;
 	struct guest_regs regs;
 	bool guest_state_loaded;	/* prepare_switch_to_guest done for this load */
+	bool lazy_live;			/* hostsave=lazy: the guest's VMLOAD state is in the CPU */
+	bool lazy_gif0;			/* hostsave=lazy: GIF held at 0 since the last #VMEXIT */
+	struct svm_lazy lz;
 	u32 asid, asid_generation, asid_cpu;
 	struct vmcb_clean_state clean;	/* clean-bit bookkeeping (svm/vmcb_clean.h) */
 	struct vmcb *clean_check;	/* copy at #VMEXIT for the debug check, or NULL */
@@ -167,6 +183,10 @@ void svm_asid_assign(struct svm_vcpu *v, struct svm_cpu *sc);
 
 /* svm/vmrun.asm: VMLOAD guest, VMRUN, VMSAVE guest, VMLOAD host. */
 void svm_vmrun(paddr_t vmcb_pa, struct guest_regs *regs, paddr_t host_area_pa);
+/* hostsave=lazy's world switch: VMLOAD of the guest's state only if
+ * lz->load_guest, else its FS/GS bases written back; VMRUN; no VMSAVE, no
+ * host VMLOAD: the guest's FS/GS bases into lz, the host's out of it. */
+void svm_vmrun_lazy(paddr_t vmcb_pa, struct guest_regs *regs, struct svm_lazy *lz);
 
 static inline void svm_vmsave(paddr_t pa) { __asm__ __volatile__("vmsave %%rax" :: "a"(pa) : "memory"); }
 static inline void svm_vmload(paddr_t pa) { __asm__ __volatile__("vmload %%rax" :: "a"(pa) : "memory"); }

@@ -87,6 +87,121 @@ svm_vmrun:
 	pop rbp
 	ret
 
+; hostsave=lazy's world switch (docs/host-state.md).  The guest's VMLOAD
+; state - TR, LDTR, KernelGsBase, STAR/LSTAR/CSTAR/SFMASK, SYSENTER, the FS
+; and GS selectors - stays in the CPU from #VMEXIT to the next VMRUN while
+; the exit is handled with GIF=0; only the FS and GS bases are swapped, with
+; WRMSR, since C reaches per-CPU data through GS and task data through FS.
+; With lz->load_guest the guest's state comes from the VMCB by VMLOAD (the
+; first entry of a window); else the CPU still holds it and only its FS/GS
+; bases go back.  After #VMEXIT: the guest's bases into lz, the host's
+; from lz.  No VMSAVE, no host VMLOAD: svm_lazy_end (svm/run.c) does them
+; when the window closes.
+; void svm_vmrun_lazy(paddr_t vmcb_pa, struct guest_regs *regs, struct svm_lazy *lz)
+%define MSR_FS_BASE	0xc0000100
+%define MSR_GS_BASE	0xc0000101
+global svm_vmrun_lazy
+svm_vmrun_lazy:
+	push rbp
+	mov rbp, rsp
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	push rdx		; [rsp+8] struct svm_lazy
+	push rsi		; [rsp]   guest register block
+
+	mov r8, rdx
+	cmp qword [r8 + LZ_LOAD_GUEST], 0
+	je .bases
+	mov rax, rdi
+	vmload		; the guest's extra state, bases included
+	jmp .regs
+.bases:
+	mov ecx, MSR_FS_BASE
+	mov eax, [r8 + LZ_GUEST_FS]
+	mov edx, [r8 + LZ_GUEST_FS + 4]
+	wrmsr
+	mov ecx, MSR_GS_BASE
+	mov eax, [r8 + LZ_GUEST_GS]
+	mov edx, [r8 + LZ_GUEST_GS + 4]
+	wrmsr
+	; From here to the VMEXIT nothing may use FS or GS: they are the guest's.
+.regs:
+	mov rax, rdi
+	mov rbx, [rsi + GR_RBX]
+	mov rcx, [rsi + GR_RCX]
+	mov rdx, [rsi + GR_RDX]
+	mov rdi, [rsi + GR_RDI]
+	mov rbp, [rsi + GR_RBP]
+	mov r8,  [rsi + GR_R8]
+	mov r9,  [rsi + GR_R9]
+	mov r10, [rsi + GR_R10]
+	mov r11, [rsi + GR_R11]
+	mov r12, [rsi + GR_R12]
+	mov r13, [rsi + GR_R13]
+	mov r14, [rsi + GR_R14]
+	mov r15, [rsi + GR_R15]
+	mov rsi, [rsi + GR_RSI]
+
+	vmrun
+
+	push rax
+	mov rax, [rsp + 8]	; guest register block
+	mov [rax + GR_RBX], rbx
+	mov [rax + GR_RCX], rcx
+	mov [rax + GR_RDX], rdx
+	mov [rax + GR_RSI], rsi
+	mov [rax + GR_RDI], rdi
+	mov [rax + GR_RBP], rbp
+	mov [rax + GR_R8],  r8
+	mov [rax + GR_R9],  r9
+	mov [rax + GR_R10], r10
+	mov [rax + GR_R11], r11
+	mov [rax + GR_R12], r12
+	mov [rax + GR_R13], r13
+	mov [rax + GR_R14], r14
+	mov [rax + GR_R15], r15
+	pop rax
+
+	mov r8, [rsp + 8]	; struct svm_lazy
+	mov ecx, MSR_FS_BASE
+	rdmsr
+	mov [r8 + LZ_GUEST_FS], eax
+	mov [r8 + LZ_GUEST_FS + 4], edx
+	mov ecx, MSR_GS_BASE
+	rdmsr
+	mov [r8 + LZ_GUEST_GS], eax
+	mov [r8 + LZ_GUEST_GS + 4], edx
+	mov ecx, MSR_FS_BASE
+	mov eax, [r8 + LZ_HOST_FS]
+	mov edx, [r8 + LZ_HOST_FS + 4]
+	wrmsr
+	mov ecx, MSR_GS_BASE
+	mov eax, [r8 + LZ_HOST_GS]
+	mov edx, [r8 + LZ_HOST_GS + 4]
+	wrmsr
+
+	xor ecx, ecx
+	xor edx, edx
+	xor esi, esi
+	xor edi, edi
+	xor r8d, r8d
+	xor r9d, r9d
+	xor r10d, r10d
+	xor r11d, r11d
+	xor eax, eax
+
+	add rsp, 16
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbx
+	pop rbp
+	ret
+
 ; The floor of a world switch, for benchmarks: VMRUN, #VMEXIT, advance RIP
 ; by a fixed length, VMRUN again, `count` times, with no C in between and
 ; no guest register traffic.  The guest must run an instruction of
