@@ -73,7 +73,7 @@ enum bench_guest_id {
 int bench_run(const char *mode);
 
 /* Between the benchmark files (see the top of this header). */
-#define BENCH_NPOLICIES	2	/* vmsave and cached, alternating */
+#define BENCH_NPOLICIES	3	/* vmsave, cached and lazy, in turn */
 #define BENCH_TIMER_US	1
 #define BENCH_WAKE_US	20	/* timer_wake: the guest timer whose lateness is measured */
 struct bench_plan;

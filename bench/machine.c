@@ -101,14 +101,14 @@ void bench_print_meta(const struct bench_plan *p)
 	json_bool(&j, "hostcheck", kopt.hostcheck);
 	json_u64(&j, "rounds", p->rounds);
 	json_u64(&j, "samples", p->samples);
-	json_add(&j, ",\"policies\":[\"vmsave\",\"cached\"]");
+	json_add(&j, ",\"policies\":[\"vmsave\",\"cached\",\"lazy\"]");
 	bench_emit_json(&j, "BENCHMETA ");
 }
 
 void bench_print_header(const struct bench_plan *p)
 {
-	kprintf("bench: world-switch benchmarks '%s': %u rounds, policies vmsave and cached alternating "
-		"(A B A B), %u samples per micro benchmark after %u warm-up iterations\n", p->name,
+	kprintf("bench: world-switch benchmarks '%s': %u rounds, policies vmsave, cached and lazy in turn "
+		"(A B C A B C), %u samples per micro benchmark after %u warm-up iterations\n", p->name,
 		p->rounds, p->samples, p->warmup);
 	kprintf("bench: cpu %s '%s' family %#x model %#x stepping %u, %u CPUs\n", cpu_info.vendor, brand(),
 		cpu_info.family, cpu_info.model, cpu_info.stepping, ncpus_online);

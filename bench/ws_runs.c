@@ -28,7 +28,7 @@ void svm_vmrun_floor(paddr_t vmcb_pa, struct vmcb *vmcb, u64 count, u64 insn_len
 extern const u8 guest_img_k_bench_guest[], guest_img_k_bench_guest_end[];
 
 
-const int bench_policies[BENCH_NPOLICIES] = { HOSTSAVE_VMSAVE, HOSTSAVE_CACHED };
+const int bench_policies[BENCH_NPOLICIES] = { HOSTSAVE_VMSAVE, HOSTSAVE_CACHED, HOSTSAVE_LAZY };
 
 static u32 cpu_a, cpu_b;	/* where single-vCPU guests run, and the migration's other CPU */
 

@@ -145,8 +145,57 @@ static void svm_put(struct vcpu *v)
 	svm_vcpu_put(to_svm(v));
 }
 
+/* During a hostsave=lazy window (svm/run.c) the guest's VMLOAD state is
+ * in the CPU, not in its VMCB: its FS/GS bases in v->lz, the MSRs in the
+ * MSRs themselves, which the host does not use meanwhile.  Such a register
+ * is read and written there - the VMCB is synced when the window closes.
+ * The MSR behind register r, or 0 for the VMCB's own fields. */
+static u32 lazy_msr(enum vmm_reg r)
+{
+	switch (r) {
+	case VMM_REG_STAR:           return MSR_STAR;
+	case VMM_REG_LSTAR:          return MSR_LSTAR;
+	case VMM_REG_CSTAR:          return MSR_CSTAR;
+	case VMM_REG_SFMASK:         return MSR_SFMASK;
+	case VMM_REG_FS_BASE:        return MSR_FS_BASE;
+	case VMM_REG_GS_BASE:        return MSR_GS_BASE;
+	case VMM_REG_KERNEL_GS_BASE: return MSR_KERNEL_GS_BASE;
+	case VMM_REG_SYSENTER_CS:    return MSR_SYSENTER_CS;
+	case VMM_REG_SYSENTER_ESP:   return MSR_SYSENTER_ESP;
+	case VMM_REG_SYSENTER_EIP:   return MSR_SYSENTER_EIP;
+	default:                     return 0;
+	}
+}
+
+static u64 lazy_get(struct svm_vcpu *v, u32 msr)
+{
+	if (msr == MSR_FS_BASE)
+		return v->lz.guest_fs;
+	if (msr == MSR_GS_BASE)
+		return v->lz.guest_gs;
+	return rdmsr(msr);
+}
+
+/* False: not in the CPU (a value WRMSR would refuse); the caller closes
+ * the window and writes the VMCB. */
+static bool lazy_set(struct svm_vcpu *v, u32 msr, u64 val)
+{
+	if (msr == MSR_FS_BASE)
+		v->lz.guest_fs = val;
+	else if (msr == MSR_GS_BASE)
+		v->lz.guest_gs = val;
+	else if ((msr == MSR_SYSENTER_ESP || msr == MSR_SYSENTER_EIP) &&
+		 (u64)((s64)(val << 16) >> 16) != val)
+		return false;
+	else
+		wrmsr(msr, val);
+	return true;
+}
+
 static u64 svm_get_reg(struct vcpu *vcpu, enum vmm_reg r)
 {
+	if (__builtin_expect(to_svm(vcpu)->lazy_live, 0) && lazy_msr(r))
+		return lazy_get(to_svm(vcpu), lazy_msr(r));
 	const struct vmcb *vm = to_svm(vcpu)->vmcb;
 	const struct vmcb_save *s = &vm->save;
 	switch (r) {
@@ -176,6 +225,11 @@ static u64 svm_get_reg(struct vcpu *vcpu, enum vmm_reg r)
 static void svm_set_reg(struct vcpu *vcpu, enum vmm_reg r, u64 val)
 {
 	struct svm_vcpu *v = to_svm(vcpu);
+	if (__builtin_expect(v->lazy_live, 0) && lazy_msr(r)) {
+		if (lazy_set(v, lazy_msr(r), val))
+			return;
+		svm_lazy_end_now(v);	/* then into the synced VMCB */
+	}
 	struct vmcb_save *s = &v->vmcb->save;
 	switch (r) {
 	case VMM_REG_RFLAGS:         s->rflags = val; break;

@@ -333,12 +333,12 @@ static __attribute__((noinline)) void svm_lazy_end(struct svm_vcpu *v, bool chec
 		hoststate_after_vmexit(v, v->cpu);
 }
 
-/* The MSRs VMLOAD and VMSAVE carry (APM vol. 2, "VMSAVE and VMLOAD"). */
-static inline bool msr_in_vmload_state(u32 msr)
+/* For the backend's register accessors (svm/backend.c): the window
+ * closed from inside a handler, with the check when it is on. */
+void svm_lazy_end_now(struct svm_vcpu *v)
 {
-	return (msr >= MSR_STAR && msr <= MSR_SFMASK) ||
-	       (msr >= MSR_FS_BASE && msr <= MSR_KERNEL_GS_BASE) ||
-	       (msr >= MSR_SYSENTER_CS && msr <= MSR_SYSENTER_EIP);
+	if (v->lazy_live)
+		svm_lazy_end(v, kopt.hostcheck || hoststate_exit_hook != NULL);
 }
 
 static inline __attribute__((always_inline)) void svm_lazy_close(struct svm_vcpu *v, bool instr)
@@ -527,10 +527,6 @@ static inline __attribute__((always_inline)) enum fused svm_exit_fused(struct sv
 			stop = apply_cpuid(v, &x->u.cpuid);
 		break;
 	case SVM_EXIT_MSR:
-		/* The guest's copy of these lives in the CPU during a lazy
-		 * window: synced into the VMCB before it is read or written. */
-		if (__builtin_expect(v->lazy_live, 0) && msr_in_vmload_state((u32)v->regs.rcx))
-			svm_lazy_close(v, instr);
 		fused_head(v, x, code);
 		dec_msr(v, x);
 		if (e)

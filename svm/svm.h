@@ -187,6 +187,8 @@ void svm_vmrun(paddr_t vmcb_pa, struct guest_regs *regs, paddr_t host_area_pa);
  * lz->load_guest, else its FS/GS bases written back; VMRUN; no VMSAVE, no
  * host VMLOAD: the guest's FS/GS bases into lz, the host's out of it. */
 void svm_vmrun_lazy(paddr_t vmcb_pa, struct guest_regs *regs, struct svm_lazy *lz);
+/* Closes a lazy window from inside an exit's handling (svm/run.c). */
+void svm_lazy_end_now(struct svm_vcpu *v);
 
 static inline void svm_vmsave(paddr_t pa) { __asm__ __volatile__("vmsave %%rax" :: "a"(pa) : "memory"); }
 static inline void svm_vmload(paddr_t pa) { __asm__ __volatile__("vmload %%rax" :: "a"(pa) : "memory"); }
