@@ -50,7 +50,7 @@ struct bench_plan {
 	u32 migrate_every;		/* scenario migrate: exits between moves */
 };
 
-#define BENCH_MAX_RESULTS	48
+#define BENCH_MAX_RESULTS	80
 
 /* Every result of the current run, in the order they were first made. */
 extern struct bench_result bench_results[BENCH_MAX_RESULTS];

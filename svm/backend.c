@@ -192,10 +192,45 @@ static bool lazy_set(struct svm_vcpu *v, u32 msr, u64 val)
 	return true;
 }
 
+static u64 svm_get_reg_vmcb(struct vcpu *vcpu, enum vmm_reg r);
+static void svm_set_reg_vmcb(struct vcpu *vcpu, enum vmm_reg r, u64 val);
+
+/* The accessors during a lazy window: out of line and reached by a tail
+ * call, so that the usual path keeps no frame for them. */
+static __attribute__((noinline)) u64 svm_get_reg_lazy(struct vcpu *vcpu, enum vmm_reg r)
+{
+	if (lazy_msr(r))
+		return lazy_get(to_svm(vcpu), lazy_msr(r));
+	return svm_get_reg_vmcb(vcpu, r);
+}
+
+static __attribute__((noinline)) void svm_set_reg_lazy(struct vcpu *vcpu, enum vmm_reg r, u64 val)
+{
+	struct svm_vcpu *v = to_svm(vcpu);
+	if (lazy_msr(r)) {
+		if (lazy_set(v, lazy_msr(r), val))
+			return;
+		svm_lazy_end_now(v);	/* then into the synced VMCB */
+	}
+	svm_set_reg_vmcb(vcpu, r, val);
+}
+
 static u64 svm_get_reg(struct vcpu *vcpu, enum vmm_reg r)
 {
-	if (__builtin_expect(to_svm(vcpu)->lazy_live, 0) && lazy_msr(r))
-		return lazy_get(to_svm(vcpu), lazy_msr(r));
+	if (__builtin_expect(to_svm(vcpu)->lazy_live, 0))
+		return svm_get_reg_lazy(vcpu, r);
+	return svm_get_reg_vmcb(vcpu, r);
+}
+
+static void svm_set_reg(struct vcpu *vcpu, enum vmm_reg r, u64 val)
+{
+	if (__builtin_expect(to_svm(vcpu)->lazy_live, 0))
+		return svm_set_reg_lazy(vcpu, r, val);
+	svm_set_reg_vmcb(vcpu, r, val);
+}
+
+static inline __attribute__((always_inline)) u64 svm_get_reg_vmcb(struct vcpu *vcpu, enum vmm_reg r)
+{
 	const struct vmcb *vm = to_svm(vcpu)->vmcb;
 	const struct vmcb_save *s = &vm->save;
 	switch (r) {
@@ -222,14 +257,10 @@ static u64 svm_get_reg(struct vcpu *vcpu, enum vmm_reg r)
 }
 
 /* Writes mark the clean-bit group of the field they change (svm/vmcb_clean.h). */
-static void svm_set_reg(struct vcpu *vcpu, enum vmm_reg r, u64 val)
+static inline __attribute__((always_inline)) void svm_set_reg_vmcb(struct vcpu *vcpu, enum vmm_reg r,
+								    u64 val)
 {
 	struct svm_vcpu *v = to_svm(vcpu);
-	if (__builtin_expect(v->lazy_live, 0) && lazy_msr(r)) {
-		if (lazy_set(v, lazy_msr(r), val))
-			return;
-		svm_lazy_end_now(v);	/* then into the synced VMCB */
-	}
 	struct vmcb_save *s = &v->vmcb->save;
 	switch (r) {
 	case VMM_REG_RFLAGS:         s->rflags = val; break;

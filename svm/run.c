@@ -357,7 +357,8 @@ static inline __attribute__((always_inline)) void svm_lazy_close(struct svm_vcpu
  * work came up inside the GIF=0 window; else *t_exit is the exit's TSC. */
 static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, struct percpu *pc,
 							    struct svm_cpu *sc, u32 cpu, bool instr,
-							    bool rerun, u64 since, u64 *t_exit)
+							    bool lazy, bool rerun, u64 since,
+							    u64 *t_exit)
 {
 	struct vcpu *vcpu = svm_vcpu_core(v);
 	struct vcpu_trace *tr = instr ? v->trace : NULL;
@@ -381,15 +382,14 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
 	/* Pending host work inside the GIF=0 window: a resched request that
 	 * arrived since the core's check, or a stop. */
 	if (pc->sched->need_resched || READ_ONCE(v->vm->stop)) {
-		svm_lazy_close(v, instr);
-		v->lazy_gif0 = false;
+		if (lazy) {
+			svm_lazy_close(v, instr);
+			v->lazy_gif0 = false;
+		}
 		svm_stgi();
 		sti();
 		return false;
 	}
-	/* hostsave=lazy, latched by this load (no sched-out can come in
-	 * between: GIF=0 since the check above). */
-	bool lazy = v->load_policy >= HOSTSAVE_LAZY;
 	sti();		/* held off by GIF=0 until VMRUN; then they exit */
 	if (instr && gstate_mode == GSTATE_EAGER)
 		gstate_eager_switch(v, sc);	/* benchmark only: lazy is in prepare/put */
@@ -453,9 +453,10 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
  * svm_vcpu_run rather than once per exit: VMRUN, the stub's host VMLOAD,
  * exits.  Only its own task writes them, wherever it runs; the per-CPU
  * ones are counted in svm_enter, before STGI can let the task move. */
-static inline void count_round_trips(struct svm_vcpu *v, u64 n, u64 lazy)
+static inline void count_round_trips(struct svm_vcpu *v, u64 n, bool lazy)
 {
-	v->cnt.host_vmload += n - lazy;		/* lazy ones: counted by svm_lazy_end */
+	if (!lazy)
+		v->cnt.host_vmload += n;	/* lazy ones: counted by svm_lazy_end */
 	v->cnt.vmrun += n;
 	v->exits += n;
 }
@@ -486,7 +487,8 @@ static inline __attribute__((always_inline)) void fused_head(struct svm_vcpu *v,
  * FUSED_STOP (x->reason VMM_EXIT_STOPPED) when the answer stopped the VM;
  * FUSED_NO with *x decoded by svm_exit_decode, for the run loop. */
 static inline __attribute__((always_inline)) enum fused svm_exit_fused(struct svm_vcpu *v,
-								       struct vmm_exit *x, bool instr)
+								       struct vmm_exit *x, bool instr,
+								       bool lazy)
 {
 	struct vcpu *core = svm_vcpu_core(v);
 	struct vmcb *vm = v->vmcb;
@@ -538,7 +540,7 @@ static inline __attribute__((always_inline)) enum fused svm_exit_fused(struct sv
 			stop = apply_msr(v, &x->u.msr);
 		break;
 	case SVM_EXIT_IOIO:
-		if (__builtin_expect(v->lazy_live, 0) && (vm->control.exitinfo1 & SVM_IOIO_STR))
+		if (lazy && v->lazy_live && (vm->control.exitinfo1 & SVM_IOIO_STR))
 			svm_lazy_close(v, instr);	/* INS/OUTS: segment bases */
 		fused_head(v, x, code);
 		dec_ioio(v, x);
@@ -551,7 +553,8 @@ static inline __attribute__((always_inline)) enum fused svm_exit_fused(struct sv
 			apply_io(v, &x->u.io);
 		break;
 	default:
-		svm_lazy_close(v, instr);	/* decoders may read FS/GS bases */
+		if (lazy)
+			svm_lazy_close(v, instr);	/* decoders may read FS/GS bases */
 		svm_exit_decode(v, x);
 		return FUSED_NO;
 	}
@@ -574,17 +577,17 @@ static inline __attribute__((always_inline)) enum fused svm_exit_fused(struct sv
  * host-state check.  x->reason is VMM_EXIT_NONE when the last exit was
  * answered here but the turn has work. */
 static inline __attribute__((always_inline)) bool run_loop(struct svm_vcpu *v, struct vmm_exit *x,
-							   bool instr)
+							   bool instr, bool lazy)
 {
 	struct vcpu *vcpu = svm_vcpu_core(v);
 	struct percpu *pc = this_cpu();
 	u32 cpu = pc->cpu_id;
 	struct svm_cpu *sc = pc->svm;
-	u64 t_exit, n = 1, lazy0 = v->cnt.lazy_rounds;
+	u64 t_exit, n = 1;
 	bool entered = true;
-	if (!svm_enter(v, pc, sc, cpu, instr, false, 0, &t_exit))
+	if (!svm_enter(v, pc, sc, cpu, instr, lazy, false, 0, &t_exit))
 		return false;
-	while (svm_exit_fused(v, x, instr) == FUSED_DONE) {
+	while (svm_exit_fused(v, x, instr, lazy) == FUSED_DONE) {
 		/* Answered and applied.  Back to the run loop when its turn has
 		 * work, or when the task was switched out at STGI (an interrupt's
 		 * preemption: vcpu_put cleared guest_state_loaded) or changed its
@@ -602,32 +605,51 @@ static inline __attribute__((always_inline)) bool run_loop(struct svm_vcpu *v, s
 		if (tr && tr->n < tr->cap)
 			tr->n++;	/* the record is complete */
 		u64 since = t_exit;
-		if (!svm_enter(v, pc, sc, cpu, instr, true, since, &t_exit)) {
+		if (!svm_enter(v, pc, sc, cpu, instr, lazy, true, since, &t_exit)) {
 			t_exit = since;		/* the next entry accounts this exit */
 			entered = false;
 			break;
 		}
 		n++;
 	}
-	if (__builtin_expect(v->lazy_gif0, 0)) {
+	if (lazy && v->lazy_gif0) {
 		svm_lazy_close(v, instr);	/* unless a decoder or handler closed it */
 		v->lazy_gif0 = false;
 		svm_stgi();	/* a pending physical interrupt is taken here */
 	}
 	v->exit_tsc = t_exit;
-	count_round_trips(v, n, v->cnt.lazy_rounds - lazy0);
+	count_round_trips(v, n, lazy);
 	return entered;
 }
 
 static __attribute__((noinline)) bool run_loop_instrumented(struct svm_vcpu *v, struct vmm_exit *x)
 {
-	return run_loop(v, x, true);
+	return run_loop(v, x, true, false);
+}
+
+/* hostsave=lazy (docs/host-state.md): copies of the loop with the lazy
+ * window compiled in, so that the other policies' loop carries none of it.
+ * The policy is the one this load latched; should a preemption before the
+ * first CLGI bring a load under another policy, both preparations leave a
+ * host save area VMLOAD may restore, so either loop is correct for it. */
+static __attribute__((noinline)) bool run_loop_lazy(struct svm_vcpu *v, struct vmm_exit *x)
+{
+	return run_loop(v, x, false, true);
+}
+
+static __attribute__((noinline)) bool run_loop_lazy_instrumented(struct svm_vcpu *v,
+								 struct vmm_exit *x)
+{
+	return run_loop(v, x, true, true);
 }
 
 bool svm_vcpu_run(struct vcpu *vcpu, struct vmm_exit *x)
 {
 	struct svm_vcpu *v = to_svm(vcpu);
+	bool lazy = v->load_policy >= HOSTSAVE_LAZY;
 	if (__builtin_expect(run_instrumented(v), 0))
-		return run_loop_instrumented(v, x);
-	return run_loop(v, x, false);
+		return lazy ? run_loop_lazy_instrumented(v, x) : run_loop_instrumented(v, x);
+	if (__builtin_expect(lazy, 0))
+		return run_loop_lazy(v, x);
+	return run_loop(v, x, false, false);
 }

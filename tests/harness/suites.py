@@ -144,6 +144,12 @@ RUNS: list[Run] = [
     Run("guests-bios", smp=4, args="test=guests hostcheck=1", modules=ALL_GUESTS, ktap=True,
         timeout=300, expect_log=[r"\[hello_real\] hello from a real-mode guest",
                                  r"VM-EXIT\s+Samples\s+Samples%", r"host-state mismatches: 0"]),
+    # Every guest again under hostsave=lazy (docs/host-state.md): exits
+    # handled in the kernel keep the guest's state in the CPU.
+    Run("guests-lazy", smp=4, args="test=guests hostcheck=1 hostsave=lazy", modules=ALL_GUESTS,
+        ktap=True, timeout=300, expect_log=[r"hoststate: policy 'lazy'",
+                                            r"\[hello_real\] hello from a real-mode guest",
+                                            r"host-state mismatches: 0"]),
     Run("guests-uefi", firmware="uefi", smp=4, args="test=guests hostcheck=1",
         modules=ALL_GUESTS, ktap=True, timeout=300,
         expect_log=[r"host-state mismatches: 0"]),
