@@ -31,6 +31,7 @@ failed; 2 bad arguments.
 from __future__ import annotations
 
 import argparse
+import re
 import json
 import os
 import subprocess
@@ -143,6 +144,68 @@ def update_limits(results: list[dict], path: Path) -> None:
     path.write_text(json.dumps(out, indent=2) + "\n")
 
 
+# ---- kvm-unit-tests' vmexit.flat, the world-switch numbers others quote ----
+
+KUT_VMEXIT_TESTS = ["cpuid", "vmcall", "inl_from_pmtimer", "ipi", "ipi_halt", "tscdeadline"]
+KUT_VMEXIT_POLICIES = ["vmsave", "cached", "lazy"]
+_KUT_LINE = re.compile(r"^\[kut_vmexit\] (\w+) (\d+)\s*$")
+
+
+def kut_vmexit_results(log: str, policy: str) -> list[dict]:
+    """vmexit.flat's "NAME CYCLES" lines (cycles per iteration, its own
+    RDTSC) as BENCH records of scenario kut-vmexit; a wanted test that
+    printed nothing is a failed record."""
+    got = {}
+    for line in log.splitlines():
+        m = _KUT_LINE.match(line.rstrip("\r"))
+        if m and m.group(1) in KUT_VMEXIT_TESTS:
+            got[m.group(1)] = int(m.group(2))
+    out = []
+    for t in KUT_VMEXIT_TESTS:
+        r = {"bench": f"kut_{t}", "scenario": "kut-vmexit", "policy": policy,
+             "ok": t in got, "skipped": False, "iterations": 1}
+        if t in got:
+            r.update({"cycles_median": got[t], "cycles_min": got[t], "cycles_p25": got[t],
+                      "cycles_p75": got[t], "cycles_p99": got[t], "cycles_max": got[t],
+                      "spread": 0, "note": "vmexit.flat's cycles per iteration (one mean)"})
+        else:
+            r["note"] = "vmexit.flat printed no result for it"
+        out.append(r)
+    return out
+
+
+def run_kut_vmexit(icount: bool, firmware: str) -> tuple[list[dict], str]:
+    """vmexit.flat (2 vCPUs, the six sub-tests in one guest) in one svmhv
+    boot per host-state policy.  (records, why not) - no records and a
+    reason when kvm-unit-tests is absent or the boot failed."""
+    import kut
+    import kut_svmhv
+    src = kut.kut_dir(None)
+    if src is None:
+        return [], kut.absent_message(None)
+    try:
+        kut.build(src, kut.BUILD_DIR, quiet=True)
+    except (RuntimeError, OSError) as e:
+        return [], f"kvm-unit-tests did not build: {e}"
+    t = kut.KutTest("kut_vmexit", "vmexit.flat", smp=2, args=" ".join(KUT_VMEXIT_TESTS),
+                    timeout=240.0 if icount else 120.0)
+    boots = kut_svmhv.plan_boots([t])
+    iso = kut_svmhv.make_iso(boots, kut.BUILD_DIR, ROOT / "build" / "svmhv.elf",
+                             ROOT / "build" / "bench" / "kut")
+    mods = [m for s in boots[0].slots for m in kut_svmhv.module_lines(s)]
+    records = []
+    for pol in KUT_VMEXIT_POLICIES:
+        res = run_qemu(str(iso), firmware=firmware, smp=kut_svmhv.HOST_SMP, mem=boots[0].mem,
+                       args=f"hostsave={pol}", modules=mods, timeout=boots[0].timeout,
+                       icount=icount, quiet=True)
+        got = kut_vmexit_results(res.log, pol)
+        print(f"bench: kvm-unit-tests vmexit.flat under hostsave={pol}: " +
+              ", ".join(f"{r['bench'][4:]} {r.get('cycles_median', '-')}" for r in got) +
+              f" (cycles per iteration; {res.describe()} in {res.wall:.0f}s)", flush=True)
+        records += got
+    return records, ""
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Boot svmhv with the benchmark suite and report.")
     p.add_argument("--iso", default=str(ROOT / "build" / "svmhv.iso"))
@@ -158,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="with --icount: rewrite the limits file from this run")
     p.add_argument("--timeout", type=float, help="seconds before QEMU is killed")
     p.add_argument("--log", help="report on this serial log instead of booting")
+    p.add_argument("--no-kut", action="store_true",
+                   help="leave out kvm-unit-tests' vmexit.flat (booted once per policy)")
     a = p.parse_args(argv)
 
     suite = a.suite or os.environ.get("BENCH") or "quick"
@@ -201,6 +266,15 @@ def main(argv: list[str] | None = None) -> int:
     if not results:
         print("bench: FAILED: no BENCH lines in the log")
         return 1
+    if not a.log and not a.no_kut:
+        kres, why = run_kut_vmexit(a.icount, a.firmware)
+        if why:
+            print(f"bench: kvm-unit-tests vmexit.flat: SKIP: {why}")
+        # Into the log the report is made from, as BENCH lines of their own.
+        with open(log_path, "a") as f:
+            for r in kres:
+                f.write("BENCH " + json.dumps(r, separators=(",", ":")) + "\n")
+        results += kres
     bad = [r for r in results if not r.get("ok", True)]
     for r in bad:
         print(f"bench: FAILED: {key(r)}: {r.get('note', '')}")

@@ -142,6 +142,21 @@ class SlowTestsTest(unittest.TestCase):
         self.assertEqual([[s.test.name for s in b.slots] for b in boots], [["a"], ["b"], ["c", "d"]])
 
 
+class KutVmexitTest(unittest.TestCase):
+    def test_results(self):
+        import bench
+        log = ("[kut_vmexit] cpuid 1525\n[kut_vmexit]   ipi ipi 20\n[kut_vmexit] ipi 4000\n"
+               "[kut_vmexit] vmcall 1400\r\n[kut_vmexit] tscdeadline (skipped)\n[other] cpuid 1\n")
+        rs = {r["bench"]: r for r in bench.kut_vmexit_results(log, "lazy")}
+        self.assertEqual(set(rs), {f"kut_{t}" for t in bench.KUT_VMEXIT_TESTS})
+        self.assertEqual(rs["kut_cpuid"]["cycles_median"], 1525)
+        self.assertEqual(rs["kut_ipi"]["cycles_median"], 4000)       # not the "  ipi ipi" line
+        self.assertEqual(rs["kut_vmcall"]["cycles_median"], 1400)
+        self.assertFalse(rs["kut_tscdeadline"]["ok"])                 # skipped: no number
+        self.assertEqual(rs["kut_cpuid"]["policy"], "lazy")
+        self.assertEqual(rs["kut_cpuid"]["scenario"], "kut-vmexit")
+
+
 class ExitStatsTest(unittest.TestCase):
     LOG = ("Analyze events for VM g, VCPU 0 (11 exits):\n\n"
            "             VM-EXIT    Samples  Samples%     Time%     Min Time     Max Time     Avg time\n\n"
