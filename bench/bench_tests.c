@@ -68,11 +68,14 @@ static void check_counters(struct ktest_dyn *d)
 		if (!r->has_counters || !strcmp(r->scenario, "floor") || r->failed)
 			continue;
 		seen++;
-		if (r->cnt.vmload != r->cnt.vmrun) {
+		/* lazy: one host VMLOAD per window of exits, so at most one per
+		 * exit (the counts per 1,000 are the report's). */
+		bool lazy = !strcmp(r->policy, "lazy");
+		if (lazy ? r->cnt.vmload > r->cnt.vmrun : r->cnt.vmload != r->cnt.vmrun) {
 			bad_load++;
 			which = r->bench;
 		}
-		if (!strcmp(r->policy, "cached") &&
+		if ((!strcmp(r->policy, "cached") || lazy) &&
 		    r->cnt.vmsave != r->cnt.loads_for_run + r->cnt.sched_in_migrated) {
 			bad_cached++;
 			which = r->scenario;
@@ -82,9 +85,10 @@ static void check_counters(struct ktest_dyn *d)
 			which = r->scenario;
 		}
 	}
-	ktest_dyn_result(d, "counters: one host VMLOAD per VMRUN", seen && !bad_load ? KTEST_PASS : KTEST_FAIL,
+	ktest_dyn_result(d, "counters: one host VMLOAD per VMRUN (lazy: at most one)",
+			 seen && !bad_load ? KTEST_PASS : KTEST_FAIL,
 			 "%u results, %u off (last %s)", seen, bad_load, which);
-	ktest_dyn_result(d, "counters: cached does VMSAVE only at load and after migration",
+	ktest_dyn_result(d, "counters: cached and lazy do VMSAVE only at load and after migration",
 			 seen && !bad_cached ? KTEST_PASS : KTEST_FAIL, "%u off (last %s)", bad_cached, which);
 	ktest_dyn_result(d, "counters: vmsave does one VMSAVE per load",
 			 seen && !bad_vmsave ? KTEST_PASS : KTEST_FAIL, "%u off (last %s)", bad_vmsave, which);

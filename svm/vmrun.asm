@@ -11,23 +11,11 @@
 
 %include "asm-offsets.inc"
 
-section .text
-bits 64
-global svm_vmrun
-svm_vmrun:
-	push rbp
-	mov rbp, rsp
-	push rbx
-	push r12
-	push r13
-	push r14
-	push r15
-	push rdx		; [rsp+8] host save area PA
-	push rsi		; [rsp]   guest register block
-
-	mov rax, rdi
-	vmload		; guest FS, GS, TR, LDTR, KernelGsBase, syscall MSRs
-
+; The guest's general registers from the block at rsi (rsi last); back
+; into the block at rax; and the way out of a world-switch stub: clear what
+; the guest left in the caller-saved registers, drop the two saved
+; arguments, restore the callee-saved ones.
+%macro GUEST_REGS_LOAD 0
 	mov rbx, [rsi + GR_RBX]
 	mov rcx, [rsi + GR_RCX]
 	mov rdx, [rsi + GR_RDX]
@@ -42,11 +30,8 @@ svm_vmrun:
 	mov r14, [rsi + GR_R14]
 	mov r15, [rsi + GR_R15]
 	mov rsi, [rsi + GR_RSI]
-
-	vmrun		; RAX = VMCB PA; returns on #VMEXIT with RAX, RSP restored
-
-	push rax		; VMCB PA
-	mov rax, [rsp + 8]	; guest register block
+%endmacro
+%macro GUEST_REGS_STORE 0
 	mov [rax + GR_RBX], rbx
 	mov [rax + GR_RCX], rcx
 	mov [rax + GR_RDX], rdx
@@ -61,13 +46,8 @@ svm_vmrun:
 	mov [rax + GR_R13], r13
 	mov [rax + GR_R14], r14
 	mov [rax + GR_R15], r15
-	pop rax
-	vmsave		; guest's extra state back into its VMCB
-
-	mov rax, [rsp + 8]
-	vmload		; host's extra state
-
-	; Leave nothing of the guest in registers the C code could see.
+%endmacro
+%macro STUB_RETURN 0
 	xor ecx, ecx
 	xor edx, edx
 	xor esi, esi
@@ -86,6 +66,40 @@ svm_vmrun:
 	pop rbx
 	pop rbp
 	ret
+%endmacro
+
+section .text
+bits 64
+global svm_vmrun
+svm_vmrun:
+	push rbp
+	mov rbp, rsp
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	push rdx		; [rsp+8] host save area PA
+	push rsi		; [rsp]   guest register block
+
+	mov rax, rdi
+	vmload		; guest FS, GS, TR, LDTR, KernelGsBase, syscall MSRs
+
+	GUEST_REGS_LOAD
+
+	vmrun		; RAX = VMCB PA; returns on #VMEXIT with RAX, RSP restored
+
+	push rax		; VMCB PA
+	mov rax, [rsp + 8]	; guest register block
+	GUEST_REGS_STORE
+	pop rax
+	vmsave		; guest's extra state back into its VMCB
+
+	mov rax, [rsp + 8]
+	vmload		; host's extra state
+
+	; Leave nothing of the guest in registers the C code could see.
+	STUB_RETURN
 
 ; hostsave=lazy's world switch (docs/host-state.md).  The guest's VMLOAD
 ; state - TR, LDTR, KernelGsBase, STAR/LSTAR/CSTAR/SFMASK, SYSENTER, the FS
@@ -130,39 +144,13 @@ svm_vmrun_lazy:
 	; From here to the VMEXIT nothing may use FS or GS: they are the guest's.
 .regs:
 	mov rax, rdi
-	mov rbx, [rsi + GR_RBX]
-	mov rcx, [rsi + GR_RCX]
-	mov rdx, [rsi + GR_RDX]
-	mov rdi, [rsi + GR_RDI]
-	mov rbp, [rsi + GR_RBP]
-	mov r8,  [rsi + GR_R8]
-	mov r9,  [rsi + GR_R9]
-	mov r10, [rsi + GR_R10]
-	mov r11, [rsi + GR_R11]
-	mov r12, [rsi + GR_R12]
-	mov r13, [rsi + GR_R13]
-	mov r14, [rsi + GR_R14]
-	mov r15, [rsi + GR_R15]
-	mov rsi, [rsi + GR_RSI]
+	GUEST_REGS_LOAD
 
 	vmrun
 
 	push rax
 	mov rax, [rsp + 8]	; guest register block
-	mov [rax + GR_RBX], rbx
-	mov [rax + GR_RCX], rcx
-	mov [rax + GR_RDX], rdx
-	mov [rax + GR_RSI], rsi
-	mov [rax + GR_RDI], rdi
-	mov [rax + GR_RBP], rbp
-	mov [rax + GR_R8],  r8
-	mov [rax + GR_R9],  r9
-	mov [rax + GR_R10], r10
-	mov [rax + GR_R11], r11
-	mov [rax + GR_R12], r12
-	mov [rax + GR_R13], r13
-	mov [rax + GR_R14], r14
-	mov [rax + GR_R15], r15
+	GUEST_REGS_STORE
 	pop rax
 
 	mov r8, [rsp + 8]	; struct svm_lazy
@@ -183,24 +171,7 @@ svm_vmrun_lazy:
 	mov edx, [r8 + LZ_HOST_GS + 4]
 	wrmsr
 
-	xor ecx, ecx
-	xor edx, edx
-	xor esi, esi
-	xor edi, edi
-	xor r8d, r8d
-	xor r9d, r9d
-	xor r10d, r10d
-	xor r11d, r11d
-	xor eax, eax
-
-	add rsp, 16
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbx
-	pop rbp
-	ret
+	STUB_RETURN
 
 ; The floor of a world switch, for benchmarks: VMRUN, #VMEXIT, advance RIP
 ; by a fixed length, VMRUN again, `count` times, with no C in between and

@@ -150,6 +150,10 @@ class KutTest:
     # `make test` reports it as skipped, `make kut-slow` runs it, alone in
     # its boot.
     slow: bool = False
+    # alone=yes: its own boot, no other guest beside it - for a test that
+    # times its own instructions against the APIC timer (apic's TMCCT
+    # checks) and fails when an overcommitted boot preempts it in between.
+    alone: bool = False
 
     def cpu_model(self, base: str = "EPYC") -> str:
         return f"{base},{self.cpu}" if self.cpu else base
@@ -202,6 +206,10 @@ def parse_tests(text: str, origin: str = "tests.txt") -> list[KutTest]:
                 t.svmhv_expect, t.svmhv_reason = parse_expectation(val, f"{origin}:{n}")
             elif key == "svmhv_opts":
                 t.svmhv_opts = val.split()
+            elif key == "alone":
+                if val not in ("yes", "no"):
+                    raise ValueError(f"{origin}:{n}: alone={val!r}: want yes or no")
+                t.alone = val == "yes"
             elif key == "slow":
                 if val not in ("yes", "no"):
                     raise ValueError(f"{origin}:{n}: slow={val!r}: want yes or no")

@@ -115,9 +115,11 @@ def plan_boots(tests: list[kut.KutTest], per_boot: int = PER_BOOT,
     boots: list[Boot] = []
     per_boot = max(1, min(per_boot, MAX_MODULES // 2))
     for i, t in enumerate(tests):
-        # A slow test boots alone: beside another it would share its CPUs.
-        if not boots or len(boots[-1].slots) >= per_boot or t.slow \
-                or boots[-1].slots[0].test.slow \
+        # A slow test, or one marked alone, boots alone: beside another it
+        # would share its CPUs.
+        solo = t.slow or t.alone
+        if not boots or len(boots[-1].slots) >= per_boot or solo \
+                or boots[-1].slots[0].test.slow or boots[-1].slots[0].test.alone \
                 or (boots[-1].slots and boots[-1].vcpus + t.smp > max_vcpus):
             boots.append(Boot(len(boots)))
         boots[-1].slots.append(Slot(t, guest_name(t, i), f"/kut/env/{guest_name(t, i)}.env"))

@@ -140,6 +140,9 @@ class SlowTestsTest(unittest.TestCase):
         # A slow test boots alone; the others pack around it.
         boots = kut_svmhv.plan_boots(ts)
         self.assertEqual([[s.test.name for s in b.slots] for b in boots], [["a"], ["b"], ["c", "d"]])
+        ts = kut.parse_tests("a x.flat\nb y.flat alone=yes\nc z.flat\n")
+        self.assertEqual([[s.test.name for s in b.slots] for b in kut_svmhv.plan_boots(ts)],
+                         [["a"], ["b"], ["c"]])
 
 
 class KutVmexitTest(unittest.TestCase):
