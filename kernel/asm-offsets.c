@@ -6,6 +6,7 @@
 #include "kernel/layout.h"
 #include "kernel/percpu.h"
 #include "svm/svm.h"
+#include "kernel/cpu.h"
 
 #define DEFINE(sym, val) \
 	__asm__ __volatile__("\n.ascii \"->" #sym " %0\"" :: "i"((long)(val)))
@@ -33,6 +34,8 @@ void asm_offsets(void)
 	OFFSET(GR_R13, guest_regs, r13);
 	OFFSET(GR_R14, guest_regs, r14);
 	OFFSET(GR_R15, guest_regs, r15);
+	DEFINE(ASM_MSR_FS_BASE, MSR_FS_BASE);
+	DEFINE(ASM_MSR_GS_BASE, MSR_GS_BASE);
 	OFFSET(LZ_GUEST_FS, svm_lazy, guest_fs);
 	OFFSET(LZ_GUEST_GS, svm_lazy, guest_gs);
 	OFFSET(LZ_HOST_FS, svm_lazy, host_fs);

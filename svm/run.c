@@ -382,10 +382,8 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
 	/* Pending host work inside the GIF=0 window: a resched request that
 	 * arrived since the core's check, or a stop. */
 	if (pc->sched->need_resched || READ_ONCE(v->vm->stop)) {
-		if (lazy) {
+		if (lazy)
 			svm_lazy_close(v, instr);
-			v->lazy_gif0 = false;
-		}
 		svm_stgi();
 		sti();
 		return false;
@@ -410,8 +408,7 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
 			v->lz.load_guest = 0;
 		}
 		svm_vmrun_lazy(v->vmcb_pa, &v->regs, &v->lz);
-		v->lazy_live = true;
-		v->lazy_gif0 = true;	/* until run_loop's STGI, window closed or not */
+		v->lazy_live = true;	/* GIF stays 0 until run_loop's STGI */
 	} else {
 		svm_vmrun(v->vmcb_pa, &v->regs, sc->host_area_pa);
 	}
@@ -612,9 +609,10 @@ static inline __attribute__((always_inline)) bool run_loop(struct svm_vcpu *v, s
 		}
 		n++;
 	}
-	if (lazy && v->lazy_gif0) {
-		svm_lazy_close(v, instr);	/* unless a decoder or handler closed it */
-		v->lazy_gif0 = false;
+	/* The last entry happened (a failed one did its own STGI): GIF is 0
+	 * whether or not a decoder or handler already closed the window. */
+	if (lazy && entered) {
+		svm_lazy_close(v, instr);
 		svm_stgi();	/* a pending physical interrupt is taken here */
 	}
 	v->exit_tsc = t_exit;

@@ -111,7 +111,6 @@ struct svm_vcpu {
 	struct guest_regs regs;
 	bool guest_state_loaded;	/* prepare_switch_to_guest done for this load */
 	bool lazy_live;			/* hostsave=lazy: the guest's VMLOAD state is in the CPU */
-	bool lazy_gif0;			/* hostsave=lazy: GIF held at 0 since the last #VMEXIT */
 	struct svm_lazy lz;
 	u32 asid, asid_generation, asid_cpu;
 	struct vmcb_clean_state clean;	/* clean-bit bookkeeping (svm/vmcb_clean.h) */

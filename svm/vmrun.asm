@@ -112,8 +112,19 @@ svm_vmrun:
 ; from lz.  No VMSAVE, no host VMLOAD: svm_lazy_end (svm/run.c) does them
 ; when the window closes.
 ; void svm_vmrun_lazy(paddr_t vmcb_pa, struct guest_regs *regs, struct svm_lazy *lz)
-%define MSR_FS_BASE	0xc0000100
-%define MSR_GS_BASE	0xc0000101
+; An MSR from / into the 64-bit field at [r8 + off] (clobbers eax, ecx, edx).
+%macro WRMSR_FROM 2
+	mov ecx, %1
+	mov eax, [r8 + %2]
+	mov edx, [r8 + %2 + 4]
+	wrmsr
+%endmacro
+%macro RDMSR_TO 2
+	mov ecx, %1
+	rdmsr
+	mov [r8 + %2], eax
+	mov [r8 + %2 + 4], edx
+%endmacro
 global svm_vmrun_lazy
 svm_vmrun_lazy:
 	push rbp
@@ -133,14 +144,8 @@ svm_vmrun_lazy:
 	vmload		; the guest's extra state, bases included
 	jmp .regs
 .bases:
-	mov ecx, MSR_FS_BASE
-	mov eax, [r8 + LZ_GUEST_FS]
-	mov edx, [r8 + LZ_GUEST_FS + 4]
-	wrmsr
-	mov ecx, MSR_GS_BASE
-	mov eax, [r8 + LZ_GUEST_GS]
-	mov edx, [r8 + LZ_GUEST_GS + 4]
-	wrmsr
+	WRMSR_FROM ASM_MSR_FS_BASE, LZ_GUEST_FS
+	WRMSR_FROM ASM_MSR_GS_BASE, LZ_GUEST_GS
 	; From here to the VMEXIT nothing may use FS or GS: they are the guest's.
 .regs:
 	mov rax, rdi
@@ -154,22 +159,10 @@ svm_vmrun_lazy:
 	pop rax
 
 	mov r8, [rsp + 8]	; struct svm_lazy
-	mov ecx, MSR_FS_BASE
-	rdmsr
-	mov [r8 + LZ_GUEST_FS], eax
-	mov [r8 + LZ_GUEST_FS + 4], edx
-	mov ecx, MSR_GS_BASE
-	rdmsr
-	mov [r8 + LZ_GUEST_GS], eax
-	mov [r8 + LZ_GUEST_GS + 4], edx
-	mov ecx, MSR_FS_BASE
-	mov eax, [r8 + LZ_HOST_FS]
-	mov edx, [r8 + LZ_HOST_FS + 4]
-	wrmsr
-	mov ecx, MSR_GS_BASE
-	mov eax, [r8 + LZ_HOST_GS]
-	mov edx, [r8 + LZ_HOST_GS + 4]
-	wrmsr
+	RDMSR_TO ASM_MSR_FS_BASE, LZ_GUEST_FS
+	RDMSR_TO ASM_MSR_GS_BASE, LZ_GUEST_GS
+	WRMSR_FROM ASM_MSR_FS_BASE, LZ_HOST_FS
+	WRMSR_FROM ASM_MSR_GS_BASE, LZ_HOST_GS
 
 	STUB_RETURN
 
