@@ -45,7 +45,7 @@ FLAT_MAX = 0xA0000 - FLAT_BASE   # conventional memory above the load address
 
 MODES = ("real", "prot", "long")
 HEADER_RE = re.compile(r"^\s*;\s*svmhv-guest:(.*)$")
-KEY_RE = re.compile(r"^[a-z_]+$")
+KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3
 PF_X = 1

@@ -139,6 +139,17 @@ static void test_x2apic_key(void **state)
 	parse_bad("guest x2apic=off x2apic=on", "given twice");
 }
 
+static void test_com1_rate_key(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_ok("guest").com1_rate, 11520);
+	assert_int_equal(parse_ok("guest com1_rate=1").com1_rate, 1);
+	assert_int_equal(parse_ok("guest com1_rate=1048576").com1_rate, 1048576);
+	parse_bad("guest com1_rate=0", "1..1048576");
+	parse_bad("guest com1_rate=1048577", "1..1048576");
+	parse_bad("guest com1_rate=fast", "com1_rate");
+}
+
 static void test_is_guest(void **state)
 {
 	assert_true(guest_cfg_is_guest("guest"));
@@ -405,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_expect),
 		cmocka_unit_test(test_platform_key),
 		cmocka_unit_test(test_x2apic_key),
+		cmocka_unit_test(test_com1_rate_key),
 		cmocka_unit_test(test_is_guest),
 		cmocka_unit_test(test_unknown_and_malformed_keys),
 		cmocka_unit_test(test_name),

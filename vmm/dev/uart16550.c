@@ -16,8 +16,8 @@
  *    two accesses in the wrong order (lock order: this lock, then whatever
  *    vm_set_irq takes; nothing there calls back into the UART).
  *  - Output is rate-limited (lib/tokenbucket.h): a guest may print a burst
- *    of COM1_BURST bytes, then COM1_RATE bytes a second.  Beyond that the
- *    sink refuses, bytes wait in the TX FIFO (THRE reads 0, so a polling
+ *    of COM1_BURST bytes, then com1_rate bytes a second (a guest
+ *    option, 11,520 by default).  Beyond that the sink refuses, bytes wait in the TX FIFO (THRE reads 0, so a polling
  *    guest simply waits), and bytes written to a full FIFO are dropped and
  *    counted by the core: a flood costs the host a bounded amount of
  *    console and leaves a count, printed once when it starts and again
@@ -33,10 +33,10 @@
 #include "lib/tokenbucket.h"
 #include "mm/kmem.h"
 
-/* A burst at full speed, then the pace of a real 115200-baud line (10
- * bits a byte): what a guest written for real hardware already lives with. */
+/* A burst at full speed, then the VM's com1_rate (by default the pace of
+ * a real 115200-baud line: what a guest written for real hardware already
+ * lives with). */
 #define COM1_BURST	4096		/* bytes */
-#define COM1_RATE	11520		/* bytes per second */
 
 struct uart16550 {
 	struct vmm_device dev;
@@ -80,8 +80,9 @@ static void uart_note_flood(struct uart16550 *u)
 	if (u->flood_reported || !u->core.tx_dropped)
 		return;
 	u->flood_reported = true;
-	kprintf("guest %s: COM1 output over its budget (%u bytes, then %u/s): bytes beyond the "
-		"TX FIFO are dropped and counted\n", u->dev.vm->cfg.name, COM1_BURST, COM1_RATE);
+	kprintf("guest %s: COM1 output over its budget (%u bytes, then %lu/s): bytes beyond the "
+		"TX FIFO are dropped and counted\n", u->dev.vm->cfg.name, COM1_BURST,
+		(unsigned long)u->dev.vm->cfg.com1_rate);
 }
 
 static void uart_reset(struct vmm_device *d)
@@ -165,7 +166,7 @@ int uart16550_attach(struct vm *vm, u16 base, u32 gsi)
 	u->base = base;
 	u->gsi = gsi;
 	spin_lock_init(&u->lock, "uart16550");
-	tokenbucket_init(&u->budget, COM1_BURST, COM1_RATE, tsc_hz, rdtsc());
+	tokenbucket_init(&u->budget, COM1_BURST, vm->cfg.com1_rate, tsc_hz, rdtsc());
 	uart_core_init(&u->core, uart_tx, u);
 	int r = vm_attach_device(vm, &u->dev, true, base, UART_NR_PORTS);
 	if (r)

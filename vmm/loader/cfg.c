@@ -243,7 +243,7 @@ static int set_cmdline(struct guest_cfg *c, const char *p)
 }
 
 enum key_id { K_NAME, K_MEM, K_MODE, K_VCPUS, K_CPUS, K_TIMEOUT, K_EXPECT, K_PLATFORM, K_X2APIC,
-	      K_COUNT };
+	      K_COM1_RATE, K_COUNT };
 
 static const char *const key_names[K_COUNT] = {
 	[K_NAME] = "name",
@@ -255,6 +255,7 @@ static const char *const key_names[K_COUNT] = {
 	[K_EXPECT] = "expect",
 	[K_PLATFORM] = "platform",
 	[K_X2APIC] = "x2apic",
+	[K_COM1_RATE] = "com1_rate",
 };
 
 static int apply(struct guest_cfg *c, enum key_id k, const char *val)
@@ -297,6 +298,9 @@ static int apply(struct guest_cfg *c, enum key_id k, const char *val)
 		}
 		c->no_x2apic = strcmp(val, "off") == 0;
 		return 0;
+	case K_COM1_RATE:
+		return set_range("com1_rate", val, 1, GUEST_COM1_RATE_MAX,
+				 "want bytes per second in 1..1048576", &c->com1_rate);
 	case K_COUNT:
 		break;
 	}
@@ -321,6 +325,7 @@ int guest_cfg_parse(const char *s, struct guest_cfg *out)
 	memset(&c, 0, sizeof(c));
 	c.mem_mib = GUEST_MEM_DEFAULT_MIB;
 	c.vcpus = 1;
+	c.com1_rate = GUEST_COM1_RATE_DEFAULT;
 
 	kv_next(&it, key, sizeof(key), NULL, 0, NULL, NULL);	/* "guest" */
 	while (kv_next(&it, key, sizeof(key), val, sizeof(val), &has_val, &cut)) {

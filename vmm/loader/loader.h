@@ -24,6 +24,10 @@
 #define GUEST_MEM_DEFAULT_MIB	16
 #define GUEST_MEM_MAX_MIB	4096
 #define GUEST_VCPUS_MAX		64
+/* COM1's output pace after its burst: a real 115200-baud line (10 bits a
+ * byte) by default; com1_rate= changes it. */
+#define GUEST_COM1_RATE_DEFAULT	11520
+#define GUEST_COM1_RATE_MAX	1048576
 #define GUEST_CPU_WORDS		4	/* cpus= covers CPUs 0-255 */
 /* The guest's own command line, after a lone "--" (multiboot v1 cmdline). */
 #define GUEST_CMDLINE_MAX	512	/* characters, NUL not counted */
@@ -71,6 +75,7 @@ struct guest_cfg {
 	enum guest_expect expect;
 	s64 expect_status;		/* GUEST_EXPECT_EXIT only */
 	bool no_x2apic;			/* x2apic=off: CPUID 1:ECX[21] clear, EXTD refused */
+	u64 com1_rate;			/* COM1 output, bytes a second after the burst */
 	/* Everything after a lone "--" word, leading blanks dropped, never
 	 * parsed as keys; "" when there is none. */
 	char cmdline[GUEST_CMDLINE_MAX + 1];
