@@ -154,6 +154,11 @@ class KutTest:
     # times its own instructions against the APIC timer (apic's TMCCT
     # checks) and fails when an overcommitted boot preempts it in between.
     alone: bool = False
+    # icount=yes: its own boot under QEMU -icount shift=0 (svmhv runs only):
+    # the emulated CPUs' clocks follow instructions, not the host's wall
+    # clock, so a host thread preempted by the machine running QEMU does not
+    # look to the guest like a CPU that stopped while its timers ran on.
+    icount: bool = False
 
     def cpu_model(self, base: str = "EPYC") -> str:
         return f"{base},{self.cpu}" if self.cpu else base
@@ -210,6 +215,10 @@ def parse_tests(text: str, origin: str = "tests.txt") -> list[KutTest]:
                 if val not in ("yes", "no"):
                     raise ValueError(f"{origin}:{n}: alone={val!r}: want yes or no")
                 t.alone = val == "yes"
+            elif key == "icount":
+                if val not in ("yes", "no"):
+                    raise ValueError(f"{origin}:{n}: icount={val!r}: want yes or no")
+                t.icount = val == "yes"
             elif key == "slow":
                 if val not in ("yes", "no"):
                     raise ValueError(f"{origin}:{n}: slow={val!r}: want yes or no")

@@ -104,8 +104,18 @@ class Boot:
         return max((s.test.timeout for s in self.slots), default=0) + BOOT_SLACK
 
     @property
+    def icount(self) -> bool:
+        return any(s.test.icount for s in self.slots)
+
+    @property
     def mem(self) -> str:
         return f"{512 + GUEST_MEM_MIB * len(self.slots)}M"
+
+
+def boots_alone(t: kut.KutTest) -> bool:
+    """A slow test, one marked alone and one under icount get a boot of
+    their own."""
+    return t.slow or t.alone or t.icount
 
 
 def plan_boots(tests: list[kut.KutTest], per_boot: int = PER_BOOT,
@@ -115,11 +125,10 @@ def plan_boots(tests: list[kut.KutTest], per_boot: int = PER_BOOT,
     boots: list[Boot] = []
     per_boot = max(1, min(per_boot, MAX_MODULES // 2))
     for i, t in enumerate(tests):
-        # A slow test, or one marked alone, boots alone: beside another it
-        # would share its CPUs.
-        solo = t.slow or t.alone
+        # Beside another test a slow or alone one would share its CPUs.
+        solo = boots_alone(t)
         if not boots or len(boots[-1].slots) >= per_boot or solo \
-                or boots[-1].slots[0].test.slow or boots[-1].slots[0].test.alone \
+                or boots_alone(boots[-1].slots[0].test) \
                 or (boots[-1].slots and boots[-1].vcpus + t.smp > max_vcpus):
             boots.append(Boot(len(boots)))
         boots[-1].slots.append(Slot(t, guest_name(t, i), f"/kut/env/{guest_name(t, i)}.env"))
@@ -364,7 +373,7 @@ def run(a: argparse.Namespace) -> int:
         try:
             r = run_qemu(str(iso), firmware=a.firmware, smp=HOST_SMP, mem=b.mem, cpu=HOST_CPU,
                          args="", modules=mods, timeout=b.timeout,
-                         log_path=str(boot_log), quiet=True)
+                         log_path=str(boot_log), quiet=True, icount=b.icount)
             log, problem, timed_out, wall = r.log, "", r.timed_out, r.wall
             qemu_said = without_noise(r.stderr).strip()
             if r.timed_out or r.code != 0:

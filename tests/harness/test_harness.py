@@ -144,6 +144,15 @@ class SlowTestsTest(unittest.TestCase):
         self.assertEqual([[s.test.name for s in b.slots] for b in kut_svmhv.plan_boots(ts)],
                          [["a"], ["b"], ["c"]])
 
+    def test_icount_key_and_boots(self):
+        ts = kut.parse_tests("a x.flat\nb y.flat icount=yes\nc z.flat\nd w.flat\n")
+        self.assertEqual([t.icount for t in ts], [False, True, False, False])
+        with self.assertRaises(ValueError):
+            kut.parse_tests("a x.flat icount=1\n")
+        boots = kut_svmhv.plan_boots(ts)
+        self.assertEqual([[s.test.name for s in b.slots] for b in boots], [["a"], ["b"], ["c", "d"]])
+        self.assertEqual([b.icount for b in boots], [False, True, False])
+
 
 class KutVmexitTest(unittest.TestCase):
     def test_results(self):
