@@ -301,10 +301,15 @@ static inline __attribute__((always_inline)) void vcpu_collect_events(struct svm
  * without any when none is (the common case): the same code, the aids
  * folded away, so each costs nothing when off rather than a branch per
  * point. */
+/* The host-state check after an exit: hostcheck=1, or a test's hook. */
+static inline bool hoststate_checking(void)
+{
+	return kopt.hostcheck || hoststate_exit_hook != NULL;
+}
+
 static inline bool run_instrumented(const struct svm_vcpu *v)
 {
-	return v->trace || v->clean_check || kopt.hostcheck || hoststate_exit_hook ||
-	       gstate_mode == GSTATE_EAGER;
+	return v->trace || v->clean_check || hoststate_checking() || gstate_mode == GSTATE_EAGER;
 }
 
 /* hostsave=lazy: closes the window svm_vmrun_lazy left open - the guest's
@@ -338,13 +343,13 @@ static __attribute__((noinline)) void svm_lazy_end(struct svm_vcpu *v, bool chec
 void svm_lazy_end_now(struct svm_vcpu *v)
 {
 	if (v->lazy_live)
-		svm_lazy_end(v, kopt.hostcheck || hoststate_exit_hook != NULL);
+		svm_lazy_end(v, hoststate_checking());
 }
 
 static inline __attribute__((always_inline)) void svm_lazy_close(struct svm_vcpu *v, bool instr)
 {
 	if (__builtin_expect(v->lazy_live, 0))
-		svm_lazy_end(v, instr && (kopt.hostcheck || hoststate_exit_hook != NULL));
+		svm_lazy_end(v, instr && hoststate_checking());
 }
 
 /* One world switch, from the interrupt offer to the exit's events, GIF=1
@@ -438,7 +443,7 @@ static inline __attribute__((always_inline)) bool svm_enter(struct svm_vcpu *v, 
 		return true;
 	}
 	sc->cnt.host_vmload++;		/* the stub's; per CPU, so before STGI */
-	if (instr && (kopt.hostcheck || hoststate_exit_hook != NULL))
+	if (instr && hoststate_checking())
 		hoststate_after_vmexit(v, cpu);
 	v->vmcb->control.tlb_control = VMCB_TLB_CONTROL_NOTHING;
 	vcpu_collect_events(v);
