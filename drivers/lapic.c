@@ -203,6 +203,23 @@ static u64 lapic_timer_measure_once(void)
 	return mul_div_u64(0xffffffffu - cur, tsc_hz, t1 - t0);
 }
 
+/* The shortest period lapic_timer_at_tsc() programs without TSC-deadline
+ * mode; a time already due is that far away.  2 us on a real local APIC.
+ * Under a hypervisor (CPUID 1:ECX[31]) the APIC is an emulation whose
+ * periodic timer may fire each period it owes one by one: QEMU 7.2 runs
+ * the timer callback for every missed period in its main loop with the
+ * big lock held, so when a callback (delivery, a kick, an event-notifier
+ * write) takes longer than the period - on a host busy enough to preempt
+ * QEMU's threads - the backlog never drains, every emulated CPU waits for
+ * the lock and the machine stops (seen 2026-12-02 at a load average of
+ * 6-10 on 2 cores: hoststate-smp4 and guests-lazy both hung, QEMU's main
+ * thread in qemu_clock_run_all_timers -> qemu_bh_schedule).  100 us leaves
+ * a callback 20-50 times its usual cost, as KVM bounds guests' periodic
+ * APIC timers (min_timer_period_us, 200 us). */
+#define LAPIC_TIMER_MIN_NS		2000
+#define LAPIC_TIMER_MIN_NS_EMULATED	100000
+static u64 lapic_timer_min_ns = LAPIC_TIMER_MIN_NS;
+
 void lapic_timer_calibrate(void)
 {
 	if (!lapic_ready || !tsc_hz)
@@ -219,8 +236,11 @@ void lapic_timer_calibrate(void)
 		return;
 	}
 	u64 khz = lapic_timer_hz / 1000;
-	kprintf("lapic: timer %lu.%03lu MHz after divide-by-16 (calibrated against the TSC)\n",
-		khz / 1000, khz % 1000);
+	if (cpu_info.hypervisor)
+		lapic_timer_min_ns = LAPIC_TIMER_MIN_NS_EMULATED;
+	kprintf("lapic: timer %lu.%03lu MHz after divide-by-16 (calibrated against the TSC), "
+		"shortest period %lu us%s\n", khz / 1000, khz % 1000, lapic_timer_min_ns / 1000,
+		cpu_info.hypervisor ? " (an emulated APIC: under a hypervisor)" : "");
 }
 
 void lapic_timer_periodic(u32 hz)
@@ -247,10 +267,6 @@ void lapic_timer_oneshot_ns(u64 ns)
 	this_cpu()->timer_hz = 0;
 }
 
-/* The shortest period lapic_timer_at_tsc() programs without TSC-deadline
- * mode: a time already due is 2 us away. */
-#define LAPIC_TIMER_MIN_NS	2000
-
 bool lapic_timer_tsc_deadline(void)
 {
 	return cpu_info.has_tsc_deadline;
@@ -269,7 +285,7 @@ void lapic_timer_at_tsc(u64 tsc)
 	}
 	u64 now = rdtsc();
 	u64 ns = tsc > now ? tsc_to_ns(tsc - now) : 0;
-	u64 count = MAX(mul_div_u64(MAX(ns, LAPIC_TIMER_MIN_NS), lapic_timer_hz, NSEC_PER_SEC), 1);
+	u64 count = MAX(mul_div_u64(MAX(ns, lapic_timer_min_ns), lapic_timer_hz, NSEC_PER_SEC), 1);
 	/* Periodic, although every caller re-arms it at each interrupt, so it
 	 * behaves as a one-shot: if an expiry goes missing, the count runs out
 	 * again and fires once more instead of leaving the CPU halted for good.
