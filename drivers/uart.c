@@ -1,4 +1,7 @@
-/* drivers/uart.c - polled 16550 driver for the kernel log on COM1. */
+/* drivers/uart.c - 16550 driver for COM1: the kernel log goes out polled
+ * (uart_putc waits for THRE, so it works with interrupts off and in a
+ * panic); input comes in by interrupt once uart_rx_irq_enable() is called
+ * (kernel/console.c routes the IRQ and drains with uart_getc). */
 #include "drivers/uart.h"
 #include "kernel/cpu.h"
 #include "hw/uart16550.h"
@@ -31,6 +34,31 @@ void uart_putc(char c)
 		if (spins > 1000000)	/* a stuck UART must not hang the kernel */
 			return;
 	outb(uart_port + UART_DATA, (u8)c);
+}
+
+void uart_write_raw(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		uart_putc(s[i]);
+}
+
+void uart_rx_irq_enable(void)
+{
+	if (!uart_port)
+		return;
+	/* Trigger level 1: an interrupt for every byte, no wait for a
+	 * character timeout, since a person types one key at a time. */
+	outb(uart_port + UART_FCR, UART_FCR_ENABLE | UART_FCR_TRIGGER_1);
+	/* PC boards pass the chip's INTR to the ISA line only with OUT2. */
+	outb(uart_port + UART_MCR, UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2);
+	outb(uart_port + UART_IER, UART_IER_RDI);
+}
+
+int uart_getc(void)
+{
+	if (!uart_port || !(inb(uart_port + UART_LSR) & UART_LSR_DR))
+		return -1;
+	return inb(uart_port + UART_DATA);
 }
 
 void uart_write(const char *s, size_t n)

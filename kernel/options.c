@@ -42,6 +42,8 @@ static const struct opt_desc opts[] = {
 	{ "seed", OPT_U64, &kopt.seed, 0, NULL, 0, 0, "seed for randomized tests" },
 	{ "stress", OPT_U64, &kopt.stress, 0, NULL, 0, 0, "world switches in the stress suite" },
 	{ "noguests", OPT_BOOL, &kopt.noguests, 0, NULL, 0, 0, "do not start guest modules" },
+	{ "focus", OPT_STR, kopt.focus, sizeof(kopt.focus), NULL, 0, 0,
+	  "serial input goes to this guest when it starts (default: svmhv's own console)" },
 };
 
 int options_parse(const char *cmdline)
