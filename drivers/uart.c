@@ -6,11 +6,13 @@
 #include "kernel/cpu.h"
 #include "hw/uart16550.h"
 
-static u16 uart_port;
+static u16 uart_port;		/* the console */
+static u16 uart_aux_port;	/* machine-readable records, 0 none */
 
-bool uart_init(u16 port)
+/* Programs a 16550 at port for 115200 8N1, polled; false when no UART
+ * answers there (the scratch register does not keep a value). */
+static bool uart_setup(u16 port)
 {
-	/* The scratch register tells whether a UART answers at all. */
 	outb(port + UART_SCR, 0x5a);
 	if (inb(port + UART_SCR) != 0x5a)
 		return false;
@@ -22,18 +24,48 @@ bool uart_init(u16 port)
 	outb(port + UART_FCR, UART_FCR_ENABLE | UART_FCR_CLEAR_RX | UART_FCR_CLEAR_TX |
 			      UART_FCR_TRIGGER_14);
 	outb(port + UART_MCR, UART_MCR_DTR | UART_MCR_RTS);
+	return true;
+}
+
+bool uart_init(u16 port)
+{
+	if (!uart_setup(port))
+		return false;
 	uart_port = port;
 	return true;
 }
 
-void uart_putc(char c)
+bool uart_aux_init(u16 port)
 {
-	if (!uart_port)
-		return;
-	for (u32 spins = 0; !(inb(uart_port + UART_LSR) & UART_LSR_THRE); spins++)
+	if (!uart_setup(port))
+		return false;
+	uart_aux_port = port;
+	return true;
+}
+
+static void uart_putc_at(u16 port, char c)
+{
+	for (u32 spins = 0; !(inb(port + UART_LSR) & UART_LSR_THRE); spins++)
 		if (spins > 1000000)	/* a stuck UART must not hang the kernel */
 			return;
-	outb(uart_port + UART_DATA, (u8)c);
+	outb(port + UART_DATA, (u8)c);
+}
+
+void uart_aux_write(const char *s, size_t n)
+{
+	if (!uart_aux_port)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			uart_putc_at(uart_aux_port, '\r');
+		uart_putc_at(uart_aux_port, s[i]);
+	}
+}
+
+void uart_putc(char c)
+{
+	if (uart_port)
+		uart_putc_at(uart_port, c);
 }
 
 void uart_write_raw(const char *s, size_t n)

@@ -88,6 +88,33 @@ void console_write_raw(const char *s, size_t n)
 	spin_unlock_irqrestore(&console_lock, f);
 }
 
+/* ---- records ---- */
+
+static bool records_aux;
+
+int console_records_to_com2(void)
+{
+	if (!uart_aux_init(UART_COM2_BASE)) {
+		kprintf("console: records=com2, but no UART answers at %#x; records stay on the console\n",
+			UART_COM2_BASE);
+		return -ENODEV;
+	}
+	records_aux = true;
+	kprintf("console: machine-readable records (BENCH lines) go to COM2\n");
+	return 0;
+}
+
+void console_record(const char *s, size_t n)
+{
+	if (!records_aux) {
+		console_write(s, n);
+		return;
+	}
+	u64 f = spin_lock_irqsave(&console_lock);
+	uart_aux_write(s, n);
+	spin_unlock_irqrestore(&console_lock, f);
+}
+
 /* ---- input ---- */
 
 /* The UART's interrupt, on the boot CPU.  Drains the receiver, so that

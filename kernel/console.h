@@ -22,6 +22,11 @@ void console_write_raw(const char *s, size_t n);
  * I/O APIC) after saying so. */
 int console_input_start(void (*fn)(u8 c));
 u64 console_input_count(void);
+/* Machine-readable records (the benchmarks' BENCH lines): on the console,
+ * or on COM2 alone once console_records_to_com2() found one there
+ * (records=com2: `make run` keeps them off the terminal, in a file). */
+void console_record(const char *s, size_t n);
+int console_records_to_com2(void);
 
 /* drivers/vga.c */
 void vga_text_init(void);

@@ -268,7 +268,8 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
              gdb: bool = False, screendump: str | None = None,
              screendump_marker: str | None = None,
              exit_qemu: bool | None = None, quiet: bool = False,
-             serial_input: list[tuple[str, bytes]] | None = None) -> QemuResult:
+             serial_input: list[tuple[str, bytes]] | None = None,
+             records_path: str | None = None) -> QemuResult:
     """Boot `iso` once and return how it ended.
 
     args       kernel command line (added after "exit=qemu" unless exit_qemu
@@ -290,6 +291,9 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
                after the previous step's match matches regex, then sends
                bytes.  COM1 is then a socket QEMU waits on before it starts
                (its log still goes to log_path).
+    records_path  a second UART (COM2) writing to this file, and
+               records=com2: svmhv's machine-readable BENCH lines go there
+               instead of the console (`make run`: not on the terminal).
     """
     iso = str(iso)
     modules = list(modules or [])
@@ -299,6 +303,9 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
     tmp = Path(tempfile.mkdtemp(prefix="svmhv-qemu-"))
     try:
         cfg_img = tmp / "svmhv-cfg.img"
+        if records_path:
+            Path(records_path).parent.mkdir(parents=True, exist_ok=True)
+            args = (args + " records=com2").strip()
         make_cfg_image(cfg_img, make_grub_script(args, modules, exit_qemu))
         vars_copy = None
         if firmware == "uefi":
@@ -332,6 +339,8 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
         else:
             serial = ["-serial", f"file:{log}"]
             monitor = ["-monitor", f"unix:{mon_sock},server=on,wait=off"]
+        if records_path:
+            serial += ["-serial", f"file:{records_path}"]     # the second: COM2
         cmd = build_cmdline(iso, str(cfg_img), firmware, smp, mem, cpu,
                             vars_copy, serial, monitor, icount, gdb, extra)
         if not quiet:
@@ -564,6 +573,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help="seconds before QEMU is killed (batch runs; 0 = never)")
     p.add_argument("--log", help="also keep the serial log in this file")
+    p.add_argument("--records", metavar="FILE",
+                   help="svmhv's BENCH lines to this file (COM2, records=com2), not the console")
     p.add_argument("--icount", action="store_true", help="deterministic -icount shift=0")
     p.add_argument("--screendump", help="PPM to write through the monitor")
     p.add_argument("--screendump-marker", help="serial text that triggers --screendump")
@@ -584,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
                  log_path=a.log, icount=a.icount, extra=a.extra,
                  interactive=a.interactive or a.gdb, gdb=a.gdb,
                  screendump=a.screendump, screendump_marker=a.screendump_marker,
-                 exit_qemu=a.exit_qemu)
+                 exit_qemu=a.exit_qemu, records_path=a.records)
     if not (a.interactive or a.gdb):
         sys.stdout.write(r.log)
         if r.log and not r.log.endswith("\n"):
@@ -593,6 +604,8 @@ def main(argv: list[str] | None = None) -> int:
         if noise.strip():
             sys.stderr.write(noise)
     print(f"qemu.py: {r.describe()} ({r.wall:.1f}s)", file=sys.stderr)
+    if a.records and os.path.exists(a.records) and os.path.getsize(a.records):
+        print(f"qemu.py: machine-readable records (BENCH lines) in {a.records}", file=sys.stderr)
     return exit_status_for_make(r)
 
 
