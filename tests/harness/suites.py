@@ -216,6 +216,18 @@ RUNS: list[Run] = [
         reject_log=[r"does nothing", r"COM1 dropped", r"\[uart_echo\] uart_echo: got"],
         expect_raw=[rb"\nuart_echo: got 'one'\nedit: abc\rX\x1b\[K\n",
                     rb"\[uart_echo\] edit: abcX\.\[K\r\n"]),
+    # A PC guest halted with interrupts on is woken by its COM1's RX
+    # interrupt (IRQ 4 through its I/O APIC and local APIC); focus= gives
+    # it the input from the start.
+    Run("console-irq", smp=2, args="focus=uart_irq", modules=guest_modules(["uart_irq"]),
+        timeout=180,
+        serial_input=[(r"uart_irq: halted, waiting for IRQ 4", b"irq\r")],
+        expect_log=[r"console: input to guest uart_irq \(slot 0\)",
+                    r"guest uart_irq: ok woken by com1 rx vector 0x34",
+                    r"uart_irq: got 'irq' by interrupt",
+                    r"guest uart_irq: stopped: .*; 2 passed, 0 failed",
+                    r"guest uart_irq: expected exit with status: as expected"],
+        reject_log=[r"\[uart_irq\] uart_irq: got"]),
     # Its negative control: the same typing without the switch goes to
     # svmhv's keys, the guest never gets a byte and stops at its timeout.
     Run("console-nofocus", smp=2, timeout=120,
