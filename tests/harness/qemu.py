@@ -289,8 +289,8 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
     serial_input  typing on svmhv's serial line (batch runs): steps
                (regex, bytes), in order; each waits until the serial output
                after the previous step's match matches regex, then sends
-               bytes.  COM1 is then a socket QEMU waits on before it starts
-               (its log still goes to log_path).
+               bytes.  COM1 is then a pair of FIFOs (QEMU's pipe chardev;
+               its log still goes to log_path).
     records_path  a second UART (COM2) writing to this file, and
                records=com2: svmhv's machine-readable BENCH lines go there
                instead of the console (`make run`: not on the terminal).
@@ -315,6 +315,7 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
         log.parent.mkdir(parents=True, exist_ok=True)
         log.unlink(missing_ok=True)
         mon_sock = str(tmp / "monitor.sock")
+        feeder = None
         logfile = f",logfile={_opt(log)}" if log_path else ""
         if interactive and gdb:
             # gdb owns the terminal: serial output only, no input, no
@@ -332,8 +333,9 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
                       "-echr", ESCAPE_CHAR]
             monitor = []
         elif serial_input is not None:
-            ser_sock = str(tmp / "serial.sock")
-            serial = ["-chardev", f"socket,id=ser,path={_opt(ser_sock)},server=on,wait=on,"
+            feeder = _SerialFeeder(str(tmp / "serial"), serial_input)
+            # QEMU opens serial.in and serial.out (FIFOs _SerialFeeder makes).
+            serial = ["-chardev", f"pipe,id=ser,path={_opt(str(tmp / 'serial'))},"
                       f"logfile={_opt(log)}", "-serial", "chardev:ser"]
             monitor = ["-monitor", f"unix:{mon_sock},server=on,wait=off"]
         else:
@@ -349,8 +351,7 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
                 print("qemu.py: QEMU waits for gdb on localhost:1234", flush=True)
         if interactive:
             return _run_interactive(cmd, log, gdb)
-        feeder = _SerialFeeder(str(tmp / "serial.sock"), serial_input) \
-            if serial_input is not None else None
+
         return _run_batch(cmd, log, timeout, screendump, screendump_marker,
                           mon_sock, feeder)
     finally:
@@ -442,29 +443,32 @@ class _LogWatch:
 
 
 class _SerialFeeder(threading.Thread):
-    """Types on svmhv's serial line: connects to the socket QEMU waits on,
-    reads everything svmhv prints, and sends each step's bytes once the
-    output since the previous step matches the step's regex."""
+    """Types on svmhv's serial line: reads everything svmhv prints from
+    the FIFO `base`.out QEMU writes to, and writes each step's bytes to
+    `base`.in once the output since the previous step matches the step's
+    regex.  FIFOs rather than a socket: QEMU's serial port writes one byte
+    at a time, and on a Unix socket every byte takes a buffer of its own,
+    so a reader the loaded host does not schedule for a moment makes QEMU's
+    writes fail (EAGAIN) and its 16550 retry; a pipe holds 64 KiB of bytes.
+    Both FIFOs are opened read-write here (as QEMU does), so no open waits
+    for the other side; stop() ends the reading once QEMU is gone."""
 
-    def __init__(self, path: str, steps: list[tuple[str, bytes]]):
+    def __init__(self, base: str, steps: list[tuple[str, bytes]]):
         super().__init__(daemon=True)
-        self.path, self.steps = path, list(steps)
+        self.base, self.steps = base, list(steps)
         self.log: list[str] = []
         self.done = threading.Event()
+        self._stop = threading.Event()
+        for end in (".in", ".out"):
+            os.mkfifo(base + end)
+
+    def stop(self) -> None:
+        self._stop.set()
 
     def run(self) -> None:
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                s.connect(self.path)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    self.log.append("serial input: could not connect to QEMU's serial socket")
-                    self.done.set()
-                    return
-                time.sleep(0.05)
+        import select
+        rd = os.open(self.base + ".out", os.O_RDWR | os.O_NONBLOCK)
+        wr = os.open(self.base + ".in", os.O_RDWR)
         text, pos, step = "", 0, 0
         try:
             while True:
@@ -473,12 +477,17 @@ class _SerialFeeder(threading.Thread):
                     m = re.compile(rx, re.MULTILINE).search(text, pos)
                     if not m:
                         break
-                    s.sendall(data)
+                    os.write(wr, data)
                     self.log.append(f"serial input: step {step}: saw /{rx}/, sent {data!r}")
                     pos, step = m.end(), step + 1
-                chunk = s.recv(4096)
-                if not chunk:
-                    break
+                if not select.select([rd], [], [], 0.1)[0]:
+                    if self._stop.is_set():
+                        break
+                    continue
+                try:
+                    chunk = os.read(rd, 65536)
+                except BlockingIOError:
+                    continue
                 text += chunk.decode("latin-1")
         except OSError as e:
             self.log.append(f"serial input: {e}")
@@ -486,7 +495,8 @@ class _SerialFeeder(threading.Thread):
             for rx, _ in self.steps[step:]:
                 self.log.append(f"serial input: step {step}: /{rx}/ never seen, nothing sent")
                 step += 1
-            s.close()
+            os.close(rd)
+            os.close(wr)
             self.done.set()
 
 
@@ -537,6 +547,7 @@ def _run_batch(cmd: list[str], log: Path, timeout: float | None,
         err = None      # a message, but QEMU ran and exited on its own
     code = None if (timed_out or err) else decode_status(status)
     if feeder:
+        feeder.stop()
         feeder.done.wait(5)
     return QemuResult(cmd, status, code, timed_out, text, wall,
                       stderr=stderr, qemu_error=err, screendump=dumped,
