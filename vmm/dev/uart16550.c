@@ -7,9 +7,10 @@
  *    MSR, SCR, both FIFOs) is the core's; this file only locks it, since
  *    the vCPUs of one VM reach it at once.
  *  - Transmitted bytes go to the VM's console (vm_console_putc), which
- *    gathers them into lines printed with the guest's name; carriage
+ *    gathers them into lines printed with the guest's name, or passes
+ *    them through raw while the guest has the input focus; carriage
  *    returns and other control bytes reach it as they are and it decides
- *    (it drops '\r', shows the rest as '.').
+ *    (vmm/conmux.c).
  *  - The interrupt line (IRQ 4 for COM1) follows uart_core_irq(): after
  *    every access whose level changed, vm_set_irq() gets the new level,
  *    still under the lock so that two vCPUs cannot deliver the levels of
