@@ -35,8 +35,8 @@ const char *const bench_phase_names[BENCH_NPHASES] = {
 void bench_emit_json(struct json_buf *j, const char *prefix)
 {
 	json_close(j);
-	console_write(prefix, strlen(prefix));
-	console_write(j->buf, j->len);
+	console_record(prefix, strlen(prefix));
+	console_record(j->buf, j->len);
 }
 
 /* x per 1000 round trips, times 100 (two decimals). */

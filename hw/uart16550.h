@@ -11,6 +11,7 @@
 
 #define UART_COM1_BASE		0x3f8	/* the PC's first serial port */
 #define UART_COM1_IRQ		4	/* its ISA interrupt line */
+#define UART_COM2_BASE		0x2f8	/* the second */
 #define UART_NR_PORTS		8
 #define UART_FIFO_SIZE		16	/* 16550A: 16-byte RX and TX FIFOs */
 

@@ -16,6 +16,7 @@
 #include "sched/sched.h"
 #include "svm/svm.h"
 #include "bench/bench.h"
+#include "vmm/console.h"
 
 static void run_guests(void)
 {
@@ -71,8 +72,16 @@ void boot_continue(void)
 		kprintf("svmhv: refusing to start guests: %s\n", svm_unusable_reason);
 		kernel_exit(EXIT_REFUSED);
 	}
+	/* Serial input from here on: to a guest with the focus, or to
+	 * svmhv's own keys (docs/console.md). */
+	vmm_console_add_key('c', "host-state counters", hoststate_print_counters);
+	vmm_console_start(kopt.focus);
 	if (!kopt.noguests)
 		run_guests();
+	if (vmm_console_quit_requested()) {
+		kprintf("svmhv: stopped from its console\n");
+		kernel_exit(EXIT_SUCCESS_CODE);
+	}
 	/* The demo ends with the benchmarks: what svmhv is for. */
 	if (kopt.bench[0])
 		bench_run(kopt.bench);

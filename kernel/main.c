@@ -76,6 +76,8 @@ void kmain(u32 magic, u32 mbi_phys)
 	screen_init(&boot_info);
 
 	int bad = options_parse(boot_info.cmdline);
+	if (kopt.records_com2)
+		console_records_to_com2();
 	cpuinfo_init();
 	kprintf("boot: loader '%s', %s, command line '%s'%s\n", boot_info.loader_name,
 		boot_info.efi_boot ? "UEFI" : "BIOS", boot_info.cmdline,

@@ -16,6 +16,8 @@ struct kernel_options kopt = {
 
 static int exit_mode;
 static const char *const exit_choices[] = { "halt", "qemu", NULL };
+static int records_mode;
+static const char *const records_choices[] = { "console", "com2", NULL };
 static const char *const level_choices[] = { "err", "warn", "info", "debug", NULL };
 static const char *const hostsave_choices[] = { "vmsave", "cached", "seedbug", "lazy", "lazybug", NULL };
 
@@ -42,12 +44,17 @@ static const struct opt_desc opts[] = {
 	{ "seed", OPT_U64, &kopt.seed, 0, NULL, 0, 0, "seed for randomized tests" },
 	{ "stress", OPT_U64, &kopt.stress, 0, NULL, 0, 0, "world switches in the stress suite" },
 	{ "noguests", OPT_BOOL, &kopt.noguests, 0, NULL, 0, 0, "do not start guest modules" },
+	{ "records", OPT_ENUM, &records_mode, 0, records_choices, 0, 0,
+	  "where machine-readable BENCH lines go: console (default) or com2 (the second UART)" },
+	{ "focus", OPT_STR, kopt.focus, sizeof(kopt.focus), NULL, 0, 0,
+	  "serial input goes to this guest when it starts (default: svmhv's own console)" },
 };
 
 int options_parse(const char *cmdline)
 {
 	int problems = cmdline_parse(cmdline, opts, ARRAY_SIZE(opts));
 	kopt.exit_qemu = exit_mode == 1;
+	kopt.records_com2 = records_mode == 1;
 	log_level_max = kopt.loglevel;
 	return problems;
 }

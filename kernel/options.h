@@ -25,6 +25,8 @@ struct kernel_options {
 	u64 seed;		/* seed=N: seed for randomized tests */
 	u64 stress;		/* stress=N: world switches for the host-state stress */
 	bool noguests;		/* noguests: ignore guest modules */
+	bool records_com2;	/* records=com2: BENCH lines to COM2, not the console */
+	char focus[32];		/* focus=NAME: console input to guest NAME when it starts */
 };
 extern struct kernel_options kopt;
 

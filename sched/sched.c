@@ -698,3 +698,38 @@ void sched_print_stats(void)
 	}
 	spin_unlock_irqrestore(&tasks_lock, f);
 }
+
+/* Each CPU's run queue as it is now: the running task, then the waiting
+ * ones by priority, oldest first.  Copied under the queue's lock, printed
+ * after it (a slow console must not hold up scheduling on that CPU). */
+#define RQ_SHOW 8
+void sched_print_runqueues(void)
+{
+	for (u32 c = 0; c < ncpus_online; c++) {
+		struct sched_cpu *sc = sc_of(c);
+		char cur[TASK_NAME_LEN], names[RQ_SHOW][TASK_NAME_LEN];
+		u32 prios[RQ_SHOW], n = 0, nr, sleepers = 0;
+		u64 f = spin_lock_irqsave(&sc->lock);
+		struct task *t = cpu_table[c]->current;
+		ksnprintf(cur, sizeof(cur), "%s", t ? t->name : "-");
+		nr = sc->rq.nr;
+		for (u32 p = 0; p < SCHED_NPRIO && n < RQ_SHOW; p++)
+			list_for_each(it, &sc->rq.level[p]) {
+				if (n == RQ_SHOW)
+					break;
+				struct task *q = container_of(list_entry(it, struct rq_entity, link),
+							      struct task, rq);
+				ksnprintf(names[n], sizeof(names[n]), "%s", q->name);
+				prios[n++] = p;
+			}
+		list_for_each(it, &sc->sleepers)
+			sleepers++;
+		spin_unlock_irqrestore(&sc->lock, f);
+		kprintf("runq: cpu %u: running '%s', %u waiting, %u sleeping%s\n", c, cur, nr, sleepers,
+			nr ? ":" : "");
+		for (u32 i = 0; i < n; i++)
+			kprintf("runq: cpu %u:   prio %u '%s'\n", c, prios[i], names[i]);
+		if (nr > n)
+			kprintf("runq: cpu %u:   ... %u more\n", c, nr - n);
+	}
+}

@@ -117,6 +117,8 @@ void preempt_disable(void);
 void preempt_enable(void);
 
 void sched_print_stats(void);
+/* Each CPU's running task and waiting tasks (svmhv's console, key 'r'). */
+void sched_print_runqueues(void);
 u64 sched_cpu_switches(u32 cpu);
 
 /* Test-only negative control: skip restoring the FS base on switches. */

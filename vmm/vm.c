@@ -4,6 +4,7 @@
  * one vCPU from the backend and one task per vCPU; then waiting for them,
  * and the report of how each one stopped. */
 #include "vmm/vmm.h"
+#include "vmm/console.h"
 #include "vmm/dev/dev.h"
 #include "vmm/dev/lapic.h"
 #include "vmm/dev/ioapic.h"
@@ -228,6 +229,7 @@ int vm_start(struct vm *g)
 	} else {
 		cpumask_setall(&m);
 	}
+	vm_console_attach(g);
 	g->start_tsc = rdtsc();
 	if (g->cfg.timeout_ms)
 		g->deadline_tsc = g->start_tsc + ns_to_tsc(g->cfg.timeout_ms * 1000000ULL);
@@ -281,6 +283,7 @@ void vm_destroy(struct vm *g)
 {
 	if (!g)
 		return;
+	vm_console_detach(g);	/* no more input for it, before its devices go */
 	if (g->vcpus)
 		for (u32 i = 0; i < g->nvcpus; i++)
 			if (g->vcpus[i]) {

@@ -128,6 +128,7 @@ struct vm {
 	u64 cr4_allowed;	/* CR4 bits its CPUID lets a guest set (vmm/cr.c), 0 until known */
 	struct vmm_bus pio, mmio;
 	struct vmm_device *ioapic;	/* pc: the I/O APIC (vmm/dev/ioapic.h) */
+	struct vmm_device *com1;	/* its COM1 (vmm/dev/uart16550.c): console input */
 	struct vmm_device *devs[VM_MAX_DEVICES];
 	u32 ndevs;
 	paddr_t acpi_rsdp;	/* GPA of the ACPI RSDP (pc platform), 0 none */
@@ -346,10 +347,12 @@ static inline bool vcpu_mmio_claimed(const struct vcpu *v, u64 gpa)
 }
 
 /* vmm/console.c: the guest's console, gathered into lines printed with
- * its name. */
+ * its name, or raw while it has the input focus (vmm/console.h). */
 void vm_console_putc(struct vm *vm, char c);
 void vm_console_flush(struct vm *vm);
 
-/* vmm/stats.c */
+/* vmm/stats.c: a stopped VM's exit statistics; the same of a running one
+ * (svmhv's console), headed so that nobody takes it for the final count. */
 void vm_exit_stats_print(struct vm *vm);
+void vm_exit_stats_print_live(struct vm *vm);
 #endif

@@ -7,7 +7,8 @@ the serial log, monitor screendumps and decoding of the kernel's exit code.
 
 Called by:
   * `make run` / `make debug` through the CLI (interactive, serial on the
-    terminal, no timeout, exits with QEMU's status);
+    terminal, no timeout; exits 0 when svmhv reports success, its exit
+    code when it reports another, else QEMU's status);
   * tests/harness/suites.py and tests/harness/bench.py through run_qemu().
 
 How a run gets its kernel command line and modules without rebuilding the
@@ -38,7 +39,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 QEMU = "qemu-system-x86_64"
@@ -46,6 +47,7 @@ OVMF_CODE = "/usr/share/OVMF/OVMF_CODE.fd"
 OVMF_VARS = "/usr/share/OVMF/OVMF_VARS.fd"
 KERNEL_PATH = "/boot/svmhv.elf"   # where the ISO keeps the kernel
 DEBUG_EXIT_PORT = 0xF4
+ESCAPE_CHAR = "0x1d"              # QEMU's terminal escape in interactive runs: Ctrl-]
 
 # Modules `make run` boots with when no --module is given: the example
 # guests.  Each entry is (path inside the ISO, module string).
@@ -83,6 +85,9 @@ class QemuResult:
     screendump: str | None = None  # path of the PPM written, if one was
     stopped: bool = False         # ended by a signal to qemu.py (interactive)
     interactive: bool = False     # status 0 may also be the user quitting
+    input_log: list[str] = field(default_factory=list)  # what serial_input did, in order
+    log_bytes: bytes = b""        # the serial log as received (log is read as text:
+                                  # its carriage returns become newlines)
 
     @property
     def crashed(self) -> bool:
@@ -214,7 +219,7 @@ def decode_status(status: int | None) -> int | None:
 def _qemu_error(stderr: str) -> str | None:
     """QEMU's own error message (start-up failures), ignoring warnings."""
     for line in stderr.splitlines():
-        if line.startswith(QEMU + ":") and ": warning:" not in line \
+        if line.startswith(QEMU + ":") and ": warning:" not in line and ": info:" not in line \
                 and "terminating on signal" not in line:
             return line[len(QEMU) + 1:].strip()
     return None
@@ -262,7 +267,9 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
              extra: list[str] | None = None, interactive: bool = False,
              gdb: bool = False, screendump: str | None = None,
              screendump_marker: str | None = None,
-             exit_qemu: bool | None = None, quiet: bool = False) -> QemuResult:
+             exit_qemu: bool | None = None, quiet: bool = False,
+             serial_input: list[tuple[str, bytes]] | None = None,
+             records_path: str | None = None) -> QemuResult:
     """Boot `iso` once and return how it ended.
 
     args       kernel command line (added after "exit=qemu" unless exit_qemu
@@ -279,6 +286,14 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
     gdb        -s -S: QEMU waits for gdb on localhost:1234 (with
                interactive: serial output only, see _run_interactive).
     quiet      do not print the QEMU command line.
+    serial_input  typing on svmhv's serial line (batch runs): steps
+               (regex, bytes), in order; each waits until the serial output
+               after the previous step's match matches regex, then sends
+               bytes.  COM1 is then a pair of FIFOs (QEMU's pipe chardev;
+               its log still goes to log_path).
+    records_path  a second UART (COM2) writing to this file, and
+               records=com2: svmhv's machine-readable BENCH lines go there
+               instead of the console (`make run`: not on the terminal).
     """
     iso = str(iso)
     modules = list(modules or [])
@@ -288,6 +303,9 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
     tmp = Path(tempfile.mkdtemp(prefix="svmhv-qemu-"))
     try:
         cfg_img = tmp / "svmhv-cfg.img"
+        if records_path:
+            Path(records_path).parent.mkdir(parents=True, exist_ok=True)
+            args = (args + " records=com2").strip()
         make_cfg_image(cfg_img, make_grub_script(args, modules, exit_qemu))
         vars_copy = None
         if firmware == "uefi":
@@ -297,6 +315,7 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
         log.parent.mkdir(parents=True, exist_ok=True)
         log.unlink(missing_ok=True)
         mon_sock = str(tmp / "monitor.sock")
+        feeder = None
         logfile = f",logfile={_opt(log)}" if log_path else ""
         if interactive and gdb:
             # gdb owns the terminal: serial output only, no input, no
@@ -305,15 +324,25 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
                       "-serial", "chardev:con"]
             monitor: list[str] = []
         elif interactive:
-            if log_path:
-                serial = ["-chardev", f"stdio,id=con,mux=on{logfile}",
-                          "-serial", "chardev:con", "-mon", "chardev=con,mode=readline"]
-            else:
-                serial = ["-serial", "mon:stdio"]
+            # svmhv's console owns Ctrl-A (three in a row switch its input
+            # focus, docs/console.md), so QEMU's own escape moves to
+            # Ctrl-] (then x quits, c toggles the monitor), and Ctrl-C is a
+            # byte for the guest (signal=off), not a signal for QEMU.
+            serial = ["-chardev", f"stdio,id=con,mux=on,signal=off{logfile}",
+                      "-serial", "chardev:con", "-mon", "chardev=con,mode=readline",
+                      "-echr", ESCAPE_CHAR]
             monitor = []
+        elif serial_input is not None:
+            feeder = _SerialFeeder(str(tmp / "serial"), serial_input)
+            # QEMU opens serial.in and serial.out (FIFOs _SerialFeeder makes).
+            serial = ["-chardev", f"pipe,id=ser,path={_opt(str(tmp / 'serial'))},"
+                      f"logfile={_opt(log)}", "-serial", "chardev:ser"]
+            monitor = ["-monitor", f"unix:{mon_sock},server=on,wait=off"]
         else:
             serial = ["-serial", f"file:{log}"]
             monitor = ["-monitor", f"unix:{mon_sock},server=on,wait=off"]
+        if records_path:
+            serial += ["-serial", f"file:{records_path}"]     # the second: COM2
         cmd = build_cmdline(iso, str(cfg_img), firmware, smp, mem, cpu,
                             vars_copy, serial, monitor, icount, gdb, extra)
         if not quiet:
@@ -322,8 +351,9 @@ def run_qemu(iso: str, firmware: str = "bios", smp: int = 4, mem: str = "1G",
                 print("qemu.py: QEMU waits for gdb on localhost:1234", flush=True)
         if interactive:
             return _run_interactive(cmd, log, gdb)
+
         return _run_batch(cmd, log, timeout, screendump, screendump_marker,
-                          mon_sock)
+                          mon_sock, feeder)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -341,8 +371,9 @@ def without_noise(stderr: str) -> str:
 def _run_interactive(cmd: list[str], log: Path, gdb: bool) -> QemuResult:
     """QEMU on the terminal until it exits; no timeout.
 
-    Plain interactive runs: serial and monitor on the terminal (Ctrl-A h
-    for help, Ctrl-A x quits), Ctrl-C goes to QEMU.  With gdb: QEMU runs in
+    Plain interactive runs: serial and monitor on the terminal (Ctrl-] h
+    for help, Ctrl-] x quits, Ctrl-] c the monitor), Ctrl-C and Ctrl-A go
+    to svmhv's console.  With gdb: QEMU runs in
     its own session with no input, so that Ctrl-C in gdb interrupts the
     guest instead of killing QEMU; gdb's "kill" ends QEMU, and so do
     SIGTERM/SIGHUP to this script and the death of its parent (Ctrl-C of
@@ -411,9 +442,67 @@ class _LogWatch:
         return self.marker in text
 
 
+class _SerialFeeder(threading.Thread):
+    """Types on svmhv's serial line: reads everything svmhv prints from
+    the FIFO `base`.out QEMU writes to, and writes each step's bytes to
+    `base`.in once the output since the previous step matches the step's
+    regex.  FIFOs rather than a socket: QEMU's serial port writes one byte
+    at a time, and on a Unix socket every byte takes a buffer of its own,
+    so a reader the loaded host does not schedule for a moment makes QEMU's
+    writes fail (EAGAIN) and its 16550 retry; a pipe holds 64 KiB of bytes.
+    Both FIFOs are opened read-write here (as QEMU does), so no open waits
+    for the other side; stop() ends the reading once QEMU is gone."""
+
+    def __init__(self, base: str, steps: list[tuple[str, bytes]]):
+        super().__init__(daemon=True)
+        self.base, self.steps = base, list(steps)
+        self.log: list[str] = []
+        self.done = threading.Event()
+        self._stop = threading.Event()
+        for end in (".in", ".out"):
+            os.mkfifo(base + end)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        import select
+        rd = os.open(self.base + ".out", os.O_RDWR | os.O_NONBLOCK)
+        wr = os.open(self.base + ".in", os.O_RDWR)
+        text, pos, step = "", 0, 0
+        try:
+            while True:
+                while step < len(self.steps):
+                    rx, data = self.steps[step]
+                    m = re.compile(rx, re.MULTILINE).search(text, pos)
+                    if not m:
+                        break
+                    os.write(wr, data)
+                    self.log.append(f"serial input: step {step}: saw /{rx}/, sent {data!r}")
+                    pos, step = m.end(), step + 1
+                if not select.select([rd], [], [], 0.1)[0]:
+                    if self._stop.is_set():
+                        break
+                    continue
+                try:
+                    chunk = os.read(rd, 65536)
+                except BlockingIOError:
+                    continue
+                text += chunk.decode("latin-1")
+        except OSError as e:
+            self.log.append(f"serial input: {e}")
+        finally:
+            for rx, _ in self.steps[step:]:
+                self.log.append(f"serial input: step {step}: /{rx}/ never seen, nothing sent")
+                step += 1
+            os.close(rd)
+            os.close(wr)
+            self.done.set()
+
+
 def _run_batch(cmd: list[str], log: Path, timeout: float | None,
                screendump: str | None, marker: str | None,
-               mon_sock: str) -> QemuResult:
+               mon_sock: str, feeder: _SerialFeeder | None = None) -> QemuResult:
     """Serial to a file, QEMU killed at the timeout."""
     start = time.monotonic()
     errf = tempfile.TemporaryFile()
@@ -422,6 +511,8 @@ def _run_batch(cmd: list[str], log: Path, timeout: float | None,
                                 stdout=errf, stderr=subprocess.STDOUT)
     except FileNotFoundError as e:
         return QemuResult(cmd, None, None, False, "", 0.0, qemu_error=str(e))
+    if feeder:
+        feeder.start()
     timed_out = False
     dumped: str | None = None
     watch = _LogWatch(log, marker) if (screendump and marker) else None
@@ -455,8 +546,13 @@ def _run_batch(cmd: list[str], log: Path, timeout: float | None,
     if err is not None and status != 1:
         err = None      # a message, but QEMU ran and exited on its own
     code = None if (timed_out or err) else decode_status(status)
+    if feeder:
+        feeder.stop()
+        feeder.done.wait(5)
     return QemuResult(cmd, status, code, timed_out, text, wall,
-                      stderr=stderr, qemu_error=err, screendump=dumped)
+                      stderr=stderr, qemu_error=err, screendump=dumped,
+                      input_log=list(feeder.log) if feeder else [],
+                      log_bytes=log.read_bytes() if log.exists() else b"")
 
 
 # ---------------------------------------------------------------- CLI --
@@ -483,11 +579,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="boot module (repeatable); replaces the default example guests")
     p.add_argument("--no-modules", action="store_true", help="boot without modules")
     p.add_argument("--interactive", action="store_true",
-                   help="serial + monitor on the terminal (Ctrl-A x quits), no timeout")
+                   help="serial + monitor on the terminal (Ctrl-] x quits), no timeout")
     p.add_argument("--gdb", action="store_true", help="wait for gdb on :1234 (-s -S)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
                    help="seconds before QEMU is killed (batch runs; 0 = never)")
     p.add_argument("--log", help="also keep the serial log in this file")
+    p.add_argument("--records", metavar="FILE",
+                   help="svmhv's BENCH lines to this file (COM2, records=com2), not the console")
     p.add_argument("--icount", action="store_true", help="deterministic -icount shift=0")
     p.add_argument("--screendump", help="PPM to write through the monitor")
     p.add_argument("--screendump-marker", help="serial text that triggers --screendump")
@@ -508,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
                  log_path=a.log, icount=a.icount, extra=a.extra,
                  interactive=a.interactive or a.gdb, gdb=a.gdb,
                  screendump=a.screendump, screendump_marker=a.screendump_marker,
-                 exit_qemu=a.exit_qemu)
+                 exit_qemu=a.exit_qemu, records_path=a.records)
     if not (a.interactive or a.gdb):
         sys.stdout.write(r.log)
         if r.log and not r.log.endswith("\n"):
@@ -517,10 +615,21 @@ def main(argv: list[str] | None = None) -> int:
         if noise.strip():
             sys.stderr.write(noise)
     print(f"qemu.py: {r.describe()} ({r.wall:.1f}s)", file=sys.stderr)
+    if a.records and os.path.exists(a.records) and os.path.getsize(a.records):
+        print(f"qemu.py: machine-readable records (BENCH lines) in {a.records}", file=sys.stderr)
+    return exit_status_for_make(r)
+
+
+def exit_status_for_make(r: QemuResult) -> int:
+    """What `make run` and friends exit with: 0 when svmhv reported
+    success (QEMU's own status is then 1, isa-debug-exit's (0 << 1) | 1),
+    the kernel's code when it reported another, QEMU's status otherwise."""
     if r.exit_status is None:
         return 125
     if r.timed_out:
         return 124
+    if r.code is not None and not r.stopped:
+        return r.code
     return r.exit_status if r.exit_status >= 0 else 128 - r.exit_status
 
 

@@ -59,7 +59,13 @@ class Run:
     expect_code: int = 0                   # kernel exit code (0 success ... 3 panic)
     expect_log: list[str] = field(default_factory=list)   # regexes that must match
     reject_log: list[str] = field(default_factory=list)   # regexes that must not
+    expect_raw: list[bytes] = field(default_factory=list)  # byte regexes the log as
+                                           # received must match (carriage returns kept)
     ktap: bool = False                     # parse KTAP and count every leaf test
+    # Typing on svmhv's serial line (qemu.run_qemu's serial_input): steps
+    # (regex, bytes), each sent once the output since the last step
+    # matches its regex.
+    serial_input: list[tuple[str, bytes]] | None = None
     # A negative control against the emulator itself: QEMU must abort
     # (SIGABRT) with a message matching this regex.  A QEMU that does not
     # abort, and whose kernel exits with expect_code, is a skip: nothing
@@ -72,8 +78,9 @@ def guest_modules(names=None):
     first line `; svmhv-guest: key=value ... [-- ARGS]` gives its settings.
     Two keys are the harness's, not the kernel's: `attach=PATH[,PATH...]`
     adds a module `attach for=NAME` per file (multiboot v1 modules, in
-    that order), and `refused=WHY` marks an image svmhv must refuse, left
-    out unless named in `names`.  A timeout goes before `--`: what
+    that order), `refused=WHY` marks an image svmhv must refuse, and
+    `typed=yes` one that waits for input typed on the serial line (runs
+    "console*"); both are left out unless named in `names`.  A timeout goes before `--`: what
     follows is the guest's command line."""
     mods = []
     root = os.path.join(os.path.dirname(__file__), "..", "guests")
@@ -91,7 +98,7 @@ def guest_modules(names=None):
         for tok in settings.split():
             if tok.startswith("attach="):
                 attaches += tok[len("attach="):].split(",")
-            elif tok.startswith("refused="):
+            elif tok.startswith("refused=") or tok == "typed=yes":
                 refused = True
             else:
                 keys.append(tok)
@@ -108,6 +115,7 @@ def guest_modules(names=None):
 
 
 ALL_GUESTS = guest_modules()
+CTRL_A3 = b"\x01\x01\x01"         # svmhv's console: switch the input focus
 BANNER = [r"svmhv .* a hypervisor microkernel", r"svm: SVM present: revision",
           r"svm:\s+NPT \(nested paging\)\s+yes", r"memory: \d+ MiB usable RAM"]
 
@@ -184,6 +192,66 @@ RUNS: list[Run] = [
     Run("cr8-control", smp=1, args="test=cr8ctl", timeout=120,
         expect_abort=r"tcg_handle_interrupt: assertion failed",
         expect_log=[r"# Subtest: cr8ctl", r"guest irq: starting"]),
+    # svmhv's interactive console (vmm/console.c, docs/console.md): input
+    # typed on its serial line reaches the guest with the focus; three
+    # Ctrl-A switch between svmhv's keys and the guest; the focused guest's
+    # output reaches the terminal raw (its carriage return and escape
+    # sequence intact, no name), the others' as filtered lines.
+    Run("console", smp=2, modules=guest_modules(["uart_echo"]), timeout=180,
+        serial_input=[(r"\[uart_echo\] uart_echo: ready", b"r"),
+                      (r"runq: cpu \d+: running", CTRL_A3),
+                      (r"console: input to guest uart_echo", b"one\r"),
+                      (r"uart_echo: got 'one'\nedit: abc\rX\x1b\[K\n", CTRL_A3),
+                      (r"console: input to svmhv", b"l"),
+                      (r"console: slot 0: guest uart_echo", CTRL_A3),
+                      (r"console: input to guest uart_echo", b"t\x01w\x01\x01o\r")],
+        expect_log=[r"console: serial input on",
+                    r"\[uart_echo\] edit: abcX\.\[K\r?\n",
+                    r"runq: cpu 0: running '",
+                    r"console: input to guest uart_echo \(slot 0\)",
+                    r"console: slot 0: guest uart_echo, 1 vCPU\(s\), \d+ exits, running",
+                    r"uart_echo: got the second line",
+                    r"guest uart_echo: stopped: .*; 2 passed, 0 failed",
+                    r"guest uart_echo: expected exit with status: as expected"],
+        reject_log=[r"does nothing", r"COM1 dropped", r"\[uart_echo\] uart_echo: got"],
+        expect_raw=[rb"\nuart_echo: got 'one'\nedit: abc\rX\x1b\[K\n",
+                    rb"\[uart_echo\] edit: abcX\.\[K\r\n"]),
+    # A PC guest halted with interrupts on is woken by its COM1's RX
+    # interrupt (IRQ 4 through its I/O APIC and local APIC); focus= gives
+    # it the input from the start.
+    Run("console-irq", smp=2, args="focus=uart_irq", modules=guest_modules(["uart_irq"]),
+        timeout=180,
+        serial_input=[(r"uart_irq: halted, waiting for IRQ 4", b"irq\r")],
+        expect_log=[r"console: input to guest uart_irq \(slot 0\)",
+                    r"guest uart_irq: ok woken by com1 rx vector 0x34",
+                    r"uart_irq: got 'irq' by interrupt",
+                    r"guest uart_irq: stopped: .*; 2 passed, 0 failed",
+                    r"guest uart_irq: expected exit with status: as expected"],
+        reject_log=[r"\[uart_irq\] uart_irq: got"]),
+    # Its negative control: the same typing without the switch goes to
+    # svmhv's keys, the guest never gets a byte and stops at its timeout.
+    Run("console-nofocus", smp=2, timeout=120,
+        modules=[("/guests/uart_echo.bin",
+                  "guest name=uart_echo mode=prot mem=4 expect=exit:0 timeout=8000")],
+        serial_input=[(r"\[uart_echo\] uart_echo: ready", b"one\r")],
+        expect_log=[r"console: key 'o' does nothing",
+                    r"Analyze events for VM uart_echo, VCPU 0 \(running, \d+ exits so far\)",
+                    r"guest uart_echo: stopped: timeout",
+                    r"guest uart_echo: expected exit with status: NOT as expected"],
+        reject_log=[r"uart_echo: got"]),
+    # svmhv's console stops one guest (x0), then every guest and svmhv
+    # itself (Q): the benchmarks asked for never run.
+    Run("console-stop", smp=2, args="bench=quick", timeout=180,
+        modules=[("/guests/uart_echo.bin", "guest name=e1 mode=prot mem=4 timeout=60000"),
+                 ("/guests/uart_echo.bin", "guest name=e2 mode=prot mem=4 timeout=60000")],
+        serial_input=[(r"\[e\d\] uart_echo: ready", b""),
+                      (r"\[e\d\] uart_echo: ready", b"x0"),
+                      (r"console: stopping guest e1", b"Q")],
+        expect_log=[r"guest e1: stopped: stopped by the host \(stopped from svmhv's console\)",
+                    r"console: stopping every guest, then svmhv",
+                    r"guest e2: stopped: stopped by the host \(svmhv stopped from its console\)",
+                    r"svmhv: stopped from its console"],
+        reject_log=[r"BENCH", r"bench: "]),
     # Refusals and failures the harness must see as such.
     Run("nosvm", cpu="qemu64,-svm", args="", expect_code=2,
         expect_log=[r"SVM \(AMD-V.*\) is absent", r"refusing to start guests"]),
@@ -261,6 +329,10 @@ def check_run(run: Run, result) -> list[Check]:
         ok = re.search(rx, log, re.MULTILINE) is not None
         checks.append(Check(f"log has /{rx}/", PASS if ok else FAIL,
                             "" if ok else "not found in the log"))
+    for rx in run.expect_raw:
+        ok = re.search(rx, result.log_bytes) is not None
+        checks.append(Check(f"raw log has /{rx.decode('latin-1')!r}/", PASS if ok else FAIL,
+                            "" if ok else "not found in the log's bytes"))
     for rx in run.reject_log:
         m = re.search(rx, log, re.MULTILINE)
         checks.append(Check(f"log lacks /{rx}/", FAIL if m else PASS,
@@ -344,10 +416,13 @@ def execute(run: Run, iso: str, outdir: Path) -> tuple[Run, list[Check], float]:
             raise FileNotFoundError(f"{iso}: no such ISO")
         result = run_qemu(iso, firmware=run.firmware, smp=run.smp, mem=run.mem,
                           cpu=run.cpu, args=run.args, modules=run.modules,
-                          timeout=run.timeout, log_path=str(log_path), quiet=True)
+                          timeout=run.timeout, log_path=str(log_path), quiet=True,
+                          serial_input=run.serial_input)
         checks = check_run(run, result)
         wall = result.wall
         with open(log_path, "a") as f:
+            for line in result.input_log:
+                f.write(f"\n--- suites.py: {line}")
             f.write(f"\n--- suites.py: {result.describe()} in {result.wall:.1f}s\n"
                     f"--- {' '.join(result.cmdline)}\n")
     except Exception as e:       # a harness problem still makes a result

@@ -248,6 +248,45 @@ class GrubTest(unittest.TestCase):
         self.assertIsNone(qemu.decode_status(-9))
 
 
+class MakeExitTest(unittest.TestCase):
+    """What `make run` exits with (qemu.exit_status_for_make)."""
+    def r(self, status, **kw):
+        return qemu.QemuResult([], status, qemu.decode_status(status), False, "", 1.0, **kw)
+
+    def test_success_is_zero(self):
+        # isa-debug-exit: code 0 makes QEMU exit 1; make must see 0.
+        self.assertEqual(qemu.exit_status_for_make(self.r(1)), 0)
+
+    def test_other_codes_fail(self):
+        self.assertEqual(qemu.exit_status_for_make(self.r(3)), 1)     # tests failed
+        self.assertEqual(qemu.exit_status_for_make(self.r(7)), 3)     # panic
+        self.assertEqual(qemu.exit_status_for_make(self.r(255)), 127)  # GRUB failed
+
+    def test_quit_crash_signal_timeout(self):
+        self.assertEqual(qemu.exit_status_for_make(self.r(0, interactive=True)), 0)
+        self.assertEqual(qemu.exit_status_for_make(self.r(-9)), 137)
+        self.assertEqual(qemu.exit_status_for_make(
+            qemu.QemuResult([], None, None, True, "", 1.0)), 125)
+        self.assertEqual(qemu.exit_status_for_make(
+            qemu.QemuResult([], 1, None, True, "", 1.0)), 124)
+        self.assertEqual(qemu.exit_status_for_make(self.r(1, stopped=True)), 1)
+
+
+class ConsoleRunTest(unittest.TestCase):
+    def test_raw_check_sees_carriage_returns(self):
+        run = suites.Run("r", expect_raw=[rb"abc\rX"])
+        good = qemu.QemuResult([], 1, 0, False, "abc\nX", 1.0, log_bytes=b"abc\rX")
+        bad = qemu.QemuResult([], 1, 0, False, "abcX", 1.0, log_bytes=b"abcX")
+        self.assertEqual(suites.check_run(run, good)[1].status, "pass")
+        self.assertEqual(suites.check_run(run, bad)[1].status, "fail")
+
+    def test_typed_guests_left_out_unless_named(self):
+        names = [p for p, _ in suites.guest_modules()]
+        self.assertNotIn("/guests/uart_echo.bin", names)
+        self.assertIn("/guests/uart_echo.bin",
+                      [p for p, _ in suites.guest_modules(["uart_echo"])])
+
+
 class KutTest(unittest.TestCase):
     def test_list_file_parses(self):
         tests = kut.load_tests()

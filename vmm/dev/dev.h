@@ -37,8 +37,12 @@ int vm_attach_device(struct vm *vm, struct vmm_device *d, bool pio, u64 base, u6
  * 8259 pair at 0x20 and 0xa0, the ACPI ports); 0 or a negative error. */
 int vm_attach_range(struct vm *vm, struct vmm_device *d, bool pio, u64 base, u64 len);
 
-/* vmm/dev/uart16550.c: a 16550A at port base, its IRQ line gsi. */
+/* vmm/dev/uart16550.c: a 16550A at port base, its IRQ line gsi (the one
+ * at COM1's base becomes vm->com1). */
 int uart16550_attach(struct vm *vm, u16 base, u32 gsi);
+/* Bytes arriving on its line (svmhv's console input, any context):
+ * queued, moved into the RX FIFO as it has room, RX interrupt raised. */
+void uart16550_input(struct vmm_device *d, const u8 *buf, size_t n);
 
 /* vmm/dev/pc.c: the PC platform's simple devices (fw_cfg, the exit port,
  * the masked 8259 pair, ACPI tables and their ports) for a VM whose

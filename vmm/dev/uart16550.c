@@ -7,9 +7,10 @@
  *    MSR, SCR, both FIFOs) is the core's; this file only locks it, since
  *    the vCPUs of one VM reach it at once.
  *  - Transmitted bytes go to the VM's console (vm_console_putc), which
- *    gathers them into lines printed with the guest's name; carriage
+ *    gathers them into lines printed with the guest's name, or passes
+ *    them through raw while the guest has the input focus; carriage
  *    returns and other control bytes reach it as they are and it decides
- *    (it drops '\r', shows the rest as '.').
+ *    (vmm/conmux.c).
  *  - The interrupt line (IRQ 4 for COM1) follows uart_core_irq(): after
  *    every access whose level changed, vm_set_irq() gets the new level,
  *    still under the lock so that two vCPUs cannot deliver the levels of
@@ -21,7 +22,16 @@
  *    guest simply waits), and bytes written to a full FIFO are dropped and
  *    counted by the core: a flood costs the host a bounded amount of
  *    console and leaves a count, printed once when it starts and again
- *    when the VM goes.  Nothing is received: no host input is wired yet. */
+ *    when the VM goes.
+ *  - Input: bytes typed on svmhv's serial line while this guest has the
+ *    focus (vmm/console.c, in the host's interrupt context) come in
+ *    through uart16550_input().  They wait in an input queue and move
+ *    into the RX FIFO as far as it has room, at once and again whenever
+ *    the guest reads RBR or LSR: a guest that reads slowly loses nothing
+ *    until the queue itself is full (then bytes are dropped and counted).
+ *    The RX interrupt follows through uart_sync_irq like any other level
+ *    change, so a vCPU halted waiting for it is woken by the interrupt
+ *    routing (vm_set_irq), not by anything on the exit path. */
 #include "vmm/vmm.h"
 #include "vmm/irq.h"
 #include "vmm/dev/dev.h"
@@ -37,6 +47,8 @@
  * a real 115200-baud line: what a guest written for real hardware already
  * lives with). */
 #define COM1_BURST	4096		/* bytes */
+/* Typed input not yet in the RX FIFO: a pasted line or two. */
+#define COM1_INQ	256		/* bytes */
 
 struct uart16550 {
 	struct vmm_device dev;
@@ -47,6 +59,9 @@ struct uart16550 {
 	spinlock_t lock;
 	struct tokenbucket budget;	/* in bytes, refilled from the TSC */
 	struct uart_core core;
+	u8 inq[COM1_INQ];		/* input waiting for FIFO room, under lock */
+	u32 inq_head, inq_count;
+	u64 in_dropped;			/* input lost to a full queue */
 };
 
 static struct uart16550 *to_uart(struct vmm_device *d)
@@ -74,6 +89,34 @@ static void uart_sync_irq(struct uart16550 *u)
 	vm_set_irq(u->dev.vm, u->gsi, level);
 }
 
+/* Caller holds u->lock.  Queued input into the RX FIFO while it has room
+ * (none in loopback: the line is disconnected then). */
+static void uart_feed(struct uart16550 *u)
+{
+	for (size_t room = uart_core_rx_room(&u->core); room && u->inq_count; room--) {
+		uart_core_rx_push(&u->core, &u->inq[u->inq_head], 1);
+		u->inq_head = (u->inq_head + 1) % COM1_INQ;
+		u->inq_count--;
+	}
+}
+
+void uart16550_input(struct vmm_device *d, const u8 *buf, size_t n)
+{
+	struct uart16550 *u = to_uart(d);
+	u64 f = spin_lock_irqsave(&u->lock);
+	for (size_t i = 0; i < n; i++) {
+		if (u->inq_count == COM1_INQ) {
+			u->in_dropped++;
+			continue;
+		}
+		u->inq[(u->inq_head + u->inq_count) % COM1_INQ] = buf[i];
+		u->inq_count++;
+	}
+	uart_feed(u);
+	uart_sync_irq(u);
+	spin_unlock_irqrestore(&u->lock, f);
+}
+
 /* Caller holds u->lock. */
 static void uart_note_flood(struct uart16550 *u)
 {
@@ -90,6 +133,7 @@ static void uart_reset(struct vmm_device *d)
 	struct uart16550 *u = to_uart(d);
 	u64 f = spin_lock_irqsave(&u->lock);
 	uart_core_reset(&u->core);
+	u->inq_head = u->inq_count = 0;
 	uart_sync_irq(u);
 	spin_unlock_irqrestore(&u->lock, f);
 }
@@ -102,6 +146,9 @@ static __attribute__((noinline)) u64 uart_read_locked(struct uart16550 *u, unsig
 	if (u->core.tx.count && (reg == UART_LSR || reg == UART_IIR))
 		uart_core_tx_kick(&u->core);
 	u8 val = uart_core_read(&u->core, reg);
+	/* RBR read made room; an LSR read is where a polling guest waits. */
+	if (u->inq_count && (reg == UART_DATA || reg == UART_LSR))
+		uart_feed(u);
 	uart_sync_irq(u);
 	spin_unlock_irqrestore(&u->lock, f);
 	return val;
@@ -137,9 +184,11 @@ static void uart_dump(struct vmm_device *d)
 	struct uart16550 *u = to_uart(d);
 	const struct uart_core *c = &u->core;
 	kprintf("uart16550 at %#x: IER %#x LCR %#x MCR %#x LSR %#x MSR %#x SCR %#x divisor %u "
-		"FCR %#x; RX %u TX %u queued; %lu TX bytes dropped, %lu RX overruns; IRQ %u %s\n",
+		"FCR %#x; RX %u TX %u queued, %u input waiting; %lu TX bytes dropped, %lu RX overruns, "
+		"%lu input bytes dropped; IRQ %u %s\n",
 		u->base, c->ier, c->lcr, c->mcr, c->lsr, c->msr, c->scr, c->dll | c->dlm << 8,
-		c->fcr, c->rx.count, c->tx.count, c->tx_dropped, c->rx_overruns, u->gsi,
+		c->fcr, c->rx.count, c->tx.count, u->inq_count, c->tx_dropped, c->rx_overruns,
+		u->in_dropped, u->gsi,
 		u->irq_level ? "asserted" : "low");
 }
 
@@ -149,6 +198,11 @@ static void uart_teardown(struct vmm_device *d)
 	if (u->core.tx_dropped)
 		kprintf("guest %s: COM1 dropped %lu output bytes (flood)\n", d->vm->cfg.name,
 			u->core.tx_dropped);
+	if (u->in_dropped)
+		kprintf("guest %s: COM1 dropped %lu input bytes (the guest did not read them)\n",
+			d->vm->cfg.name, u->in_dropped);
+	if (d->vm->com1 == d)
+		d->vm->com1 = NULL;
 	kfree(u);
 }
 
@@ -169,7 +223,11 @@ int uart16550_attach(struct vm *vm, u16 base, u32 gsi)
 	tokenbucket_init(&u->budget, COM1_BURST, vm->cfg.com1_rate, tsc_hz, rdtsc());
 	uart_core_init(&u->core, uart_tx, u);
 	int r = vm_attach_device(vm, &u->dev, true, base, UART_NR_PORTS);
-	if (r)
+	if (r) {
 		kfree(u);
-	return r;
+		return r;
+	}
+	if (base == UART_COM1_BASE)
+		vm->com1 = &u->dev;
+	return 0;
 }
