@@ -63,13 +63,14 @@ void vmm_cpuid(struct vcpu *v, struct vmm_exit_cpuid *q)
 			d = SVMHV_SIG_EDX;
 		} else if (leaf == KVM_CPUID_LEAF && v->lapic) {
 			/* KVM's interface, as far as svmhv has it: PV send-IPI,
-			 * which needs the local APICs of a pc VM. */
+			 * which needs the local APICs of a pc VM, and the
+			 * paravirtual clock (vmm/pvclock.c). */
 			a = KVM_CPUID_FEATURES;
 			b = KVM_SIG_EBX;
 			c = KVM_SIG_ECX;
 			d = KVM_SIG_EDX;
 		} else if (leaf == KVM_CPUID_FEATURES && v->lapic) {
-			a = KVM_FEATURE_PV_SEND_IPI;
+			a = KVM_FEATURE_PV_SEND_IPI | pvclock_cpuid_features(v->vm);
 		}
 	} else if ((leaf < 0x80000000 && leaf <= cpu_info.max_leaf) ||
 		   (leaf >= 0x80000000 && leaf <= cpu_info.max_ext_leaf)) {

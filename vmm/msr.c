@@ -2,7 +2,7 @@
  * syscall, segment-base, SYSENTER and PAT state and TSC_AUX (kept by the
  * backend, reached through get_reg/set_reg), the TSC (a write sets the vCPU's TSC
  * offset), and the local APIC's (vmm/dev/lapic.c) on a pc VM, else a fixed
- * APIC base.
+ * APIC base; a pc VM also has KVM's clock MSRs (vmm/pvclock.c).
  * Anything else, or a value the CPU would refuse, raises #GP(0). */
 #include "vmm/vmm.h"
 #include "kernel/cpu.h"
@@ -69,6 +69,9 @@ static bool msr_pc_read(struct vcpu *v, u32 msr, u64 *val)
 {
 	if (v->vm->cfg.platform != GUEST_PLATFORM_PC)
 		return false;
+	bool gp = false;
+	if (pvclock_msr(v, msr, false, val, &gp))
+		return !gp;
 	switch (msr) {
 	case MSR_MISC_ENABLE: *val = v->misc_enable; return true;
 	case MSR_MCG_CAP:     *val = MCG_CAP_VCPU; return true;
@@ -82,6 +85,11 @@ static bool msr_pc_write(struct vcpu *v, u32 msr, u64 val, bool *ok)
 {
 	if (v->vm->cfg.platform != GUEST_PLATFORM_PC)
 		return false;
+	bool gp = false;
+	if (pvclock_msr(v, msr, true, &val, &gp)) {
+		*ok = !gp;
+		return true;
+	}
 	switch (msr) {
 	case MSR_MISC_ENABLE: *ok = msr_misc_enable_write(v->misc_enable, val, &v->misc_enable); return true;
 	case MSR_MCG_CAP:     *ok = false; return true;	/* read-only */
@@ -153,6 +161,7 @@ void vmm_msr(struct vcpu *v, struct vmm_exit *x)
 	} else if (m->write && m->index == MSR_TSC) {
 		/* The guest's TSC becomes the value: a new offset from the host's. */
 		vmm_backend->set_reg(v, VMM_REG_TSC_OFFSET, m->value - rdtsc());
+		pvclock_tsc_changed(v);	/* its pvclock structure names guest TSC values */
 		ok = true;
 	} else if (m->write && msr_pmu(v, m->index)) {
 		ok = true;

@@ -122,6 +122,7 @@ struct vm *vm_create_with_modules(const struct guest_cfg *cfg, const u8 *image, 
 		ksnprintf(g->cfg.name, sizeof(g->cfg.name), "guest%u", g->id);
 	g->ram_size = guest_cfg_ram_bytes(cfg);
 	g->ram_pages = g->ram_size / 4096;
+	pvclock_vm_init(g);
 
 	struct mb1_image mb1;
 	int kind = vm_image_kind(g, image, len, &mb1);
