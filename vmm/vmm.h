@@ -18,6 +18,7 @@
 #include "vmm/decode.h"
 #include "vmm/irq.h"
 #include "vmm/vtimer.h"
+#include "vmm/msr_rules.h"
 #include "vmm/loader/loader.h"
 #include "hw/svmhv_hypercall.h"
 
@@ -81,6 +82,8 @@ struct vcpu {
 	u8 hc_timer_vector;
 	struct vcpu_event_stats ev;
 	u64 misc_enable;		/* IA32_MISC_ENABLE of a pc VM (vmm/msr_rules.h) */
+	u64 hwcr;			/* AMD's HWCR of a pc VM (vmm/msr_rules.h) */
+	struct mtrr_state mtrr;		/* its MTRRs, as firmware left them (pc VMs) */
 	/* KVM's system-time MSR as last written (GPA | enable) and the
 	 * version last stored in its structure (vmm/pvclock.c). */
 	u64 pvclock_msr;
@@ -340,6 +343,8 @@ void pvclock_vm_init(struct vm *vm);
 void pvclock_tsc_changed(struct vcpu *v);
 /* CPUID 0x40000101's clock features for this host (KVM_FEATURE_*). */
 u32 pvclock_cpuid_features(const struct vm *vm);
+/* vmm/vcpu.c: the guest's MAXPHYADDR (MTRR address bits) */
+u32 vcpu_phys_bits(void);
 /* vmm/vcpu.c: the neutral part of a new vCPU, before the backend's */
 void vcpu_core_init(struct vcpu *v, struct vm *vm, u32 index);
 
