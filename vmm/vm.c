@@ -318,6 +318,10 @@ bool vm_met_expectation(const struct vm *g)
 		return g->stop == STOP_TIMEOUT;
 	case GUEST_EXPECT_INVALID:
 		return g->stop == STOP_INVALID;
+	case GUEST_EXPECT_RESET:
+		return g->stop == STOP_RESET;
+	case GUEST_EXPECT_POWEROFF:
+		return g->stop == STOP_POWEROFF;
 	default:
 		return true;
 	}

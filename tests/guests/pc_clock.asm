@@ -19,7 +19,14 @@
 ;  - GPAs whose structure does not lie wholly in RAM raise #GP and leave
 ;    the MSR as it was; writing 0 switches the structure off (no update at
 ;    the next TSC write);
-;  - the wall-clock MSR: version even and non-zero, seconds after 2020.
+;  - the wall-clock MSR: version even and non-zero, seconds after 2020;
+;  - the RTC (vmm/dev/rtc.c): registers A, B, D (read with the NMI bit
+;    set in the index), the century, CMOS extended memory = RAM - 1 MiB;
+;    its time of day within 2 s of KVM's wall clock + system time; C's
+;    update flag set after 1.1 s, the seconds moved on by at least 1 and
+;    at most the seconds that passed, rounded up; the hour in binary and 12-hour modes equal to the BCD
+;    24-hour one; a date set under SET (2030-01-01) read back with its
+;    day of the week.
 bits 32
 
 %include "svmhv.inc"
@@ -43,6 +50,20 @@ PM_TMR_PORT          equ 0x608  ; svmhv's FADT (pc_devices checks it there)
 PM_HZ                equ 3579545
 PM_100MS             equ 357954
 SECS_2020            equ 1577836800
+RTC_SECONDS          equ 0x00   ; the MC146818's bytes
+RTC_MINUTES          equ 0x02
+RTC_HOURS            equ 0x04
+RTC_DAY_OF_WEEK      equ 0x06
+RTC_DAY              equ 0x07
+RTC_MONTH            equ 0x08
+RTC_YEAR             equ 0x09
+RTC_A                equ 0x0a
+RTC_B                equ 0x0b
+RTC_C                equ 0x0c
+RTC_D                equ 0x0d
+CMOS_EXT_LO          equ 0x17
+CMOS_EXT_HI          equ 0x18
+CMOS_CENTURY         equ 0x32
 
 section .text
 global _start
@@ -304,8 +325,225 @@ _start:
   setae bl
   CHECK_EQ ebx, 1, "wall clock after 2020"
 
+  ; ---- the RTC (vmm/dev/rtc.c) ----
+  PRINT "pc_clock: rtc", 10
+  mov al, RTC_D | 0x80      ; with the NMI-disable bit: still register D
+  call rtc_read
+  CHECK_EQ eax, 0x80, "rtc register d: valid ram and time"
+  mov al, RTC_A
+  call rtc_read
+  and eax, 0x7f
+  CHECK_EQ eax, 0x26, "rtc register a: 32 khz, 1024 hz"
+  mov al, RTC_B
+  call rtc_read
+  CHECK_EQ eax, 0x02, "rtc register b: 24-hour bcd"
+  mov al, CMOS_CENTURY
+  call rtc_read
+  CHECK_EQ eax, 0x20, "rtc century 20"
+  mov al, CMOS_EXT_LO
+  call rtc_read
+  mov ebx, eax
+  mov al, CMOS_EXT_HI
+  call rtc_read
+  shl eax, 8
+  or eax, ebx
+  mov ebx, [ram_bytes]
+  sub ebx, 0x100000
+  shr ebx, 10
+  CHECK_EQ eax, ebx, "cmos extended memory kib = ram - 1 mib"
+
+  ; The RTC's time of day against KVM's wall clock + system time, both UTC.
+  call rtc_tod
+  mov [rtc_tod_s], eax
+  mov ecx, MSR_KVM_SYSTEM_TIME
+  mov eax, pvti + 1
+  xor edx, edx
+  wrmsr
+  call pv_now               ; EDX:EAX ns since the VM's clock started
+  mov ecx, 1000000000
+  div ecx
+  add eax, [wall + WALL_SEC]
+  xor edx, edx
+  mov ecx, 86400
+  div ecx
+  mov eax, edx              ; seconds into the day by the wall clock
+  sub eax, [rtc_tod_s]
+  jns .tod_pos
+  neg eax
+.tod_pos:
+  cmp eax, 86400 - 2        ; near midnight the difference wraps
+  jb .tod_nowrap
+  sub eax, 86400
+  neg eax
+.tod_nowrap:
+  xor ebx, ebx
+  cmp eax, 2
+  setbe bl
+  CHECK_EQ ebx, 1, "rtc agrees with the kvm wall clock within 2 s"
+
+  ; C's UF is set after 1.1 s (a second boundary passed); the seconds
+  ; move on by at least 1 and by at most the time that passed between the
+  ; two reads, rounded up.  (UIP's 2.2 ms window is checked by the host
+  ; test: a vCPU sharing its CPU may be off it for the whole window, so a
+  ; guest poll is not a deterministic check of it.)
+  mov al, RTC_C
+  call rtc_read             ; clears the flags
+  call pv_now
+  mov [t0_lo], eax
+  mov [t0_hi], edx
+  call rtc_wait_uip
+  mov al, RTC_SECONDS
+  call rtc_read
+  mov [sec0], eax
+.wait_1s:
+  call pv_now
+  sub eax, [t0_lo]
+  sbb edx, [t0_hi]
+  test edx, edx
+  jnz .waited
+  cmp eax, 1100000000
+  jb .wait_1s
+.waited:
+  mov al, RTC_C
+  call rtc_read
+  and eax, 0x10
+  CHECK_EQ eax, 0x10, "rtc update flag after a second"
+  call rtc_wait_uip
+  mov al, RTC_SECONDS
+  call rtc_read
+  call bcd2bin
+  mov ebx, eax
+  mov eax, [sec0]
+  call bcd2bin
+  sub ebx, eax
+  jns .sec_pos
+  add ebx, 60
+.sec_pos:
+  mov [sec_adv], ebx
+  call pv_now               ; whole seconds since t0, + 1 (clobbers EBX)
+  sub eax, [t0_lo]
+  sbb edx, [t0_hi]
+  mov ecx, 1000000000
+  div ecx
+  inc eax
+  mov ecx, eax
+  mov ebx, [sec_adv]
+  xor eax, eax
+  cmp ebx, 1
+  jb .sec_report
+  cmp ebx, ecx
+  ja .sec_report
+  mov eax, 1
+.sec_report:
+  CHECK_EQ eax, 1, "rtc seconds advance as time passes"
+
+  ; The same hour in binary and in 12-hour mode.
+  call rtc_wait_uip
+  mov al, RTC_HOURS
+  call rtc_read
+  call bcd2bin
+  mov [hour24], eax
+  mov al, RTC_B
+  mov ah, 0x06              ; binary, 24-hour
+  call rtc_write
+  mov al, RTC_HOURS
+  call rtc_read
+  CHECK_EQ eax, [hour24], "rtc binary mode hour"
+  mov al, RTC_B
+  mov ah, 0x00              ; BCD, 12-hour
+  call rtc_write
+  mov al, RTC_HOURS
+  call rtc_read
+  mov ebx, eax
+  and eax, 0x7f
+  call bcd2bin              ; 1..12
+  xor edx, edx
+  mov ecx, 12
+  div ecx                   ; EDX = hour % 12
+  test ebx, 0x80
+  jz .am
+  add edx, 12
+.am:
+  CHECK_EQ edx, [hour24], "rtc 12-hour mode hour and pm bit"
+
+  ; SET, a new date, SET cleared: the clock runs from it.
+  mov al, RTC_B
+  mov ah, 0x82              ; SET, 24-hour BCD
+  call rtc_write
+  mov al, RTC_YEAR
+  mov ah, 0x30
+  call rtc_write
+  mov al, RTC_MONTH
+  mov ah, 0x01
+  call rtc_write
+  mov al, RTC_DAY
+  mov ah, 0x01
+  call rtc_write
+  mov al, RTC_B
+  mov ah, 0x02
+  call rtc_write
+  mov al, RTC_YEAR
+  call rtc_read
+  CHECK_EQ eax, 0x30, "rtc year set to 2030"
+  mov al, RTC_DAY_OF_WEEK
+  call rtc_read
+  CHECK_EQ eax, 3, "rtc 2030-01-01 is a tuesday"
+
   PRINT "pc_clock: done", 10
   EXIT 0
+
+; AL = CMOS index -> EAX = its byte.  Keeps the other registers.
+rtc_read:
+  out 0x70, al
+  in al, 0x71
+  movzx eax, al
+  ret
+
+; AL = CMOS index, AH = byte.
+rtc_write:
+  out 0x70, al
+  mov al, ah
+  out 0x71, al
+  ret
+
+; EAX = packed BCD byte -> EAX binary.  Keeps the other registers.
+bcd2bin:
+  push ebx
+  mov ebx, eax
+  shr eax, 4
+  and eax, 0xf
+  imul eax, eax, 10
+  and ebx, 0xf
+  add eax, ebx
+  pop ebx
+  ret
+
+; Until register A's UIP is clear (the time bytes are then stable).
+rtc_wait_uip:
+  mov al, RTC_A
+  call rtc_read
+  test al, 0x80
+  jnz rtc_wait_uip
+  ret
+
+; -> EAX = the RTC's seconds into the day (24-hour BCD assumed).
+; Clobbers EBX, ECX, EDX.
+rtc_tod:
+  call rtc_wait_uip
+  mov al, RTC_HOURS
+  call rtc_read
+  call bcd2bin
+  imul ecx, eax, 3600
+  mov al, RTC_MINUTES
+  call rtc_read
+  call bcd2bin
+  imul eax, eax, 60
+  add ecx, eax
+  mov al, RTC_SECONDS
+  call rtc_read
+  call bcd2bin
+  add eax, ecx
+  ret
 
 ; EDX:EAX = TSC ticks -> EDX:EAX = ns by the structure's factor: the
 ; shift, then bits 95:32 of the 64 x 32-bit product.  Clobbers EBX, ECX.
@@ -378,3 +616,9 @@ ns_max:     dd 0
 ver_before: dd 0
 ts_before:  dq 0
 tsc_before: dd 0
+rtc_tod_s:  dd 0
+sec0:       dd 0
+t0_lo:      dd 0
+t0_hi:      dd 0
+hour24:     dd 0
+sec_adv:    dd 0
