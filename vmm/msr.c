@@ -73,11 +73,6 @@ static bool msr_pc_read(struct vcpu *v, u32 msr, u64 *val)
 {
 	if (v->vm->cfg.platform != GUEST_PLATFORM_PC)
 		return false;
-	bool gp = false;
-	if (pvclock_msr(v, msr, false, val, &gp))
-		return !gp;
-	if (mtrr_read(&v->mtrr, msr, val))
-		return true;
 	switch (msr) {
 	case MSR_MISC_ENABLE:     *val = v->misc_enable; return true;
 	case MSR_MCG_CAP:         *val = MCG_CAP_VCPU; return true;
@@ -87,7 +82,12 @@ static bool msr_pc_read(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_AMD_HWCR:        *val = v->hwcr; return true;
 	case MSR_AMD_TOP_MEM:     *val = msr_top_mem(v->vm->ram_size); return true;
 	case MSR_AMD_TOP_MEM2:    *val = 0; return true;
-	default:                  return false;
+	default: {
+		bool gp = false;
+		if (pvclock_msr(v, msr, false, val, &gp))
+			return !gp;
+		return mtrr_read(&v->mtrr, msr, val);
+	}
 	}
 }
 
@@ -96,15 +96,6 @@ static bool msr_pc_write(struct vcpu *v, u32 msr, u64 val, bool *ok)
 {
 	if (v->vm->cfg.platform != GUEST_PLATFORM_PC)
 		return false;
-	bool gp = false;
-	if (pvclock_msr(v, msr, true, &val, &gp)) {
-		*ok = !gp;
-		return true;
-	}
-	if (msr_is_mtrr(msr)) {
-		*ok = mtrr_write(&v->mtrr, msr, val, vcpu_phys_bits());
-		return true;
-	}
 	switch (msr) {
 	case MSR_MISC_ENABLE:     *ok = msr_misc_enable_write(v->misc_enable, val, &v->misc_enable); return true;
 	case MSR_MCG_CAP:         *ok = false; return true;	/* read-only */
@@ -116,7 +107,17 @@ static bool msr_pc_write(struct vcpu *v, u32 msr, u64 val, bool *ok)
 	/* The firmware's (svmhv's) to set: only the value they hold. */
 	case MSR_AMD_TOP_MEM:     *ok = val == msr_top_mem(v->vm->ram_size); return true;
 	case MSR_AMD_TOP_MEM2:    *ok = val == 0; return true;
-	default:                  return false;
+	default: {
+		bool gp = false;
+		if (pvclock_msr(v, msr, true, &val, &gp)) {
+			*ok = !gp;
+			return true;
+		}
+		if (!msr_is_mtrr(msr))
+			return false;
+		*ok = mtrr_write(&v->mtrr, msr, val, vcpu_phys_bits());
+		return true;
+	}
 	}
 }
 
