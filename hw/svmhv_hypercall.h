@@ -70,7 +70,9 @@
 #define KVM_SIG_EBX		0x4b4d564b	/* "KVMK" */
 #define KVM_SIG_ECX		0x564b4d56	/* "VMKV" */
 #define KVM_SIG_EDX		0x0000004d	/* "M\0\0\0" */
+#define KVM_FEATURE_CLOCKSOURCE2	(1 << 3)	/* the pvclock MSRs at 0x4b564d00/01 (hw/kvm_para.h) */
 #define KVM_FEATURE_PV_SEND_IPI	(1 << 11)
+#define KVM_FEATURE_CLOCKSOURCE_STABLE_BIT	(1 << 24)	/* PVCLOCK_TSC_STABLE_BIT may be trusted */
 
 /* RBX, RCX = bitmaps of APIC IDs, bit i naming RDX + i and RDX + W + i
  * (W = 64 in long mode, else 32); RSI = ICR bits 31:0, physical and

@@ -8,6 +8,7 @@
 #include "drivers/ioapic.h"
 #include "drivers/lapic.h"
 #include "drivers/timer.h"
+#include "drivers/rtc.h"
 #include "kernel/cpu.h"
 #include "kernel/mb2.h"
 #include "kernel/percpu.h"
@@ -26,5 +27,6 @@ void platform_init(const struct boot_info *bi)
 	if (acpi_valid)
 		ioapic_init();
 	timer_init();
+	rtc_init();
 	lapic_timer_calibrate();
 }

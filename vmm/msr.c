@@ -2,7 +2,7 @@
  * syscall, segment-base, SYSENTER and PAT state and TSC_AUX (kept by the
  * backend, reached through get_reg/set_reg), the TSC (a write sets the vCPU's TSC
  * offset), and the local APIC's (vmm/dev/lapic.c) on a pc VM, else a fixed
- * APIC base.
+ * APIC base; a pc VM also has KVM's clock MSRs (vmm/pvclock.c).
  * Anything else, or a value the CPU would refuse, raises #GP(0). */
 #include "vmm/vmm.h"
 #include "kernel/cpu.h"
@@ -62,18 +62,32 @@ static bool msr_pmu(const struct vcpu *v, u32 msr)
 }
 
 /* MSRs only a pc VM has: IA32_MISC_ENABLE (an Intel MSR hypervisors
- * offer every guest), and machine-check architecture without banks
- * (CPUID passes MCE and MCA through; MCG_CAP says there is nothing to
- * report).  Values as vmm/msr_rules.h says.  A bare VM: #GP. */
+ * offer every guest), machine-check architecture without banks (CPUID
+ * passes MCE and MCA through; MCG_CAP says there is nothing to report),
+ * KVM's clock (vmm/pvclock.c), the MTRRs (CPUID 1 EDX[12] says so only on
+ * a pc VM), and the AMD MSRs an OS reads at boot: the patch level, SYSCFG,
+ * HWCR (TscFreqSel, which Linux checks when the TSC is invariant),
+ * TOP_MEM/TOP_MEM2 from the VM's RAM.  Values as vmm/msr_rules.h says.
+ * A bare VM: #GP. */
 static bool msr_pc_read(struct vcpu *v, u32 msr, u64 *val)
 {
 	if (v->vm->cfg.platform != GUEST_PLATFORM_PC)
 		return false;
 	switch (msr) {
-	case MSR_MISC_ENABLE: *val = v->misc_enable; return true;
-	case MSR_MCG_CAP:     *val = MCG_CAP_VCPU; return true;
-	case MSR_MCG_STATUS:  *val = 0; return true;
-	default:              return false;
+	case MSR_MISC_ENABLE:     *val = v->misc_enable; return true;
+	case MSR_MCG_CAP:         *val = MCG_CAP_VCPU; return true;
+	case MSR_MCG_STATUS:      *val = 0; return true;
+	case MSR_AMD_PATCH_LEVEL: *val = 0; return true;	/* no microcode patch */
+	case MSR_AMD_SYSCFG:      *val = 0; return true;	/* none of its controls is modelled */
+	case MSR_AMD_HWCR:        *val = v->hwcr; return true;
+	case MSR_AMD_TOP_MEM:     *val = msr_top_mem(v->vm->ram_size); return true;
+	case MSR_AMD_TOP_MEM2:    *val = 0; return true;
+	default: {
+		bool gp = false;
+		if (pvclock_msr(v, msr, false, val, &gp))
+			return !gp;
+		return mtrr_read(&v->mtrr, msr, val);
+	}
 	}
 }
 
@@ -83,10 +97,27 @@ static bool msr_pc_write(struct vcpu *v, u32 msr, u64 val, bool *ok)
 	if (v->vm->cfg.platform != GUEST_PLATFORM_PC)
 		return false;
 	switch (msr) {
-	case MSR_MISC_ENABLE: *ok = msr_misc_enable_write(v->misc_enable, val, &v->misc_enable); return true;
-	case MSR_MCG_CAP:     *ok = false; return true;	/* read-only */
-	case MSR_MCG_STATUS:  *ok = msr_mcg_status_write(val); return true;
-	default:              return false;
+	case MSR_MISC_ENABLE:     *ok = msr_misc_enable_write(v->misc_enable, val, &v->misc_enable); return true;
+	case MSR_MCG_CAP:         *ok = false; return true;	/* read-only */
+	case MSR_MCG_STATUS:      *ok = msr_mcg_status_write(val); return true;
+	/* Intel's "write 0, then CPUID" to latch the revision: nothing to latch. */
+	case MSR_AMD_PATCH_LEVEL: *ok = true; return true;
+	case MSR_AMD_SYSCFG:      *ok = val == 0; return true;
+	case MSR_AMD_HWCR:        *ok = msr_hwcr_write(v->hwcr, val, &v->hwcr); return true;
+	/* The firmware's (svmhv's) to set: only the value they hold. */
+	case MSR_AMD_TOP_MEM:     *ok = val == msr_top_mem(v->vm->ram_size); return true;
+	case MSR_AMD_TOP_MEM2:    *ok = val == 0; return true;
+	default: {
+		bool gp = false;
+		if (pvclock_msr(v, msr, true, &val, &gp)) {
+			*ok = !gp;
+			return true;
+		}
+		if (!msr_is_mtrr(msr))
+			return false;
+		*ok = mtrr_write(&v->mtrr, msr, val, vcpu_phys_bits());
+		return true;
+	}
 	}
 }
 
@@ -153,6 +184,7 @@ void vmm_msr(struct vcpu *v, struct vmm_exit *x)
 	} else if (m->write && m->index == MSR_TSC) {
 		/* The guest's TSC becomes the value: a new offset from the host's. */
 		vmm_backend->set_reg(v, VMM_REG_TSC_OFFSET, m->value - rdtsc());
+		pvclock_tsc_changed(v);	/* its pvclock structure names guest TSC values */
 		ok = true;
 	} else if (m->write && msr_pmu(v, m->index)) {
 		ok = true;

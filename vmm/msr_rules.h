@@ -38,6 +38,84 @@
  * checks to guests) and no MCG_CTL. */
 #define MCG_CAP_VCPU		0ULL
 
+/* ---- MTRRs (AMD APM vol. 2, 7.7; Intel SDM vol. 3, 12.11) ---- */
+#define MSR_MTRR_CAP		0xfe
+#define MSR_MTRR_PHYS_BASE0	0x200	/* 0x200 + 2n base, 0x201 + 2n mask */
+#define MSR_MTRR_FIX64K_00000	0x250
+#define MSR_MTRR_FIX16K_80000	0x258
+#define MSR_MTRR_FIX16K_A0000	0x259
+#define MSR_MTRR_FIX4K_C0000	0x268	/* .. 0x26f: 4 KiB ranges up to 0xfffff */
+#define MSR_MTRR_DEF_TYPE	0x2ff
+
+#define MTRR_NR_VAR		8	/* variable ranges a vCPU has */
+#define MTRR_NR_FIXED		11
+#define MTRRCAP_VCNT_MASK	GENMASK(7, 0)
+#define MTRRCAP_FIX		BIT(8)	/* fixed ranges exist */
+#define MTRRCAP_WC		BIT(10)	/* write combining is a valid type */
+#define MTRRCAP_VCPU		(MTRR_NR_VAR | MTRRCAP_FIX | MTRRCAP_WC)	/* no SMRR */
+#define MTRR_DEF_TYPE_MASK	GENMASK(7, 0)
+#define MTRR_DEF_FE		BIT(10)	/* fixed ranges enabled */
+#define MTRR_DEF_E		BIT(11)	/* MTRRs enabled */
+#define MTRR_PHYS_BASE_TYPE	GENMASK(7, 0)
+#define MTRR_PHYS_MASK_VALID	BIT(11)
+#define MTRR_ADDR_SHIFT		12	/* base and mask keep address bits from 12 up */
+/* memory types an MTRR may hold (PAT's 7, UC-, is not one) */
+#define MTRR_TYPE_UC		0
+#define MTRR_TYPE_WC		1
+#define MTRR_TYPE_WT		4
+#define MTRR_TYPE_WP		5
+#define MTRR_TYPE_WB		6
+
+/* A vCPU's MTRRs.  var[2n] is PhysBase n, var[2n + 1] PhysMask n; fixed[]
+ * in MSR order (0x250, 0x258, 0x259, 0x268 .. 0x26f). */
+struct mtrr_state {
+	u64 def_type;
+	u64 fixed[MTRR_NR_FIXED];
+	u64 var[2 * MTRR_NR_VAR];
+};
+
+/* Whether msr is an MTRR (MTRRcap included). */
+bool msr_is_mtrr(u32 msr);
+/* The value of an MTRR; false when msr is none. */
+bool mtrr_read(const struct mtrr_state *m, u32 msr, u64 *val);
+/* A WRMSR to an MTRR: false (#GP) for MTRRcap, an invalid memory type, a
+ * reserved bit or an address bit at or above `phys_bits` (the guest's
+ * MAXPHYADDR, CPUID 0x80000008 EAX[7:0]); else the value is kept. */
+bool mtrr_write(struct mtrr_state *m, u32 msr, u64 val, u32 phys_bits);
+/* The MTRRs as a PC's firmware leaves them for the OS, on every vCPU
+ * alike: enabled, default type write-back, fixed ranges write-back but
+ * the VGA window 0xa0000-0xbffff uncached, and one variable range making
+ * the top 32 MiB below 4 GiB (the I/O APIC, the local APIC, flash on a
+ * PC) uncached.  Guest RAM below 0xfe000000 is thus write-back, as an OS
+ * that checks the MTRRs against its memory map wants. */
+void mtrr_reset_firmware(struct mtrr_state *m, u32 phys_bits);
+#define MTRR_UC_HOLE_BASE	0xfe000000ULL
+#define MTRR_UC_HOLE_SIZE	0x02000000ULL
+
+/* ---- AMD's system configuration MSRs (APM vol. 2, 7.9 and appendix A) ---- */
+#define MSR_AMD_PATCH_LEVEL	0x8b	/* microcode patch level (Intel: BIOS_SIGN_ID) */
+#define MSR_AMD_SYSCFG		0xc0010010
+#define MSR_AMD_HWCR		0xc0010015
+#define  HWCR_TLBCACHEDIS	BIT(3)
+#define  HWCR_FFDIS		BIT(6)	/* flush filter disable */
+#define  HWCR_IGNNE_EM		BIT(8)
+#define  HWCR_MCSTATUS_WREN	BIT(18)	/* MCi_STATUS writable (no banks here) */
+#define  HWCR_TSC_FREQ_SEL	BIT(24)	/* read-only 1: the TSC counts at the P0 rate */
+#define  HWCR_WRITABLE		(HWCR_TLBCACHEDIS | HWCR_FFDIS | HWCR_IGNNE_EM | HWCR_MCSTATUS_WREN)
+#define  HWCR_RESET		HWCR_TSC_FREQ_SEL
+#define MSR_AMD_TOP_MEM		0xc001001a	/* first byte above RAM below 4 GiB */
+#define MSR_AMD_TOP_MEM2	0xc001001d	/* first byte above RAM from 4 GiB; 0 none */
+#define  TOP_MEM_MASK		GENMASK(39, 23)	/* 8 MiB granules */
+
+/* HWCR's new value from `old` and the guest's `val`: a bit outside
+ * HWCR_WRITABLE and TscFreqSel set -> false (#GP); TscFreqSel keeps its
+ * value. */
+bool msr_hwcr_write(u64 old, u64 val, u64 *out);
+/* TOP_MEM for a VM whose RAM is [0, ram_size): the end of RAM below
+ * 4 GiB in 8 MiB granules (rounded down); TOP_MEM2 0: svmhv's guest RAM
+ * ends below 4 GiB. */
+u64 msr_top_mem(u64 ram_size);
+
 /* A PAT value whose eight entries are all memory types the CPU defines
  * (0 UC, 1 WC, 4 WT, 5 WP, 6 WB, 7 UC-); any other #GPs. */
 bool msr_pat_valid(u64 pat);
@@ -53,7 +131,8 @@ bool msr_mcg_status_write(u64 val);
 /* CPUID without the features whose MSRs svmhv does not model, so that no
  * guest reaches for them and takes a #GP: the speculation controls
  * (IA32_SPEC_CTRL, IA32_PRED_CMD, IA32_FLUSH_CMD, IA32_ARCH_CAPABILITIES;
- * CPUID 7.0 EDX and 0x80000008 EBX, and AMD's SBPB in 0x80000021 EAX). */
+ * CPUID 7.0 EDX and 0x80000008 EBX, and AMD's SBPB in 0x80000021 EAX), and
+ * AMD's instructions-retired counter (IRPERF, 0x80000008 EBX[1]). */
 void msr_unmodelled_cpuid(u32 leaf, u32 sub, u32 *a, u32 *b, u32 *d);
 
 /* CPUID as IA32_MISC_ENABLE makes it: leaf 0's maximum (LIMIT_CPUID) and

@@ -11,6 +11,7 @@
  * in. */
 #include "vmm/vmm.h"
 #include "kernel/cpu.h"
+#include "kernel/cpuinfo.h"
 #include "kernel/percpu.h"
 #include "kernel/printk.h"
 #include "lib/printf.h"
@@ -43,6 +44,13 @@ void vcpu_kick(struct vcpu *v)
 		ipi_send(cpu, VEC_IPI_RESCHED);	/* an exit, if it is in the guest there */
 }
 
+u32 vcpu_phys_bits(void)
+{
+	/* The guest's MAXPHYADDR: CPUID 0x80000008 EAX[7:0] is the host's
+	 * (vmm/cpuid.c); 36 when the host has no such leaf. */
+	return cpu_info.phys_addr_bits ? cpu_info.phys_addr_bits : 36;
+}
+
 void vcpu_core_init(struct vcpu *v, struct vm *vm, u32 index)
 {
 	v->vm = vm;
@@ -51,6 +59,9 @@ void vcpu_core_init(struct vcpu *v, struct vm *vm, u32 index)
 	v->irq.next = -1;
 	v->apic_page = VCPU_NO_APIC_PAGE;
 	v->misc_enable = MISC_ENABLE_RESET;
+	v->hwcr = HWCR_RESET;
+	/* svmhv is a pc VM's firmware: its MTRRs start as a BIOS leaves them. */
+	mtrr_reset_firmware(&v->mtrr, vcpu_phys_bits());
 	vtimer_queue_init(&v->timers);
 	vtimer_init(&v->hc_timer, vcpu_hc_timer_fire);
 }

@@ -123,6 +123,7 @@ struct vm *vm_create_with_modules(const struct guest_cfg *cfg, const u8 *image, 
 		ksnprintf(g->cfg.name, sizeof(g->cfg.name), "guest%u", g->id);
 	g->ram_size = guest_cfg_ram_bytes(cfg);
 	g->ram_pages = g->ram_size / 4096;
+	pvclock_vm_init(g);
 
 	struct mb1_image mb1;
 	int kind = vm_image_kind(g, image, len, &mb1);
@@ -320,6 +321,10 @@ bool vm_met_expectation(const struct vm *g)
 		return g->stop == STOP_TIMEOUT;
 	case GUEST_EXPECT_INVALID:
 		return g->stop == STOP_INVALID;
+	case GUEST_EXPECT_RESET:
+		return g->stop == STOP_RESET;
+	case GUEST_EXPECT_POWEROFF:
+		return g->stop == STOP_POWEROFF;
 	default:
 		return true;
 	}

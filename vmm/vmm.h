@@ -18,6 +18,7 @@
 #include "vmm/decode.h"
 #include "vmm/irq.h"
 #include "vmm/vtimer.h"
+#include "vmm/msr_rules.h"
 #include "vmm/loader/loader.h"
 #include "hw/svmhv_hypercall.h"
 
@@ -81,6 +82,12 @@ struct vcpu {
 	u8 hc_timer_vector;
 	struct vcpu_event_stats ev;
 	u64 misc_enable;		/* IA32_MISC_ENABLE of a pc VM (vmm/msr_rules.h) */
+	u64 hwcr;			/* AMD's HWCR of a pc VM (vmm/msr_rules.h) */
+	struct mtrr_state mtrr;		/* its MTRRs, as firmware left them (pc VMs) */
+	/* KVM's system-time MSR as last written (GPA | enable) and the
+	 * version last stored in its structure (vmm/pvclock.c). */
+	u64 pvclock_msr;
+	u32 pvclock_version;
 	u64 exits;
 	u64 exit_tsc;			/* TSC at the last exit */
 	u32 last_exit_stat;		/* backend's statistics row of the last exit */
@@ -105,6 +112,18 @@ struct vm_result {
 };
 
 #define VM_MAX_DEVICES 16
+
+/* KVM's paravirtual clock of a pc VM (vmm/pvclock.c): one clock for all
+ * its vCPUs, 0 ns at host TSC ref_tsc. */
+struct vm_pvclock {
+	u64 ref_tsc;
+	u32 mul;		/* struct pvclock_scale, unpacked (vmm/pvclock_core.h) */
+	s8 shift;
+	bool usable;		/* the scale was computed (tsc_hz in range) */
+	bool stable;		/* host TSCs are one invariant clock: the stable flags */
+	u64 wall_msr;		/* MSR_KVM_WALL_CLOCK_NEW as last written */
+	u32 wall_version;
+};
 
 struct vm {
 	struct guest_cfg cfg;
@@ -132,6 +151,7 @@ struct vm {
 	struct vmm_device *devs[VM_MAX_DEVICES];
 	u32 ndevs;
 	paddr_t acpi_rsdp;	/* GPA of the ACPI RSDP (pc platform), 0 none */
+	struct vm_pvclock pvclock;	/* KVM's paravirtual clock (pc platform) */
 	u32 results_pass, results_fail, results_skip;
 	struct vm_result results[VM_MAX_RESULTS];
 	u32 nresults;
@@ -316,6 +336,16 @@ void vmm_cr_write(struct vcpu *v, struct vmm_exit *x);
 void vmm_msr(struct vcpu *v, struct vmm_exit *x);
 int vmm_hypercall(struct vcpu *v, struct vmm_exit *x);
 void vcpu_hc_timer_fire(struct vtimer *t, u64 now);	/* HC_TIMER expired */
+/* vmm/pvclock.c: KVM's paravirtual clock.  Its MSRs on a pc VM (false
+ * when msr is not one; *gp for #GP), the VM's clock set up at creation,
+ * and a vCPU's structure brought up to date after its TSC offset changed. */
+bool pvclock_msr(struct vcpu *v, u32 msr, bool write, u64 *val, bool *gp);
+void pvclock_vm_init(struct vm *vm);
+void pvclock_tsc_changed(struct vcpu *v);
+/* CPUID 0x40000101's clock features for this host (KVM_FEATURE_*). */
+u32 pvclock_cpuid_features(const struct vm *vm);
+/* vmm/vcpu.c: the guest's MAXPHYADDR (MTRR address bits) */
+u32 vcpu_phys_bits(void);
 /* vmm/vcpu.c: the neutral part of a new vCPU, before the backend's */
 void vcpu_core_init(struct vcpu *v, struct vm *vm, u32 index);
 

@@ -4,8 +4,9 @@
 ; reach:
 ;  - RDMSR and WRMSR of 20 MSRs that are not on the allow-list - among
 ;    them the ones that would hand a guest the host (VM_CR, VM_HSAVE_PA,
-;    SYSCFG, HWCR, microcode, MTRRs) and indexes no CPU has - each must
-;    raise #GP(0);
+;    SYSCFG, HWCR, microcode, MTRRs; a pc VM has some of them, a bare VM
+;    none) and indexes no CPU has - each must raise #GP(0), and CPUID
+;    must not show the MTRRs;
 ;  - reads of every port of the ISA range (0-0x3ff, COM1 excepted) and of
 ;    a sweep through the whole 64 KiB port space must return all-ones;
 ;    writes to a couple of ports (POST code, PCI address) must be dropped,
@@ -63,6 +64,15 @@ _start:
   MSR_PROBE 0xc0011004, "0xc0011004 cpuid features"
   MSR_PROBE 0x5a5a1234, "0x5a5a1234 nothing"
   MSR_PROBE 0xffffffff, "0xffffffff nothing"
+  ; ... and CPUID does not offer the MTRRs a bare VM lacks (a pc VM has them)
+  mov eax, 1
+  cpuid
+  and edx, 1 << 12
+  CHECK_EQ edx, 0, "cpuid 1 mtrr bit clear on a bare vm"
+  mov eax, 0x80000001
+  cpuid
+  and edx, 1 << 12
+  CHECK_EQ edx, 0, "cpuid 0x80000001 mtrr bit clear on a bare vm"
 
   PRINT "probes: cr4", 10
   mov eax, 0xffffffff

@@ -178,14 +178,18 @@ RUNS: list[Run] = [
         expect_log=[r"64 CPUs online"]),
     # The PC platform's simple devices (vmm/dev/pc.c) from a PC guest, and a
     # COM1 flood that must be contained (drops counted, guest and host go on).
-    Run("pcdev", smp=2, args="test=guests", modules=guest_modules(["pc_devices", "uart_flood"]),
+    Run("pcdev", smp=2, args="test=guests", modules=guest_modules(["pc_devices", "uart_flood", "pc_clock", "pc_cpu", "pc_reset"]),
         ktap=True, timeout=300,
         expect_log=[r"guest pc_devices: stopped: exit port \(exit:42, exit port write of 42",
                     r"guest pc_devices: expected exit with status: as expected",
                     r"guest uart_flood: COM1 output over its budget",
                     r"\[uart_flood\] uart_flood: after the flood",
                     r"guest uart_flood: expected exit with status: as expected",
-                    r"guest uart_flood: COM1 dropped [1-9]\d* output bytes"]),
+                    r"guest uart_flood: COM1 dropped [1-9]\d* output bytes",
+                    r"guest pc_clock: expected exit with status: as expected",
+                    r"guest pc_cpu: expected exit with status: as expected",
+                    r"guest pc_reset: stopped: reset requested \(i8042 reset: command 0xfe",
+                    r"guest pc_reset: expected reset: as expected"]),
     # The negative control of the CR8 intercept that V_IRQ needs (svm/run.c,
     # vcpu_cr8_intercept): without it, one guest's `cli; mov cr8` aborts
     # QEMU 7.2, the emulator standing in for the CPU.

@@ -21,6 +21,7 @@
 #include "kernel/cpu.h"
 #include "kernel/printk.h"
 #include "drivers/timer.h"
+#include "hw/mc146818.h"
 #include "mm/kmem.h"
 
 #define ACPI_TABLES_GPA		0xe0000UL	/* 16-byte aligned, in the scan area */
@@ -115,9 +116,12 @@ static int acpi_tables_place(struct vm *vm)
 		.reset_port = ACPI_RESET_PORT,
 		.reset_value = ACPI_RESET_VALUE,
 		.s5_slp_typ = ACPI_S5_SLP_TYP,
-		/* Neither a keyboard controller nor a VGA nor a CMOS clock is
-		 * there: say so, so that an OS does not probe for them. */
-		.iapc_boot_arch = ACPI_IAPC_VGA_NOT_PRESENT | ACPI_IAPC_CMOS_RTC_NOT_PRESENT,
+		/* No VGA: say so, so that an OS does not probe for one.  The
+		 * CMOS clock is there (vmm/dev/rtc.c), with its century byte;
+		 * the keyboard controller (vmm/dev/i8042.c) only for its reset,
+		 * with no keyboard behind it, so the 8042 flag stays clear. */
+		.iapc_boot_arch = ACPI_IAPC_VGA_NOT_PRESENT,
+		.century = CMOS_CENTURY,
 	};
 	size_t need = acpi_build_size(vm->nvcpus);
 	if (vm->nvcpus > ACPI_BUILD_MAX_CPUS || need > ACPI_SCAN_END - ACPI_TABLES_GPA) {

@@ -189,6 +189,7 @@ static void acpi_fill_fadt(const struct acpi_build_cfg *cfg, struct acpi_fadt *f
 	f->p_lvl2_lat = 101;
 	f->p_lvl3_lat = 1001;
 	f->iapc_boot_arch = cfg->iapc_boot_arch;
+	f->century = cfg->century;
 	if (cfg->pm_tmr_32bit)
 		flags |= ACPI_FADT_TMR_VAL_EXT;
 	if (cfg->hw_reduced)

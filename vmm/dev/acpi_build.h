@@ -38,6 +38,7 @@ struct acpi_build_cfg {
 	u16 sleep_sts_port;		/* sleep status register (I/O, 8 bits); 0: none */
 	u8 s5_slp_typ;			/* SLP_TYP value the platform takes as S5 (0..7) */
 	u16 iapc_boot_arch;		/* ACPI_IAPC_* bits */
+	u8 century;			/* CMOS index of the RTC's century byte; 0: none */
 };
 
 /* Where each table went (guest-physical) and how many bytes were used. */

@@ -66,6 +66,12 @@ int i8259_attach(struct vm *vm);
  * port, page flush, ISA interrupt lines. */
 int pc_testdev_attach(struct vm *vm);
 
+/* vmm/dev/rtc.c: the RTC and CMOS RAM at 0x70/0x71. */
+int rtc_attach(struct vm *vm);
+
+/* vmm/dev/i8042.c: the keyboard controller at 0x60/0x64, for its reset. */
+int i8042_attach(struct vm *vm);
+
 /* vmm/dev/acpi.c: ACPI tables in the BIOS area (their RSDP GPA in
  * vm->acpi_rsdp) and the fixed hardware they name. */
 int acpi_attach(struct vm *vm);

@@ -1,8 +1,10 @@
 /* vmm/dev/pc.c - the PC platform's simple devices, attached together for
  * a VM whose settings say platform=pc: fw_cfg (vmm/dev/fwcfg.c), the exit
  * port (exitport.c), the masked 8259 pair (i8259.c), ACPI tables with
- * their PM timer and PM1/reset ports (acpi.c) and QEMU's pc-testdev
- * (pc_testdev.c), which kvm-unit-tests' runner gives every test.  COM1 is every platform's
+ * their PM timer and PM1/reset ports (acpi.c), QEMU's pc-testdev
+ * (pc_testdev.c), which kvm-unit-tests' runner gives every test, the RTC
+ * and CMOS RAM (rtc.c) and the keyboard controller for its reset
+ * (i8042.c).  COM1 is every platform's
  * and attached by vm_create itself.  Bare guests get none of these: their
  * port probes (tests/guests/probes.asm) must keep reading all-ones. */
 #include "vmm/vmm.h"
@@ -29,6 +31,10 @@ int pc_platform_attach(struct vm *vm)
 		r = acpi_attach(vm);
 	if (!r)
 		r = pc_testdev_attach(vm);
+	if (!r)
+		r = rtc_attach(vm);
+	if (!r)
+		r = i8042_attach(vm);
 	if (r)
 		pr_err("guest %s: attaching its pc devices failed (%d)\n", vm->cfg.name, r);
 	return r;

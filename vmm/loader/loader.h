@@ -52,6 +52,8 @@ enum guest_expect {
 	GUEST_EXPECT_NPF,	/* access outside its memory */
 	GUEST_EXPECT_TIMEOUT,	/* still running when timeout= ran out */
 	GUEST_EXPECT_INVALID,	/* VMRUN refused its state (VMEXIT_INVALID) */
+	GUEST_EXPECT_RESET,	/* asked for a reset (ACPI reset register, i8042) */
+	GUEST_EXPECT_POWEROFF,	/* powered off (ACPI S5) */
 };
 
 /* The virtual platform around the vCPUs. */
