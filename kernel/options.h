@@ -25,6 +25,7 @@ struct kernel_options {
 	u64 seed;		/* seed=N: seed for randomized tests */
 	u64 stress;		/* stress=N: world switches for the host-state stress */
 	bool noguests;		/* noguests: ignore guest modules */
+	bool icount;		/* icount=1: QEMU -icount, the TSC counts instructions (benchmarks) */
 };
 extern struct kernel_options kopt;
 
