@@ -453,6 +453,10 @@ static void fmt_x100(char *buf, size_t n, u64 v)
 
 void bench_units_print(void)
 {
+	if (kopt.icount) {
+		kprintf("\nbench: unit costs: %s\n", bench_units[BU_VMSAVE].note);
+		return;
+	}
 	kprintf("\nbench: unit costs on this CPU, this boot (TSC cycles per operation; batches of %u "
 		"between serialised TSC reads, the empty loop's median subtracted):\n", UNIT_BATCH);
 	kprintf("bench: %-22s %10s %10s %10s %10s %8s\n", "unit", "median", "p10", "p90", "MAD", "batches");
