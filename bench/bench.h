@@ -85,11 +85,44 @@ struct json_buf;
 /* bench/ws_runs.c */
 void bench_ws_place(void);
 void bench_ws_round(const struct bench_plan *p, u32 round);
+u32 bench_ws_cpu(void);		/* where the single-vCPU guests (and the unit costs) run */
 
 /* bench/machine.c */
 void bench_machine_identify(void);
 void bench_print_header(const struct bench_plan *p);
 void bench_print_meta(const struct bench_plan *p);
+
+/* bench/units.c: the unit costs (issue 14, item 3).  The first BU_NTIMED
+ * are timed in batches on the host; the last two come from the floor and
+ * ctxsw/queue2 results.  Names are the keys tools/wsreport's model uses. */
+enum bench_unit_id {
+	BU_EMPTY, BU_VMSAVE, BU_VMLOAD, BU_VMLOAD_SWITCH, BU_STGI_CLGI, BU_RDMSR_FS, BU_RDMSR_GS, BU_RDMSR_KGS,
+	BU_WRMSR_FS, BU_WRMSR_GS, BU_WRMSR_KGS, BU_WRFSBASE, BU_WRGSBASE, BU_LTR,
+	BU_XSAVE, BU_XRSTOR, BU_XSETBV, BU_XGETBV, BU_MOV_TO_DR, BU_MOV_FROM_DR,
+	BU_NTIMED,
+	BU_VMRUN_RT = BU_NTIMED, BU_CTXSW,
+	BU_NR
+};
+struct bench_unit {
+	const char *name, *what;
+	bool available;
+	char note[128];			/* why not, when not available */
+	u64 *batch;			/* cycles per batch, pooled over the rounds */
+	u32 n, cap;
+	u32 batch_ops;			/* operations per batch (1: per sample) */
+	u64 overhead;			/* cycles subtracted per batch (or sample) */
+	struct { u64 n, median, p10, p90, mad; } cost;	/* cycles per operation x100 */
+	u64 round_median[BENCH_MAX_ROUNDS];		/* x100 */
+	u32 rounds;
+};
+extern struct bench_unit bench_units[BU_NR];
+void bench_units_round(const struct bench_plan *p, u32 round, u32 cpu);
+void bench_units_finish(void);		/* after bench_results_finish */
+void bench_units_print(void);
+void bench_units_json(void);		/* the BENCHUNIT lines */
+
+/* bench/ws_runs.c: fn(arg) in a task pinned to `cpu`, waited for. */
+void bench_run_on_cpu(u32 cpu, void (*fn)(void *), void *arg);
 
 /* bench/report.c */
 void bench_print_table(const struct bench_plan *p);

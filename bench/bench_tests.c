@@ -129,9 +129,36 @@ static void check_scenarios(struct ktest_dyn *d)
 			 "floor %lu samples, %u breakdowns", f ? f->st.n : 0, phases);
 }
 
+/* The unit costs (bench/units.c): each measured, with its order
+ * statistics in order, or said why not; VMSAVE is never free. */
+static void check_units(struct ktest_dyn *d)
+{
+	u32 bad = 0, measured = 0;
+	const char *which = "-";
+	for (int u = 0; u < BU_NR; u++) {
+		const struct bench_unit *b = &bench_units[u];
+		bool ok = b->available ? b->cost.n > 0 && b->cost.p10 <= b->cost.median &&
+					 b->cost.median <= b->cost.p90 && b->rounds > 0
+				       : b->note[0] != 0;
+		measured += b->available;
+		if (!ok) {
+			bad++;
+			which = b->name;
+		}
+	}
+	ktest_dyn_result(d, "unit costs: each measured (p10 <= median <= p90) or said why not",
+			 !bad && measured ? KTEST_PASS : KTEST_FAIL, "%u of %u measured, %u off (last %s)",
+			 measured, BU_NR, bad, which);
+	const struct bench_unit *vs = &bench_units[BU_VMSAVE];
+	ktest_dyn_result(d, "unit costs: one VMSAVE costs more than the empty loop",
+			 vs->available && vs->cost.median > 0 ? KTEST_PASS : KTEST_FAIL,
+			 "VMSAVE %lu.%02lu cycles (%s)", vs->cost.median / 100, vs->cost.median % 100,
+			 vs->available ? "measured" : vs->note);
+}
+
 static void run_bench_suite(struct ktest_dyn *d)
 {
-	ktest_dyn_plan(d, 1 + expected_count() + 3 + 4);
+	ktest_dyn_plan(d, 1 + expected_count() + 3 + 4 + 2);
 	int r = bench_run("quick");
 	ktest_dyn_result(d, "quick suite ran", r >= 0 ? KTEST_PASS : KTEST_FAIL, "bench_run returned %d", r);
 	for (u32 i = 0; i < ARRAY_SIZE(expected); i++) {
@@ -145,6 +172,7 @@ static void run_bench_suite(struct ktest_dyn *d)
 	}
 	check_counters(d);
 	check_scenarios(d);
+	check_units(d);
 }
 
 KTEST_DYNAMIC_SUITE(bench, "bench", KTEST_NEEDS_SVM | KTEST_EXPLICIT, run_bench_suite);

@@ -99,6 +99,8 @@ void bench_print_meta(const struct bench_plan *p)
 	json_bool(&j, "rdtscp", cpu_info.has_rdtscp);
 	json_bool(&j, "nrip_save", cpu_info.svm_features & SVM_FEAT_NRIPS);
 	json_bool(&j, "hostcheck", kopt.hostcheck);
+	json_str(&j, "clock", kopt.icount ? "icount" : "tsc");
+	json_bool(&j, "fsgsbase", cpu_info.has_fsgsbase);
 	json_u64(&j, "rounds", p->rounds);
 	json_u64(&j, "samples", p->samples);
 	json_add(&j, ",\"policies\":[\"vmsave\",\"cached\",\"lazy\"]");

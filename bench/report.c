@@ -95,6 +95,11 @@ void bench_print_json(const struct bench_result *r, u64 floor)
 		json_u64(&j, "migrations", c->sched_in_migrated);
 		json_u64(&j, "prepare", c->prepare);
 		json_u64(&j, "unused_loads", c->unused);
+		json_u64(&j, "lazy_rounds", c->lazy_rounds);
+		json_u64(&j, "lazy_ends", c->lazy_ends);
+		json_u64(&j, "fpu_saves", c->fpu_saves);
+		json_u64(&j, "fpu_restores", c->fpu_restores);
+		json_u64(&j, "xcr0_writes", c->xcr0_writes);
 		json_fixed(&j, "vmrun_per_1k", per_1k_x100(c->vmrun, rt));
 		json_fixed(&j, "vmsave_per_1k", per_1k_x100(c->vmsave, rt));
 		json_fixed(&j, "vmload_per_1k", per_1k_x100(c->vmload, rt));

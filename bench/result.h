@@ -15,6 +15,8 @@
 struct bench_counters {
 	u64 vmrun, vmsave, vmload, loads_for_run, sched_in_same, sched_in_migrated;
 	u64 prepare, unused;
+	u64 lazy_rounds, lazy_ends;	/* hostsave=lazy: round trips in a window, windows closed */
+	u64 fpu_saves, fpu_restores, xcr0_writes;	/* svm/gstate.c: XSAVE, XRSTOR, XSETBV */
 };
 
 struct bench_result {
@@ -48,6 +50,7 @@ struct bench_plan {
 	u32 warmup, samples, hlt_samples;	/* micro; samples also per task-switch count */
 	u32 rt_samples;			/* per vCPU, scheduling scenarios */
 	u32 migrate_every;		/* scenario migrate: exits between moves */
+	u32 unit_batches;		/* unit costs (bench/units.c): batches per unit and round */
 };
 
 #define BENCH_MAX_RESULTS	80

@@ -27,9 +27,9 @@
 
 static const struct bench_plan plans[] = {
 	{ .name = "quick", .rounds = 3, .warmup = 200, .samples = 2000, .hlt_samples = 300,
-	  .rt_samples = 1000, .migrate_every = 50 },
+	  .rt_samples = 1000, .migrate_every = 50, .unit_batches = 300 },
 	{ .name = "full", .rounds = 7, .warmup = 1000, .samples = 10000, .hlt_samples = 2000,
-	  .rt_samples = 5000, .migrate_every = 100 },
+	  .rt_samples = 5000, .migrate_every = 100, .unit_batches = 1000 },
 };
 
 static const struct bench_plan *plan_named(const char *mode)
@@ -61,10 +61,16 @@ int bench_run(const char *mode)
 	for (u32 round = 0; round < p->rounds; round++)
 		bench_ws_round(p, round);
 	bench_switch_cost(p);
+	/* The unit costs last: in the same boot, on the same CPU as the
+	 * world-switch runs, but after them (docs/benchmarking.md says why). */
+	for (u32 round = 0; round < p->rounds; round++)
+		bench_units_round(p, round, bench_ws_cpu());
 	hoststate_policy = kopt.hostsave;
 	bench_results_finish();
+	bench_units_finish();
 
 	bench_print_table(p);
+	bench_units_print();
 	bench_print_meta(p);
 	u64 floor = bench_floor_median();
 	int failed = 0;
@@ -72,6 +78,7 @@ int bench_run(const char *mode)
 		bench_print_json(&bench_results[i], floor);
 		failed += bench_results[i].failed;
 	}
+	bench_units_json();
 	frame_stats(&mem1);
 	kprintf("bench: %u results, %d failed, in %lu ms; free memory %lu KiB before, %lu KiB after "
 		"(the pooled samples are kept)\n", bench_nresults, failed, tsc_to_ns(rdtsc() - t0) / 1000000,

@@ -46,6 +46,12 @@ static void add_counters(struct bench_result *r, struct vm *g)
 		r->cnt.sched_in_migrated += c->sched_in_migrated;
 		r->cnt.prepare += c->prepare_calls;
 		r->cnt.unused += c->unused_loads;
+		r->cnt.lazy_rounds += c->lazy_rounds;
+		r->cnt.lazy_ends += c->lazy_ends;
+		const struct gstate_counters *f = &to_svm(g->vcpus[i])->gs.cnt;
+		r->cnt.fpu_saves += f->saves;
+		r->cnt.fpu_restores += f->restores;
+		r->cnt.xcr0_writes += f->xcr0_writes;
 	}
 	r->has_counters = true;
 }
@@ -129,7 +135,7 @@ static u64 guest_span(struct vm *g)
 	return last > first ? last - first : 0;
 }
 
-static void run_on_cpu(u32 cpu, void (*fn)(void *), void *arg)
+void bench_run_on_cpu(u32 cpu, void (*fn)(void *), void *arg)
 {
 	cpumask_t m;
 	cpumask_clear(&m);
@@ -235,7 +241,7 @@ static void run_floor(const struct bench_plan *p, u64 *host_per_rt)
 	 * on hardware one would otherwise exit and be taken for a VMMCALL. */
 	to_svm(g->vcpus[0])->vmcb->control.intercept1 &= ~(u32)SVM_INTERCEPT1_SMI;
 	struct floor_job j = { .g = g, .host_pa = pa, .exits = 1ULL + p->warmup + p->samples + 1 };
-	run_on_cpu(cpu_a, floor_task, &j);
+	bench_run_on_cpu(cpu_a, floor_task, &j);
 	struct bench_mailbox *mb = mailbox(g);
 	if (j.exitcode != SVM_EXIT_VMMCALL || j.rax != HC_EXIT || mb->finished != 1) {
 		bench_result_fail(r, "floor out of step: last exit %#lx, RAX %#lx, %u finished", j.exitcode,
@@ -519,6 +525,11 @@ void bench_ws_round(const struct bench_plan *p, u32 round)
 /* Where the runs go: single-vCPU guests on CPU 1 (CPU 0 takes the
  * console and the boot task), migrations between CPUs 1 and 2, as far as
  * the machine has them. */
+u32 bench_ws_cpu(void)
+{
+	return cpu_a;
+}
+
 void bench_ws_place(void)
 {
 	cpu_a = ncpus_online > 1 ? 1 : 0;

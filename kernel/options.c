@@ -43,6 +43,8 @@ static const struct opt_desc opts[] = {
 	  "run world-switch benchmarks: quick or full" },
 	{ "seed", OPT_U64, &kopt.seed, 0, NULL, 0, 0, "seed for randomized tests" },
 	{ "stress", OPT_U64, &kopt.stress, 0, NULL, 0, 0, "world switches in the stress suite" },
+	{ "icount", OPT_BOOL, &kopt.icount, 0, NULL, 0, 0,
+	  "the host runs QEMU -icount (TSC = instructions): benchmarks skip what only time can measure" },
 	{ "noguests", OPT_BOOL, &kopt.noguests, 0, NULL, 0, 0, "do not start guest modules" },
 	{ "records", OPT_ENUM, &records_mode, 0, records_choices, 0, 0,
 	  "where machine-readable BENCH lines go: console (default) or com2 (the second UART)" },

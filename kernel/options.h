@@ -27,6 +27,7 @@ struct kernel_options {
 	bool noguests;		/* noguests: ignore guest modules */
 	bool records_com2;	/* records=com2: BENCH lines to COM2, not the console */
 	char focus[32];		/* focus=NAME: console input to guest NAME when it starts */
+	bool icount;		/* icount=1: QEMU -icount, the TSC counts instructions (benchmarks) */
 };
 extern struct kernel_options kopt;
 

@@ -89,6 +89,16 @@ def report_checks(log_path: Path, log: str) -> list[Check]:
         except OSError as e:
             out.append(check("wsreport wrote bench.md", False, str(e)))
         try:
+            md = (d / "bench.md").read_text()
+            svg = (d / "roundtrip.svg").read_text()
+            out.append(check("wsreport wrote the unit costs, the model and roundtrip.svg",
+                             "## Unit costs" in md and "## Do the counts explain" in md
+                             and "<svg" in svg and (d / "units.csv").exists()
+                             and (d / "model.csv").exists(), "a table or a file missing"))
+        except OSError as e:
+            out.append(check("wsreport wrote the unit costs, the model and roundtrip.svg", False,
+                             str(e)))
+        try:
             png = (d / "bench.png").read_bytes()
             out.append(check("wsreport wrote bench.png", png.startswith(PNG_MAGIC) and len(png) > 1000,
                              f"{len(png)} bytes, not a PNG"))

@@ -4,7 +4,8 @@
 Owns: checks of the KTAP and cmocka parsers, the TAP writer/reader and the
 GRUB script generator, and of the
 kvm-unit-tests list reader and verdicts (kut.py) and the svmhv runner's
-log reading, verdicts and expectations (kut_svmhv.py).  Not called by make; run by hand after changing the
+log reading, verdicts and expectations (kut_svmhv.py); with --tap also
+those of tests/harness/test_bench_report.py (tools/wsreport, the model).  Not called by make; run by hand after changing the
 harness:
     python3 tests/harness/test_harness.py
 """
@@ -513,7 +514,10 @@ def main() -> int:
     if len(sys.argv) == 3 and sys.argv[1] == "--tap":
         from suites import FAIL, PASS, SKIP, Check, tap_lines
         result = unittest.TestResult()
-        suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+        import test_bench_report      # the benchmark report and its model, too
+        loader = unittest.defaultTestLoader
+        suite = unittest.TestSuite([loader.loadTestsFromModule(sys.modules[__name__]),
+                                    loader.loadTestsFromModule(test_bench_report)])
         ids = [t.id() for t in _all_tests(suite)]     # run() lets go of them
         suite.run(result)
         bad = {t.id(): (FAIL, tb) for t, tb in result.failures + result.errors}
