@@ -363,6 +363,8 @@ bool vm_met_expectation(const struct vm *g)
 		return g->stop == STOP_TIMEOUT;
 	case GUEST_EXPECT_INVALID:
 		return g->stop == STOP_INVALID;
+	case GUEST_EXPECT_POWEROFF:
+		return g->stop == STOP_POWEROFF;
 	default:
 		return true;
 	}
@@ -376,6 +378,11 @@ void vm_report(struct vm *g)
 	kprintf("guest %s: stopped: %s (%s); %lu exits; %u passed, %u failed, %u skipped in-guest checks; "
 		"%lu port writes dropped\n", g->cfg.name, vm_stop_name(g->stop), g->stop_detail, exits,
 		g->results_pass, g->results_fail, g->results_skip, g->io_dropped);
+	if (g->stop_tsc > g->start_tsc) {
+		u64 ms = tsc_to_ns(g->stop_tsc - g->start_tsc) / 1000000;
+		kprintf("guest %s: ran %lu.%03lu s from its start to its stop\n", g->cfg.name,
+			ms / 1000, ms % 1000);
+	}
 	if (g->cfg.expect != GUEST_EXPECT_NONE)
 		kprintf("guest %s: expected %s%s: %s\n", g->cfg.name, guest_expect_name(g->cfg.expect),
 			g->cfg.expect == GUEST_EXPECT_EXIT ? " with status" : "",

@@ -98,6 +98,8 @@ static void test_expect(void **state)
 	assert_int_equal(parse_ok("guest expect=npf").expect, GUEST_EXPECT_NPF);
 	assert_int_equal(parse_ok("guest expect=timeout").expect, GUEST_EXPECT_TIMEOUT);
 	assert_int_equal(parse_ok("guest expect=invalid").expect, GUEST_EXPECT_INVALID);
+	assert_int_equal(parse_ok("guest expect=poweroff").expect, GUEST_EXPECT_POWEROFF);
+	assert_string_equal(guest_expect_name(GUEST_EXPECT_POWEROFF), "poweroff");
 
 	c = parse_ok("guest expect=exit:0");
 	assert_int_equal(c.expect, GUEST_EXPECT_EXIT);

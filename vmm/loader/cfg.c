@@ -28,6 +28,7 @@ static const char *const expect_names[] = {
 	[GUEST_EXPECT_NPF] = "npf",
 	[GUEST_EXPECT_TIMEOUT] = "timeout",
 	[GUEST_EXPECT_INVALID] = "invalid",
+	[GUEST_EXPECT_POWEROFF] = "poweroff",
 };
 
 static const char *const platform_names[] = {
@@ -200,14 +201,14 @@ static int set_expect(struct guest_cfg *c, const char *val)
 
 	if (strncmp(val, "exit:", 5) == 0)
 		return set_exit_status(c, val, val + 5);
-	for (e = GUEST_EXPECT_SHUTDOWN; e <= GUEST_EXPECT_INVALID; e++) {
+	for (e = GUEST_EXPECT_SHUTDOWN; e <= GUEST_EXPECT_POWEROFF; e++) {
 		if (strcmp(val, expect_names[e]) == 0) {
 			c->expect = (enum guest_expect)e;
 			c->expect_status = 0;
 			return 0;
 		}
 	}
-	pr_err("guest: expect=%s: want exit:N, shutdown, npf, timeout or invalid\n", val);
+	pr_err("guest: expect=%s: want exit:N, shutdown, npf, timeout, invalid or poweroff\n", val);
 	return -EINVAL;
 }
 

@@ -11,7 +11,7 @@
  * Module string (docs/guests.md):
  *
  *	guest [name=NAME] [mem=MIB] [mode=real|prot|long] [vcpus=N]
- *	      [cpus=LIST] [timeout=MS] [expect=exit:N|shutdown|npf|timeout|invalid]
+ *	      [cpus=LIST] [timeout=MS] [expect=exit:N|shutdown|npf|timeout|invalid|poweroff]
  *	      [platform=bare|pc] [-- COMMAND LINE]
  *	attach for=NAME [STRING]	(a multiboot v1 module, or a Linux guest's
  *					 initrd, for guest NAME)
@@ -54,6 +54,7 @@ enum guest_expect {
 	GUEST_EXPECT_NPF,	/* access outside its memory */
 	GUEST_EXPECT_TIMEOUT,	/* still running when timeout= ran out */
 	GUEST_EXPECT_INVALID,	/* VMRUN refused its state (VMEXIT_INVALID) */
+	GUEST_EXPECT_POWEROFF,	/* ACPI S5 through the PM1 control register (pc) */
 };
 
 /* The virtual platform around the vCPUs. */
