@@ -243,6 +243,7 @@ static void test_layout(void **state)
 		initrd[i] = (u8)(i ^ 0x5a);
 	build_bzimage(8 * MiB);
 	put16(0x1fa, 0xfffd);		/* something of the header's own, copied through */
+	put64(0x250, 0x123456789);	/* a setup_data pointer in the file: not passed on */
 	ram_alloc(64 * MiB);
 	assert_int_equal(parse(ram_size), 0);
 	assert_int_equal(layout("console=ttyS0 panic=-1", initrd, sizeof(initrd)), 0);
@@ -256,6 +257,7 @@ static void test_layout(void **state)
 	assert_int_equal(zp[0x1f1], SETUP_SECTS);
 	assert_int_equal(rd64(zp + 0x258), 16 * MiB);
 	assert_int_equal(zp[0x210], 0xff);
+	assert_int_equal(rd64(zp + 0x250), 0);
 	assert_int_equal(rd32(zp + 0x228), LINUX_CMDLINE_GPA);
 	assert_int_equal(rd32(zp + 0x0c8), 0);
 	assert_string_equal((const char *)ram + LINUX_CMDLINE_GPA, "console=ttyS0 panic=-1");

@@ -200,6 +200,9 @@ int linux_boot_layout(const u8 *img, size_t len, const struct linux_image *im,
 	memset(bp, 0, sizeof(*bp));
 	memcpy((u8 *)bp + LINUX_HDR_OFFSET, img + LINUX_HDR_OFFSET, im->hdr_end - LINUX_HDR_OFFSET);
 	bp->hdr.type_of_loader = LINUX_LOADER_UNDEFINED;
+	/* The loader's list of extra data: svmhv passes none, whatever the
+	 * file holds there. */
+	bp->hdr.setup_data = 0;
 	bp->hdr.cmd_line_ptr = (u32)LINUX_CMDLINE_GPA;
 	bp->ext_cmd_line_ptr = (u32)(LINUX_CMDLINE_GPA >> 32);
 	bp->hdr.ramdisk_image = (u32)initrd_gpa;

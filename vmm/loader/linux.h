@@ -82,8 +82,9 @@ int linux_initrd_place(const struct linux_image *im, u64 ram_size, u64 initrd_le
  * kernel at im->load_addr (the rest of [load, load + init_size) zeroed),
  * the initrd (NULL/0: none) where linux_initrd_place says, the command
  * line at LINUX_CMDLINE_GPA, and the zero page at LINUX_ZERO_PAGE_GPA:
- * zeroed, the file's setup header copied in, type_of_loader 0xff, the
- * command line, initrd, e820 map and acpi_rsdp (0: none) filled.  A
+ * zeroed, the file's setup header copied in, type_of_loader 0xff,
+ * setup_data 0 (no list), the command line, initrd, e820 map and
+ * acpi_rsdp (0: none) filled.  A
  * command line longer than the header's cmdline_size is refused.  0, or
  * -EINVAL / -ENOSPC with `why` set; guest_ram may then be partly
  * written. */
