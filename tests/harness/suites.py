@@ -239,7 +239,7 @@ RUNS: list[Run] = [
                     r"has a bad checksum",
                     r"attach for=nosuch: no guest module has name=nosuch; module ignored",
                     r"guest flat: 1 module\(s\) attached, but its image is flat binary, not "
-                    r"multiboot v1; not started",
+                    r"multiboot v1 or Linux; not started",
                     r"guest small: multiboot v1 image not loaded: module 0 \(\d+ bytes\) does not "
                     r"fit the guest's RAM",
                     r"\[ok\] hello from a real-mode guest",
