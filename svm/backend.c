@@ -34,6 +34,7 @@ static void svm_load_state(struct svm_vcpu *v, const struct vmm_start_state *st)
 	s->rsp = st->rsp;
 	s->rax = st->rax;
 	v->regs.rbx = st->rbx;
+	v->regs.rsi = st->rsi;
 	s->cr0 = st->cr0;
 	s->cr3 = st->cr3;
 	s->cr4 = st->cr4;

@@ -258,6 +258,7 @@ void vm_request_stop(struct vm *vm, enum vm_stop_reason why, const char *fmt, ..
 		va_start(ap, fmt);
 		kvsnprintf(vm->stop_detail, sizeof(vm->stop_detail), fmt, ap);
 		va_end(ap);
+		vm->stop_tsc = rdtsc();
 		__atomic_store_n(&vm->stop, why, __ATOMIC_RELEASE);
 		/* Halted vCPUs wake and running ones exit to see it. */
 		for (u32 i = 0; i < vm->nvcpus; i++)

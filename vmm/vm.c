@@ -9,6 +9,7 @@
 #include "vmm/dev/lapic.h"
 #include "vmm/dev/ioapic.h"
 #include "vmm/loader/mb1.h"
+#include "vmm/loader/linux.h"
 #include "hw/uart16550.h"
 #include "kernel/cpu.h"
 #include "kernel/mb2.h"
@@ -62,15 +63,25 @@ static void npt_free(void *ctx, paddr_t pa)
 
 static const struct npt_ops guest_npt_ops = { npt_alloc, npt_p2v, NULL };
 
-/* Which loader an image needs: a multiboot v1 header wins when there is
- * one (kvm-unit-tests are ELF32 files that carry it); without one, the
- * image's own format.  A header that is there but wrong is refused, not
- * read as a plain ELF32 file.  The kind, or -EINVAL after a message. */
-static int vm_image_kind(struct vm *g, const u8 *image, size_t len, struct mb1_image *mb1)
+/* Which loader an image needs: a Linux setup header ("HdrS" at 0x202)
+ * first, then a multiboot v1 header (kvm-unit-tests are ELF32 files that
+ * carry it); without either, the image's own format.  A header that is
+ * there but wrong is refused, not read as something else.  The kind, or
+ * -EINVAL after a message. */
+static int vm_image_kind(struct vm *g, const u8 *image, size_t len, struct mb1_image *mb1,
+			 struct linux_image *lx)
 {
-	char why[MB1_WHY_LEN];
-	int r = mb1_parse(image, len, g->ram_size, mb1, why, sizeof(why));
+	char why[LINUX_WHY_LEN];
+	int r;
 
+	if (linux_magic(image, len)) {
+		if (linux_parse(image, len, g->ram_size, lx, why, sizeof(why))) {
+			pr_err("guest %s: Linux image refused: %s\n", g->cfg.name, why);
+			return -EINVAL;
+		}
+		return GUEST_IMAGE_LINUX;
+	}
+	r = mb1_parse(image, len, g->ram_size, mb1, why, sizeof(why));
 	if (r == 0)
 		return GUEST_IMAGE_MB1;
 	if (r != -ENOENT) {
@@ -78,6 +89,34 @@ static int vm_image_kind(struct vm *g, const u8 *image, size_t len, struct mb1_i
 		return -EINVAL;
 	}
 	return guest_image_kind(image, len, g->ram_size);
+}
+
+/* Loads a Linux guest through the 64-bit boot protocol (linux.h): kernel,
+ * initrd (the one module attached, if any), command line and zero page,
+ * then the protocol's start state.  After the pc devices are attached:
+ * the zero page carries the ACPI tables' RSDP. */
+static int vm_load_linux(struct vm *g, const u8 *image, size_t len, const struct linux_image *lx,
+			 const struct mb1_boot_mod *mods, u32 nmods)
+{
+	char why[LINUX_WHY_LEN];
+
+	if (nmods > 1) {
+		pr_err("guest %s: %u modules attached; a Linux guest takes one, its initrd; not started\n",
+		       g->cfg.name, nmods);
+		return -EINVAL;
+	}
+	if (linux_boot_layout(image, len, lx, g->ram, g->ram_size, g->cfg.cmdline,
+			      nmods ? mods[0].data : NULL, nmods ? mods[0].len : 0, g->acpi_rsdp,
+			      why, sizeof(why))) {
+		pr_err("guest %s: Linux image not loaded: %s\n", g->cfg.name, why);
+		return -EINVAL;
+	}
+	vmm_start_state_linux64(lx->load_addr + LINUX_ENTRY64_OFFSET, LINUX_ZERO_PAGE_GPA, g->ram,
+				&g->start);
+	kprintf("guest %s: Linux boot protocol %u.%02u, kernel at %#lx (init_size %#lx), initrd %zu bytes, "
+		"command line '%s'\n", g->cfg.name, lx->version >> 8, lx->version & 0xff, lx->load_addr,
+		lx->init_size, nmods ? mods[0].len : 0, g->cfg.cmdline);
+	return 0;
 }
 
 /* Loads a multiboot v1 guest and starts it as spec 3.2 says: the
@@ -126,21 +165,24 @@ struct vm *vm_create_with_modules(const struct guest_cfg *cfg, const u8 *image, 
 	pvclock_vm_init(g);
 
 	struct mb1_image mb1;
-	int kind = vm_image_kind(g, image, len, &mb1);
+	struct linux_image lx;
+	int kind = vm_image_kind(g, image, len, &mb1, &lx);
 	if (kind < 0 || guest_cfg_set_mode(&g->cfg, (enum guest_image_kind)kind)) {
 		pr_err("guest %s: image refused (see above)\n", g->cfg.name);
 		goto fail;
 	}
 	g->image_kind = guest_image_kind_name((enum guest_image_kind)kind);
-	/* Modules are a multiboot v1 notion: another image has no way to
-	 * find them, so handing it some is a mistake in the boot script. */
-	if (nmods && kind != GUEST_IMAGE_MB1) {
-		pr_err("guest %s: %u module(s) attached, but its image is %s, not multiboot v1; not started\n",
-		       g->cfg.name, nmods, g->image_kind);
+	/* Modules are a multiboot v1 notion (and Linux's initrd): another
+	 * image has no way to find them, so handing it some is a mistake in
+	 * the boot script. */
+	bool takes_mods = kind == GUEST_IMAGE_MB1 || kind == GUEST_IMAGE_LINUX;
+	if (nmods && !takes_mods) {
+		pr_err("guest %s: %u module(s) attached, but its image is %s, not multiboot v1 or Linux; "
+		       "not started\n", g->cfg.name, nmods, g->image_kind);
 		goto fail;
 	}
-	if (g->cfg.cmdline[0] && kind != GUEST_IMAGE_MB1)
-		kprintf("guest %s: command line '%s' ignored: only multiboot v1 images get one\n",
+	if (g->cfg.cmdline[0] && !takes_mods)
+		kprintf("guest %s: command line '%s' ignored: only multiboot v1 and Linux images get one\n",
 			g->cfg.name, g->cfg.cmdline);
 	if (g->cfg.mode == GUEST_MODE_LONG && g->ram_size < 0x200000) {
 		pr_err("guest %s: long mode needs at least 2 MiB of RAM\n", g->cfg.name);
@@ -159,6 +201,8 @@ struct vm *vm_create_with_modules(const struct guest_cfg *cfg, const u8 *image, 
 	if (kind == GUEST_IMAGE_MB1) {
 		if (vm_load_mb1(g, image, len, &mb1, mods, nmods))
 			goto fail;
+	} else if (kind == GUEST_IMAGE_LINUX) {
+		/* After the pc devices: see vm_load_linux. */
 	} else {
 		u64 entry;
 		int r = kind == GUEST_IMAGE_FLAT ? guest_flat_load(image, len, g->ram, g->ram_size, &entry)
@@ -175,6 +219,8 @@ struct vm *vm_create_with_modules(const struct guest_cfg *cfg, const u8 *image, 
 		goto fail;
 	}
 	if (pc_platform_attach(g))
+		goto fail;
+	if (kind == GUEST_IMAGE_LINUX && vm_load_linux(g, image, len, &lx, mods, nmods))
 		goto fail;
 
 	if (npt_init(&g->npt, &guest_npt_ops) ||
@@ -338,6 +384,11 @@ void vm_report(struct vm *g)
 	kprintf("guest %s: stopped: %s (%s); %lu exits; %u passed, %u failed, %u skipped in-guest checks; "
 		"%lu port writes dropped\n", g->cfg.name, vm_stop_name(g->stop), g->stop_detail, exits,
 		g->results_pass, g->results_fail, g->results_skip, g->io_dropped);
+	if (g->stop_tsc > g->start_tsc) {
+		u64 ms = tsc_to_ns(g->stop_tsc - g->start_tsc) / 1000000;
+		kprintf("guest %s: ran %lu.%03lu s from its start to its stop\n", g->cfg.name,
+			ms / 1000, ms % 1000);
+	}
 	if (g->cfg.expect != GUEST_EXPECT_NONE)
 		kprintf("guest %s: expected %s%s: %s\n", g->cfg.name, guest_expect_name(g->cfg.expect),
 			g->cfg.expect == GUEST_EXPECT_EXIT ? " with status" : "",

@@ -140,6 +140,7 @@ struct vm {
 	s64 exit_status;
 	char stop_detail[128];
 	u64 start_tsc, deadline_tsc;
+	u64 stop_tsc;		/* when the first stop was asked for, 0 before */
 	char con_line[160];	/* console output (COM1, HC_CONSOLE_WRITE) gathered into lines */
 	u32 con_len;
 	u64 io_dropped, io_unhandled_reads;

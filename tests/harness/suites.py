@@ -33,6 +33,7 @@ import argparse
 import fnmatch
 import os
 import re
+import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -71,6 +72,10 @@ class Run:
     # abort, and whose kernel exits with expect_code, is a skip: nothing
     # to catch there.
     expect_abort: str = ""
+    # Files the ISO must carry (e.g. /linux/vmlinuz from `make
+    # linux-guest`); when one is missing the run is one SKIP with the
+    # reason, not booted.
+    needs: list[str] = field(default_factory=list)
 
 
 def guest_modules(names=None):
@@ -116,6 +121,30 @@ def guest_modules(names=None):
 
 ALL_GUESTS = guest_modules()
 CTRL_A3 = b"\x01\x01\x01"         # svmhv's console: switch the input focus
+
+# Debian 12's kernel and the busybox initramfs (make linux-guest), booted
+# through the 64-bit boot protocol; the init script prints SVMHV-LINUX
+# marker lines and powers off through ACPI S5.
+LINUX_NEEDS = ["/linux/vmlinuz", "/linux/initrd.img"]
+
+
+def linux_modules(name: str = "linux", vcpus: int = 1, mem: int = 512,
+                  timeout_ms: int = 240000, cmdline: str = "console=ttyS0") -> list[tuple[str, str]]:
+    return [("/linux/vmlinuz", f"guest name={name} mem={mem} vcpus={vcpus} timeout={timeout_ms} "
+                               f"expect=poweroff -- {cmdline}"),
+            ("/linux/initrd.img", f"attach for={name}")]
+
+
+def linux_expect(name: str = "linux", nproc: int = 1) -> list[str]:
+    return [rf"guest {name}: Linux boot protocol 2\.1\d, kernel at 0x1000000",
+            rf"^\[{name}\] SVMHV-LINUX: userspace up at \d+\.\d+ s; kernel 6\.1\.0-",
+            rf"^\[{name}\] SVMHV-LINUX: nproc={nproc}\s*$",
+            rf"^\[{name}\] SVMHV-LINUX: powering off",
+            rf"guest {name}: stopped: powered off \(ACPI S5 sleep",
+            rf"guest {name}: ran \d+\.\d+ s from its start to its stop",
+            rf"guest {name}: expected poweroff: as expected"]
+
+
 BANNER = [r"svmhv .* a hypervisor microkernel", r"svm: SVM present: revision",
           r"svm:\s+NPT \(nested paging\)\s+yes", r"memory: \d+ MiB usable RAM"]
 
@@ -282,12 +311,57 @@ RUNS: list[Run] = [
                     r"has a bad checksum",
                     r"attach for=nosuch: no guest module has name=nosuch; module ignored",
                     r"guest flat: 1 module\(s\) attached, but its image is flat binary, not "
-                    r"multiboot v1; not started",
+                    r"multiboot v1 or Linux; not started",
                     r"guest small: multiboot v1 image not loaded: module 0 \(\d+ bytes\) does not "
                     r"fit the guest's RAM",
                     r"\[ok\] hello from a real-mode guest",
                     r"all 1 guest\(s\) stopped"],
         reject_log=[r"guest (mb1_badsum|flat|small): starting", r"started although"]),
+    # Linux's 64-bit boot protocol with a made-up kernel that checks what
+    # the protocol promises at its entry (tests/guests/linux_proto.asm): no
+    # Debian package needed.
+    Run("linux-proto", args="", modules=[
+            ("/guests/linux_proto.bin",
+             "guest name=proto mem=32 timeout=60000 expect=exit:0 -- proto check"),
+            ("/guests/mb1_env.txt", "attach for=proto")],
+        expect_log=[r"guest proto: Linux boot protocol 2\.15, kernel at 0x1000000 \(init_size "
+                    r"0x100000\), initrd 10 bytes, command line 'proto check'",
+                    r"guest proto: starting: Linux bzImage, long mode, pc platform",
+                    r"guest proto: stopped: exit port \(exit:0",
+                    r"guest proto: expected exit with status: as expected"]),
+    # Headers that lie or are too old, and boot scripts that are wrong: each
+    # refused with the field named; the guest that is fine still runs.
+    Run("linux-refusals", args="", modules=[
+            ("/guests/linux_old.bin", "guest name=old mem=32"),
+            ("/guests/linux_no64.bin", "guest name=no64 mem=32"),
+            ("/guests/linux_bigsize.bin", "guest name=big mem=32"),
+            ("/guests/linux_cmdline.bin", "guest name=cmdl mem=32 -- console=ttyS0"),
+            ("/guests/linux_overlap.bin", "guest name=ovl mem=32"),
+            ("/guests/mb1_env.txt", "attach for=ovl"),
+            ("/guests/linux_proto.bin", "guest name=two mem=32 -- proto check"),
+            ("/guests/mb1_env.txt", "attach for=two"),
+            ("/guests/mb1_env.txt", "attach for=two"),
+            ("/guests/linux_proto.bin", "guest name=bare platform=bare mem=32"),
+            ("/guests/hello_real.bin", "guest name=ok mem=2")],
+        expect_log=[r"guest old: Linux image refused: boot protocol 2\.11 is older than 2\.12",
+                    r"guest no64: Linux image refused: no 64-bit entry \(xloadflags 0x2, bit 0 clear\)",
+                    r"guest big: Linux image refused: init_size 0x40000000 from 0x200000 .* runs "
+                    r"past the guest's RAM",
+                    r"guest cmdl: Linux image not loaded: command line of 13 characters is longer "
+                    r"than the kernel's cmdline_size 4",
+                    r"guest ovl: Linux image not loaded: initrd of 10 bytes at 0x107f000 would "
+                    r"overlap the kernel \[0x1000000, 0x1100000\)",
+                    r"guest two: 2 modules attached; a Linux guest takes one",
+                    r"guest bare: platform=bare but the image is a Linux bzImage",
+                    r"\[ok\] hello from a real-mode guest",
+                    r"all 1 guest\(s\) stopped; 0 did not stop as expected"],
+        reject_log=[r"guest (old|no64|big|cmdl|ovl|two|bare): starting"]),
+    # Debian's unmodified kernel to userspace and an ACPI poweroff, 1 vCPU.
+    Run("linux-1", smp=1, args="", timeout=400, needs=LINUX_NEEDS,
+        modules=linux_modules("linux", vcpus=1),
+        expect_log=linux_expect("linux", nproc=1) +
+                   [r"all 1 guest\(s\) stopped; 0 did not stop as expected"],
+        reject_log=[r"Kernel panic", r"guest linux: stopped: (?!powered off)"]),
 ]
 
 PASS, FAIL, SKIP = "pass", "fail", "skip"
@@ -411,6 +485,17 @@ def tap_lines(run_name: str, checks: list[Check]) -> list[str]:
     return lines
 
 
+def iso_lacks(iso: str, paths: list[str]) -> list[str]:
+    """The paths of `paths` the ISO does not carry (asked of xorriso)."""
+    missing = []
+    for path in paths:
+        r = subprocess.run(["xorriso", "-indev", iso, "-find", path], capture_output=True,
+                           text=True)
+        if r.returncode != 0 or f"'{path}'" not in r.stdout:
+            missing.append(path)
+    return missing
+
+
 def execute(run: Run, iso: str, outdir: Path) -> tuple[Run, list[Check], float]:
     """Boot one run, write its .log and .tap, return its checks."""
     log_path = outdir / f"{run.name}.log"
@@ -418,6 +503,14 @@ def execute(run: Run, iso: str, outdir: Path) -> tuple[Run, list[Check], float]:
     try:
         if not os.path.exists(iso):
             raise FileNotFoundError(f"{iso}: no such ISO")
+        missing = iso_lacks(iso, run.needs) if run.needs else []
+        if missing:
+            checks = [Check("boot", SKIP, f"the ISO lacks {', '.join(missing)} "
+                                          f"(make linux-guest, then make iso)")]
+            log_path.write_text(f"--- suites.py: not booted: the ISO lacks {', '.join(missing)}\n")
+            (outdir / f"{run.name}.tap").write_text(
+                "\n".join(tap_lines(run.name, checks)) + "\n")
+            return run, checks, wall
         result = run_qemu(iso, firmware=run.firmware, smp=run.smp, mem=run.mem,
                           cpu=run.cpu, args=run.args, modules=run.modules,
                           timeout=run.timeout, log_path=str(log_path), quiet=True,

@@ -4,8 +4,9 @@
 Owns: checks of the KTAP and cmocka parsers, the TAP writer/reader and the
 GRUB script generator, and of the
 kvm-unit-tests list reader and verdicts (kut.py) and the svmhv runner's
-log reading, verdicts and expectations (kut_svmhv.py); with --tap also
-those of tests/harness/test_bench_report.py (tools/wsreport, the model).  Not called by make; run by hand after changing the
+log reading, verdicts and expectations (kut_svmhv.py), and the initramfs
+writer (tools/mkinitramfs.py); with --tap also those of
+tests/harness/test_bench_report.py (tools/wsreport, the model).  Not called by make; run by hand after changing the
 harness:
     python3 tests/harness/test_harness.py
 """
@@ -25,6 +26,9 @@ import kut_svmhv   # noqa: E402
 import qemu        # noqa: E402
 import suites      # noqa: E402
 import summary     # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
+import mkinitramfs  # noqa: E402
 
 NESTED = """\
 SeaBIOS (version 1.16)
@@ -505,6 +509,67 @@ class KutSvmhvTest(unittest.TestCase):
             ref = kut_svmhv.reference_verdicts(tap)
         self.assertEqual({k: v[0] for k, v in ref.items()},
                          {"tsc": "PASS", "msr": "FAIL", "tsc_adjust": "SKIP"})
+
+
+class MkinitramfsTest(unittest.TestCase):
+    """tools/mkinitramfs.py read back by a newc reader of the test's own
+    (buffer-format.rst: "070701", 13 eight-digit hex fields, the name with
+    its NUL, header+name padded to 4, data padded to 4, TRAILER!!!)."""
+
+    @staticmethod
+    def read_newc(data):
+        entries, off = [], 0
+        while True:
+            assert data[off:off + 6] == b"070701", off
+            f = [int(data[off + 6 + 8 * i: off + 14 + 8 * i], 16) for i in range(13)]
+            namesize, filesize = f[11], f[6]
+            name = data[off + 110: off + 110 + namesize]
+            assert name.endswith(b"\0")
+            off += 110 + namesize
+            off += (4 - off % 4) % 4
+            body = data[off: off + filesize]
+            off += filesize
+            off += (4 - off % 4) % 4
+            name = name[:-1].decode()
+            if name == "TRAILER!!!":
+                return entries, off
+            entries.append((name, f[1], body, (f[9], f[10])))
+
+    def test_round_trip(self):
+        import gzip
+        import stat
+        with tempfile.TemporaryDirectory() as d:
+            host = Path(d) / "payload"
+            host.write_bytes(b"abcde")            # 5 bytes: padding after it
+            out = Path(d) / "i.gz"
+            self.assertEqual(mkinitramfs.main(["mk", str(out), "dir:bin", f"file:bin/x={host}:755",
+                                               "link:bin/sh=x", "dir:dev", "cdev:dev/console=5,1"]), 0)
+            raw = gzip.decompress(out.read_bytes())
+            entries, end = self.read_newc(raw)
+            self.assertEqual(end, len(raw))
+            self.assertEqual([e[0] for e in entries], ["bin", "bin/x", "bin/sh", "dev", "dev/console"])
+            self.assertEqual(entries[0][1], stat.S_IFDIR | 0o755)
+            self.assertEqual(entries[1][1], stat.S_IFREG | 0o755)
+            self.assertEqual(entries[1][2], b"abcde")
+            self.assertEqual(stat.S_IFMT(entries[2][1]), stat.S_IFLNK)
+            self.assertEqual(entries[2][2], b"x")
+            self.assertEqual(entries[4][1], stat.S_IFCHR | 0o600)
+            self.assertEqual(entries[4][3], (5, 1))
+            # The same inputs, the same bytes (mtime 0 everywhere).
+            first = out.read_bytes()
+            mkinitramfs.main(["mk", str(out), "dir:bin", f"file:bin/x={host}:755",
+                              "link:bin/sh=x", "dir:dev", "cdev:dev/console=5,1"])
+            self.assertEqual(out.read_bytes(), first)
+
+    def test_refusals(self):
+        with self.assertRaises(ValueError):
+            mkinitramfs.build(["link:bin/sh=busybox"])          # parent not listed
+        with self.assertRaises(ValueError):
+            mkinitramfs.build(["dir:bin", "dir:bin"])          # repeated
+        with self.assertRaises(ValueError):
+            mkinitramfs.build(["fifo:x=1"])                    # unknown kind
+        with self.assertRaises(OSError):
+            mkinitramfs.build(["file:x=/nonexistent/file"])
 
 
 def main() -> int:

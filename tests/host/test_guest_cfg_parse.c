@@ -100,6 +100,7 @@ static void test_expect(void **state)
 	assert_int_equal(parse_ok("guest expect=invalid").expect, GUEST_EXPECT_INVALID);
 	assert_int_equal(parse_ok("guest expect=reset").expect, GUEST_EXPECT_RESET);
 	assert_int_equal(parse_ok("guest expect=poweroff").expect, GUEST_EXPECT_POWEROFF);
+	assert_string_equal(guest_expect_name(GUEST_EXPECT_POWEROFF), "poweroff");
 
 	c = parse_ok("guest expect=exit:0");
 	assert_int_equal(c.expect, GUEST_EXPECT_EXIT);
@@ -330,6 +331,20 @@ static void test_platform_from_image(void **state)
 	c = parse_ok("guest");
 	assert_int_equal(guest_cfg_set_mode(&c, GUEST_IMAGE_FLAT), 0);
 	assert_int_equal(c.platform, GUEST_PLATFORM_BARE);
+	/* A Linux bzImage: long mode on a PC; platform=bare or another
+	 * mode is refused. */
+	c = parse_ok("guest");
+	assert_int_equal(guest_cfg_set_mode(&c, GUEST_IMAGE_LINUX), 0);
+	assert_int_equal(c.mode, GUEST_MODE_LONG);
+	assert_int_equal(c.platform, GUEST_PLATFORM_PC);
+	assert_string_equal(guest_image_kind_name(GUEST_IMAGE_LINUX), "Linux bzImage");
+	c = parse_ok("guest name=l platform=bare");
+	host_log_reset();
+	assert_int_equal(guest_cfg_set_mode(&c, GUEST_IMAGE_LINUX), -EINVAL);
+	assert_true(host_log_contains("platform=bare but the image is a Linux bzImage"));
+	c = parse_ok("guest name=l mode=prot");
+	assert_int_equal(guest_cfg_set_mode(&c, GUEST_IMAGE_LINUX), -EINVAL);
+	assert_true(host_log_contains("mode=prot but the image is Linux bzImage"));
 	/* ... and platform= wins when it is. */
 	c = parse_ok("guest platform=bare");
 	assert_int_equal(guest_cfg_set_mode(&c, GUEST_IMAGE_MB1), 0);

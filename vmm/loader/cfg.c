@@ -43,6 +43,7 @@ static const char *const kind_names[] = {
 	[GUEST_IMAGE_ELF32] = "ELF32",
 	[GUEST_IMAGE_ELF64] = "ELF64",
 	[GUEST_IMAGE_MB1] = "multiboot v1",
+	[GUEST_IMAGE_LINUX] = "Linux bzImage",
 };
 
 const char *guest_platform_name(enum guest_platform platform)
@@ -409,6 +410,7 @@ int guest_cfg_set_mode(struct guest_cfg *cfg, enum guest_image_kind kind)
 		want = GUEST_MODE_PROT;
 		break;
 	case GUEST_IMAGE_ELF64:
+	case GUEST_IMAGE_LINUX:
 		want = GUEST_MODE_LONG;
 		break;
 	default:
@@ -422,8 +424,16 @@ int guest_cfg_set_mode(struct guest_cfg *cfg, enum guest_image_kind kind)
 		       mode_names[want]);
 		return -EINVAL;
 	}
+	/* Linux finds its devices through ACPI and talks to a PC's: it has
+	 * nothing to run on without them. */
+	if (kind == GUEST_IMAGE_LINUX && cfg->platform == GUEST_PLATFORM_BARE) {
+		pr_err("guest %s: platform=bare but the image is a Linux bzImage, which needs platform=pc\n",
+		       cfg->name);
+		return -EINVAL;
+	}
 	cfg->mode = want;
 	if (cfg->platform == GUEST_PLATFORM_UNSET)
-		cfg->platform = kind == GUEST_IMAGE_MB1 ? GUEST_PLATFORM_PC : GUEST_PLATFORM_BARE;
+		cfg->platform = kind == GUEST_IMAGE_MB1 || kind == GUEST_IMAGE_LINUX ?
+				GUEST_PLATFORM_PC : GUEST_PLATFORM_BARE;
 	return 0;
 }

@@ -11,9 +11,10 @@
  * Module string (docs/guests.md):
  *
  *	guest [name=NAME] [mem=MIB] [mode=real|prot|long] [vcpus=N]
- *	      [cpus=LIST] [timeout=MS] [expect=exit:N|shutdown|npf|timeout|invalid]
+ *	      [cpus=LIST] [timeout=MS] [expect=exit:N|shutdown|npf|timeout|invalid|poweroff]
  *	      [platform=bare|pc] [-- COMMAND LINE]
- *	attach for=NAME [STRING]	(a multiboot v1 module for guest NAME)
+ *	attach for=NAME [STRING]	(a multiboot v1 module, or a Linux guest's
+ *					 initrd, for guest NAME)
  */
 #ifndef SVMHV_VMM_LOADER_H
 #define SVMHV_VMM_LOADER_H
@@ -29,7 +30,8 @@
 #define GUEST_COM1_RATE_DEFAULT	11520
 #define GUEST_COM1_RATE_MAX	1048576
 #define GUEST_CPU_WORDS		4	/* cpus= covers CPUs 0-255 */
-/* The guest's own command line, after a lone "--" (multiboot v1 cmdline). */
+/* The guest's own command line, after a lone "--" (multiboot v1 cmdline,
+ * Linux's kernel command line). */
 #define GUEST_CMDLINE_MAX	512	/* characters, NUL not counted */
 
 /* A flat binary is a boot sector: loaded and started at 0:0x7c00. */
@@ -88,6 +90,7 @@ enum guest_image_kind {
 	GUEST_IMAGE_ELF32,
 	GUEST_IMAGE_ELF64,
 	GUEST_IMAGE_MB1,	/* multiboot v1 (mb1.h): wins over the ELF32 reading */
+	GUEST_IMAGE_LINUX,	/* a bzImage with a setup header (linux.h) */
 };
 
 /* Whether a module string is meant for a guest: its first word is
@@ -114,10 +117,11 @@ bool guest_cfg_is_attach(const char *s);
 int guest_attach_parse(const char *s, char *for_name, const char **rest);
 
 /* Checks the image against the settings: a flat binary runs in real mode,
- * ELF32 and multiboot v1 in protected mode, ELF64 in long mode.  Fills in
- * cfg->mode when the string gave none, and cfg->platform: a PC for
- * multiboot v1 (the guests written for real hardware), bare for svmhv's
- * own images.  0, or -EINVAL after a pr_err. */
+ * ELF32 and multiboot v1 in protected mode, ELF64 and Linux in long mode.
+ * Fills in cfg->mode when the string gave none, and cfg->platform: a PC
+ * for multiboot v1 and Linux (the guests written for real hardware; Linux
+ * with platform=bare is refused), bare for svmhv's own images.  0, or
+ * -EINVAL after a pr_err. */
 int guest_cfg_set_mode(struct guest_cfg *cfg, enum guest_image_kind kind);
 
 /* "flat binary", "ELF32", "ELF64", "multiboot v1". */
@@ -170,11 +174,11 @@ struct vmm_seg {
 
 /* How every vCPU of a guest starts: filled by the loader, turned into its
  * own format by the backend.  General registers other than RAX and RBX
- * (a boot protocol's hand-over, e.g. multiboot v1's magic and info) are
- * zero. */
+ * (a boot protocol's hand-over, e.g. multiboot v1's magic and info) and
+ * RSI (Linux's zero page) are zero. */
 struct vmm_start_state {
 	enum guest_mode mode;
-	u64 rax, rbx;
+	u64 rax, rbx, rsi;	/* rsi: Linux's zero page */
 	u64 rip, rsp, rflags;
 	u64 cr0, cr3, cr4;
 	u64 efer;		/* as the guest sees it */
@@ -190,6 +194,10 @@ struct vmm_start_state {
  * 4 GiB in 2 MiB pages (long).  The caller checked that long mode has at
  * least 2 MiB of RAM. */
 void vmm_start_state_build(enum guest_mode mode, u64 entry, u8 *ram, struct vmm_start_state *st);
+/* Linux's 64-bit boot protocol: long mode as above, with the GDT the
+ * protocol names (hw/linux_boot.h: LINUX_BOOT_CS, LINUX_BOOT_DS) and
+ * RSI = zero_page; RIP = entry (load address + 0x200). */
+void vmm_start_state_linux64(u64 entry, u64 zero_page, u8 *ram, struct vmm_start_state *st);
 /* The state after INIT, and the start a SIPI with sipi_vector gives. */
 void vmm_start_state_reset(struct vmm_start_state *st, u8 sipi_vector);
 #endif

@@ -5,10 +5,15 @@
  *         paging off, EIP = the ELF entry.
  *   long: as prot plus an identity map of the first 4 GiB (2 MiB pages,
  *         PML4 at 0x1000), EFER.LME/LMA, CS 0x18 (64-bit).
+ *   Linux's 64-bit boot protocol (vmm_start_state_linux64): long mode
+ *         with the same identity map, but the GDT the protocol names
+ *         (64-bit code at LINUX_BOOT_CS 0x10, data at LINUX_BOOT_DS 0x18)
+ *         and RSI = the zero page.
  * General registers, the stack pointer included, start at zero.  Every
  * vCPU starts with the same state; HC_INFO tells them apart.  The backend
  * turns the result into its own format (svm/backend.c: the VMCB). */
 #include "vmm/loader/loader.h"
+#include "hw/linux_boot.h"
 #include "kernel/cpu.h"
 #include "lib/string.h"
 
@@ -112,4 +117,26 @@ void vmm_start_state_reset(struct vmm_start_state *st, u8 sipi_vector)
 	seg(&st->tr, 0, 0x8b, 0xffff, 0);
 	seg(&st->gdtr, 0, 0, 0xffff, 0);
 	seg(&st->idtr, 0, 0, 0xffff, 0);
+}
+
+/* Linux's 64-bit entry (boot.rst, "64-bit Boot Protocol"): 64-bit mode,
+ * paging on with the kernel, zero page and command line identity-mapped
+ * (here: the first 4 GiB, which holds all of a guest's RAM), a GDT whose
+ * LINUX_BOOT_CS is flat execute/read code and LINUX_BOOT_DS flat
+ * read/write data, CS = LINUX_BOOT_CS, DS = ES = SS = LINUX_BOOT_DS,
+ * interrupts off, RSI = the zero page. */
+void vmm_start_state_linux64(u64 entry, u64 zero_page, u8 *ram, struct vmm_start_state *st)
+{
+	/* Index 1 unused (null), 2 64-bit code, 3 data: the selectors the
+	 * protocol names. */
+	u64 gdt[4] = { 0, 0, 0x00af9b000000ffffULL, 0x00cf93000000ffffULL };
+
+	vmm_start_state_build(GUEST_MODE_LONG, entry, ram, st);
+	memcpy(ram + GUEST_GDT_GPA, gdt, sizeof(gdt));
+	seg(&st->cs, LINUX_BOOT_CS, 0x29b, 0xffffffff, 0);
+	seg(&st->ds, LINUX_BOOT_DS, 0xc93, 0xffffffff, 0);
+	st->es = st->ss = st->ds;
+	/* FS and GS: the protocol leaves them open; flat data as well. */
+	st->fs = st->gs = st->ds;
+	st->rsi = zero_page;
 }
