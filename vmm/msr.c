@@ -67,7 +67,8 @@ static bool msr_pmu(const struct vcpu *v, u32 msr)
  * KVM's clock (vmm/pvclock.c), the MTRRs (CPUID 1 EDX[12] says so only on
  * a pc VM), and the AMD MSRs an OS reads at boot: the patch level, SYSCFG,
  * HWCR (TscFreqSel, which Linux checks when the TSC is invariant),
- * TOP_MEM/TOP_MEM2 from the VM's RAM.  Values as vmm/msr_rules.h says.
+ * TOP_MEM/TOP_MEM2 from the VM's RAM, NB_CFG's EnableCf8ExtCfg (Linux sets
+ * it).  Values as vmm/msr_rules.h says.
  * A bare VM: #GP. */
 static bool msr_pc_read(struct vcpu *v, u32 msr, u64 *val)
 {
@@ -82,6 +83,7 @@ static bool msr_pc_read(struct vcpu *v, u32 msr, u64 *val)
 	case MSR_AMD_HWCR:        *val = v->hwcr; return true;
 	case MSR_AMD_TOP_MEM:     *val = msr_top_mem(v->vm->ram_size); return true;
 	case MSR_AMD_TOP_MEM2:    *val = 0; return true;
+	case MSR_AMD_NB_CFG:      *val = v->nb_cfg; return true;
 	default: {
 		bool gp = false;
 		if (pvclock_msr(v, msr, false, val, &gp))
@@ -107,6 +109,11 @@ static bool msr_pc_write(struct vcpu *v, u32 msr, u64 val, bool *ok)
 	/* The firmware's (svmhv's) to set: only the value they hold. */
 	case MSR_AMD_TOP_MEM:     *ok = val == msr_top_mem(v->vm->ram_size); return true;
 	case MSR_AMD_TOP_MEM2:    *ok = val == 0; return true;
+	case MSR_AMD_NB_CFG:
+		*ok = !(val & ~NB_CFG_EXT_CFG);
+		if (*ok)
+			v->nb_cfg = val;
+		return true;
 	default: {
 		bool gp = false;
 		if (pvclock_msr(v, msr, true, &val, &gp)) {

@@ -106,6 +106,11 @@ void mtrr_reset_firmware(struct mtrr_state *m, u32 phys_bits);
 #define MSR_AMD_TOP_MEM		0xc001001a	/* first byte above RAM below 4 GiB */
 #define MSR_AMD_TOP_MEM2	0xc001001d	/* first byte above RAM from 4 GiB; 0 none */
 #define  TOP_MEM_MASK		GENMASK(39, 23)	/* 8 MiB granules */
+#define MSR_AMD_NB_CFG		0xc001001f	/* northbridge configuration */
+/* EnableCf8ExtCfg: CF8 reaches extended PCI configuration space.  Linux
+ * sets it on family 10h+ parts; a pc VM has no CF8/CFC port pair yet, so
+ * the bit only reads back.  Other bits: #GP (nothing else is modelled). */
+#define  NB_CFG_EXT_CFG		BIT(46)
 
 /* HWCR's new value from `old` and the guest's `val`: a bit outside
  * HWCR_WRITABLE and TscFreqSel set -> false (#GP); TscFreqSel keeps its

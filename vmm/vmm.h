@@ -83,6 +83,7 @@ struct vcpu {
 	struct vcpu_event_stats ev;
 	u64 misc_enable;		/* IA32_MISC_ENABLE of a pc VM (vmm/msr_rules.h) */
 	u64 hwcr;			/* AMD's HWCR of a pc VM (vmm/msr_rules.h) */
+	u64 nb_cfg;			/* AMD's NB_CFG of a pc VM: EnableCf8ExtCfg only */
 	struct mtrr_state mtrr;		/* its MTRRs, as firmware left them (pc VMs) */
 	/* KVM's system-time MSR as last written (GPA | enable) and the
 	 * version last stored in its structure (vmm/pvclock.c). */

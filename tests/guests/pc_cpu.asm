@@ -15,7 +15,8 @@
 ;    and change nothing;
 ;  - AMD's configuration MSRs: SYSCFG 0, HWCR's TscFreqSel set, TOP_MEM =
 ;    RAM rounded down to 8 MiB (its granule), TOP_MEM2 0, a write of
-;    another TOP_MEM #GPs.
+;    another TOP_MEM #GPs; NB_CFG reads 0, holds EnableCf8ExtCfg (bit 46,
+;    which Linux sets) and #GPs on any other bit.
 bits 32
 
 %include "svmhv.inc"
@@ -29,6 +30,7 @@ MSR_SYSCFG      equ 0xc0010010
 MSR_HWCR        equ 0xc0010015
 MSR_TOP_MEM     equ 0xc001001a
 MSR_TOP_MEM2    equ 0xc001001d
+MSR_NB_CFG      equ 0xc001001f
 
 section .text
 global _start
@@ -197,6 +199,20 @@ _start:
   mov eax, 0x10000000
   xor edx, edx
   EXPECT_FAULT 13, "top_mem write: #gp", wrmsr
+  mov ecx, MSR_NB_CFG
+  rdmsr
+  or eax, edx
+  CHECK_EQ eax, 0, "nb_cfg 0"
+  mov ecx, MSR_NB_CFG
+  xor eax, eax
+  mov edx, 0x4000           ; bit 46: EnableCf8ExtCfg
+  wrmsr
+  rdmsr
+  CHECK_EQ edx, 0x4000, "nb_cfg keeps enablecf8extcfg"
+  mov ecx, MSR_NB_CFG
+  mov eax, 1
+  xor edx, edx
+  EXPECT_FAULT 13, "nb_cfg other bit: #gp", wrmsr
 
   PRINT "pc_cpu: done", 10
   EXIT 0
