@@ -373,6 +373,19 @@ RUNS: list[Run] = [
     # under SeaBIOS, 2 under OVMF (svmhv on as many CPUs).
     linux_run("linux-1", vcpus=1, smp=1),
     linux_run("linux-2-uefi", vcpus=2, smp=2, firmware="uefi"),
+    linux_run("linux-4", vcpus=4, smp=4),
+    # Two Linux guests of 2 vCPUs each on 3 CPUs (overcommitted), the
+    # host-state check after every exit, under the vmsave and cached
+    # policies: both reach userspace and power off, 0 mismatches.
+    *[Run(f"linux-pair-{pol}", smp=3, mem="1536M", args=f"hostcheck=1 hostsave={pol}", timeout=600,
+          needs=LINUX_NEEDS,
+          modules=linux_modules("la", vcpus=2) + linux_modules("lb", vcpus=2),
+          expect_log=linux_expect("la", nproc=2) + linux_expect("lb", nproc=2) +
+                     [rf"hoststate: policy '{pol}'", r"host-state mismatches: 0",
+                      r"all 2 guest\(s\) stopped; 0 did not stop as expected"],
+          reject_log=[r"Kernel panic", r"guest l[ab]: stopped: (?!powered off)",
+                      r"unchecked MSR access error", r"hoststate: MISMATCH"])
+      for pol in ("vmsave", "cached")],
 ]
 
 PASS, FAIL, SKIP = "pass", "fail", "skip"
