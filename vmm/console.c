@@ -23,6 +23,8 @@
 #include "vmm/conmux.h"
 #include "vmm/dev/dev.h"
 #include "kernel/console.h"
+#include "kernel/cpu.h"
+#include "drivers/timer.h"
 #include "kernel/printk.h"
 #include "lib/printf.h"
 #include "lib/string.h"
@@ -50,7 +52,15 @@ static void con_flush(struct vm *vm)
 {
 	if (!vm->con_len)
 		return;
-	kprintf("[%s] %.*s\n", vm->cfg.name, (int)vm->con_len, vm->con_line);
+	if (vm->cfg.stamp) {
+		/* stamp=on: the time since the VM started, by svmhv's TSC clock
+		 * (a guest's own clock can be checked against it). */
+		u64 us = tsc_to_ns(rdtsc() - vm->start_tsc) / 1000;
+		kprintf("[%s +%lu.%06lu] %.*s\n", vm->cfg.name, us / 1000000, us % 1000000,
+			(int)vm->con_len, vm->con_line);
+	} else {
+		kprintf("[%s] %.*s\n", vm->cfg.name, (int)vm->con_len, vm->con_line);
+	}
 	vm->con_len = 0;
 }
 

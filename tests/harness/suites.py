@@ -76,6 +76,8 @@ class Run:
     # linux-guest`); when one is missing the run is one SKIP with the
     # reason, not booted.
     needs: list[str] = field(default_factory=list)
+    # Further checks: functions of the log returning (name, ok, detail).
+    log_checks: list = field(default_factory=list)
 
 
 def guest_modules(names=None):
@@ -131,15 +133,17 @@ LINUX_NEEDS = ["/linux/vmlinuz", "/linux/initrd.img"]
 def linux_modules(name: str = "linux", vcpus: int = 1, mem: int = 512,
                   timeout_ms: int = 240000, cmdline: str = "console=ttyS0") -> list[tuple[str, str]]:
     return [("/linux/vmlinuz", f"guest name={name} mem={mem} vcpus={vcpus} timeout={timeout_ms} "
-                               f"expect=poweroff -- {cmdline}"),
+                               f"stamp=on expect=poweroff -- {cmdline}"),
             ("/linux/initrd.img", f"attach for={name}")]
 
 
 def linux_expect(name: str = "linux", nproc: int = 1) -> list[str]:
+    p = rf"^\[{name} \+\d+\.\d+\] SVMHV-LINUX:"      # a stamped line of the guest
     return [rf"guest {name}: Linux boot protocol 2\.1\d, kernel at 0x1000000",
-            rf"^\[{name}\] SVMHV-LINUX: userspace up at \d+\.\d+ s; kernel 6\.1\.0-",
-            rf"^\[{name}\] SVMHV-LINUX: nproc={nproc}\s*$",
-            rf"^\[{name}\] SVMHV-LINUX: powering off",
+            rf"{p} userspace up at \d+\.\d+ s; kernel 6\.1\.0-",
+            rf"{p} nproc={nproc}\s*$",
+            rf"{p} workload done",
+            rf"{p} powering off",
             rf"guest {name}: stopped: powered off \(ACPI S5 sleep",
             rf"guest {name}: ran \d+\.\d+ s from its start to its stop",
             rf"guest {name}: expected poweroff: as expected"]
@@ -155,7 +159,37 @@ def linux_run(name: str, vcpus: int, smp: int, firmware: str = "bios", timeout: 
                expect_log=linux_expect("linux", nproc=vcpus) +
                           [r"all 1 guest\(s\) stopped; 0 did not stop as expected"] + (extra or []),
                reject_log=[r"Kernel panic", r"guest linux: stopped: (?!powered off)",
-                           r"unchecked MSR access error"])
+                           r"unchecked MSR access error"],
+               log_checks=[linux_sleep_check("linux"), linux_workload_check("linux", vcpus)])
+
+
+SLEEP_TOLERANCE = 0.05
+
+
+def linux_sleep_check(name: str):
+    """`sleep 5` in the guest against svmhv's clock: the stamps of the lines
+    before and after it (stamp=on) 5 s apart within 5%."""
+    def check(log: str):
+        t = {}
+        for what in ("begins", "ends"):
+            m = re.search(rf"^\[{name} \+(\d+\.\d+)\] SVMHV-LINUX: sleep 5 {what}", log, re.M)
+            if m:
+                t[what] = float(m.group(1))
+        if len(t) < 2:
+            return (f"{name}: sleep 5 timed by svmhv", False, "the stamped lines are missing")
+        d = t["ends"] - t["begins"]
+        ok = abs(d - 5.0) <= 5.0 * SLEEP_TOLERANCE
+        return (f"{name}: sleep 5 timed by svmhv", ok, f"{d:.3f} s")
+    return check
+
+
+def linux_workload_check(name: str, nproc: int):
+    """One correct worker sum (1 + ... + 20000) per vCPU."""
+    def check(log: str):
+        sums = re.findall(rf"^\[{name} \+\d+\.\d+\] SVMHV-LINUX: worker sum=(\d+)", log, re.M)
+        ok = len(sums) == nproc and all(v == "200010000" for v in sums)
+        return (f"{name}: workload on {nproc} vCPU(s)", ok, f"sums {sums}")
+    return check
 
 
 BANNER = [r"svmhv .* a hypervisor microkernel", r"svm: SVM present: revision",
@@ -384,7 +418,8 @@ RUNS: list[Run] = [
                      [rf"hoststate: policy '{pol}'", r"host-state mismatches: 0",
                       r"all 2 guest\(s\) stopped; 0 did not stop as expected"],
           reject_log=[r"Kernel panic", r"guest l[ab]: stopped: (?!powered off)",
-                      r"unchecked MSR access error", r"hoststate: MISMATCH"])
+                      r"unchecked MSR access error", r"hoststate: MISMATCH"],
+          log_checks=[linux_workload_check("la", 2), linux_workload_check("lb", 2)])
       for pol in ("vmsave", "cached")],
 ]
 
@@ -431,6 +466,9 @@ def check_run(run: Run, result) -> list[Check]:
         ok = re.search(rx, log, re.MULTILINE) is not None
         checks.append(Check(f"log has /{rx}/", PASS if ok else FAIL,
                             "" if ok else "not found in the log"))
+    for fn in run.log_checks:
+        name, ok, detail = fn(log)
+        checks.append(Check(name, PASS if ok else FAIL, detail))
     for rx in run.expect_raw:
         ok = re.search(rx, result.log_bytes) is not None
         checks.append(Check(f"raw log has /{rx.decode('latin-1')!r}/", PASS if ok else FAIL,

@@ -14,6 +14,7 @@ harness:
 import os
 import sys
 import tempfile
+import re
 import unittest
 from pathlib import Path
 
@@ -157,6 +158,22 @@ class SlowTestsTest(unittest.TestCase):
         boots = kut_svmhv.plan_boots(ts)
         self.assertEqual([[s.test.name for s in b.slots] for b in boots], [["a"], ["b"], ["c", "d"]])
         self.assertEqual([b.icount for b in boots], [False, True, False])
+
+
+class LinuxChecksTest(unittest.TestCase):
+    def test_sleep_and_workload(self):
+        import suites
+        log = ("[linux +10.000000] SVMHV-LINUX: worker sum=200010000\n"
+               "[linux +10.100000] SVMHV-LINUX: sleep 5 begins\n"
+               "[linux +15.200000] SVMHV-LINUX: sleep 5 ends\n")
+        self.assertTrue(suites.linux_sleep_check("linux")(log)[1])
+        self.assertTrue(suites.linux_workload_check("linux", 1)(log)[1])
+        # Negative controls: 5.4 s is 8% off; two vCPUs want two sums; a
+        # wrong sum; no stamps (stamp=off) at all.
+        self.assertFalse(suites.linux_sleep_check("linux")(log.replace("15.200000", "15.500000"))[1])
+        self.assertFalse(suites.linux_workload_check("linux", 2)(log)[1])
+        self.assertFalse(suites.linux_workload_check("linux", 1)(log.replace("200010000", "200010001"))[1])
+        self.assertFalse(suites.linux_sleep_check("linux")(re.sub(r" \+[\d.]+\]", "]", log))[1])
 
 
 class KutVmexitTest(unittest.TestCase):

@@ -142,6 +142,15 @@ static void test_x2apic_key(void **state)
 	parse_bad("guest x2apic=off x2apic=on", "given twice");
 }
 
+static void test_stamp_key(void **state)
+{
+	(void)state;
+	assert_false(parse_ok("guest").stamp);
+	assert_true(parse_ok("guest stamp=on").stamp);
+	assert_false(parse_ok("guest stamp=off").stamp);
+	parse_bad("guest stamp=yes", "want on or off");
+}
+
 static void test_com1_rate_key(void **state)
 {
 	(void)state;
@@ -434,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_platform_key),
 		cmocka_unit_test(test_x2apic_key),
 		cmocka_unit_test(test_com1_rate_key),
+		cmocka_unit_test(test_stamp_key),
 		cmocka_unit_test(test_is_guest),
 		cmocka_unit_test(test_unknown_and_malformed_keys),
 		cmocka_unit_test(test_name),

@@ -246,7 +246,7 @@ static int set_cmdline(struct guest_cfg *c, const char *p)
 }
 
 enum key_id { K_NAME, K_MEM, K_MODE, K_VCPUS, K_CPUS, K_TIMEOUT, K_EXPECT, K_PLATFORM, K_X2APIC,
-	      K_COM1_RATE, K_COUNT };
+	      K_COM1_RATE, K_STAMP, K_COUNT };
 
 static const char *const key_names[K_COUNT] = {
 	[K_NAME] = "name",
@@ -259,6 +259,7 @@ static const char *const key_names[K_COUNT] = {
 	[K_PLATFORM] = "platform",
 	[K_X2APIC] = "x2apic",
 	[K_COM1_RATE] = "com1_rate",
+	[K_STAMP] = "stamp",
 };
 
 static int apply(struct guest_cfg *c, enum key_id k, const char *val)
@@ -300,6 +301,13 @@ static int apply(struct guest_cfg *c, enum key_id k, const char *val)
 			return -EINVAL;
 		}
 		c->no_x2apic = strcmp(val, "off") == 0;
+		return 0;
+	case K_STAMP:
+		if (strcmp(val, "on") && strcmp(val, "off")) {
+			pr_err("guest: stamp=%s: want on or off\n", val);
+			return -EINVAL;
+		}
+		c->stamp = strcmp(val, "on") == 0;
 		return 0;
 	case K_COM1_RATE:
 		return set_range("com1_rate", val, 1, GUEST_COM1_RATE_MAX,

@@ -80,6 +80,7 @@ struct guest_cfg {
 	s64 expect_status;		/* GUEST_EXPECT_EXIT only */
 	bool no_x2apic;			/* x2apic=off: CPUID 1:ECX[21] clear, EXTD refused */
 	u64 com1_rate;			/* COM1 output, bytes a second after the burst */
+	bool stamp;			/* stamp=on: its console lines carry its time */
 	/* Everything after a lone "--" word, leading blanks dropped, never
 	 * parsed as keys; "" when there is none. */
 	char cmdline[GUEST_CMDLINE_MAX + 1];
