@@ -156,7 +156,9 @@ ARGS ?=
 # The terminal gets what a person reads; the BENCH lines go to
 # $(B)/run-bench.log (COM2).  Exits 0 when svmhv reports success (with
 # ARGS=exit=qemu QEMU stops when the guests and benchmarks are done).
-run: check-tools iso
+run: check-tools
+	@$(MAKE) --no-print-directory linux-guest || echo "make run: no Linux guest (make linux-guest failed, see above)"
+	@$(MAKE) --no-print-directory iso
 	$(PYTHON) tests/harness/qemu.py --iso $(B)/svmhv.iso --smp $(SMP) --mem $(MEM) \
 		--firmware $(FIRMWARE) --interactive --records $(B)/run-bench.log \
 		--args "bench=quick $(ARGS)"

@@ -58,6 +58,28 @@ DEFAULT_MODULES: list[tuple[str, str]] = [
     ("/guests/smp_long.bin", "guest name=smp_long mode=long mem=16 vcpus=2"),
 ]
 
+# `make run`'s Linux guest, when the ISO carries it (make linux-guest):
+# Debian's kernel with the project's busybox initramfs, 2 vCPUs.  On a
+# terminal its init starts a shell (and the input focus is on it); with no
+# terminal (CI) it runs its checks and powers off, so that the run ends.
+LINUX_FILES = ("/linux/vmlinuz", "/linux/initrd.img")
+
+
+def iso_has(iso: str, path: str) -> bool:
+    r = subprocess.run(["xorriso", "-indev", iso, "-find", path], capture_output=True, text=True)
+    return r.returncode == 0 and f"'{path}'" in r.stdout
+
+
+def default_modules(iso: str, interactive: bool) -> list[tuple[str, str]]:
+    mods = list(DEFAULT_MODULES)
+    if all(iso_has(iso, f) for f in LINUX_FILES):
+        shell = " svmhv_mode=shell" if interactive and sys.stdin.isatty() else ""
+        mods += [(LINUX_FILES[0], "guest name=linux mem=512 vcpus=2 expect=poweroff -- "
+                                  f"console=ttyS0 quiet{shell}"),
+                 (LINUX_FILES[1], "attach for=linux")]
+    return mods
+
+
 # Codes the kernel writes to the debug-exit port.
 KERNEL_CODES = {
     0: "success",
@@ -600,7 +622,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"qemu.py: {a.iso}: no such ISO", file=sys.stderr)
         return 2
     modules = [] if a.no_modules else (a.module if a.module is not None
-                                       else DEFAULT_MODULES)
+                                       else default_modules(a.iso, a.interactive))
+    if modules and any(name.startswith("guest name=linux ") for _, name in modules) \
+            and a.interactive and sys.stdin.isatty() and "focus=" not in a.args:
+        a.args = (a.args + " focus=linux").strip()
     r = run_qemu(a.iso, firmware=a.firmware, smp=a.smp, mem=a.mem, cpu=a.cpu,
                  args=a.args, modules=modules, timeout=a.timeout,
                  log_path=a.log, icount=a.icount, extra=a.extra,
