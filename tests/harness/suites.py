@@ -403,11 +403,10 @@ RUNS: list[Run] = [
                     r"\[ok\] hello from a real-mode guest",
                     r"all 1 guest\(s\) stopped; 0 did not stop as expected"],
         reject_log=[r"guest (old|no64|big|cmdl|ovl|two|bare): starting"]),
-    # Debian's unmodified kernel to userspace and an ACPI poweroff: 1 vCPU
-    # under SeaBIOS, 2 under OVMF (svmhv on as many CPUs).
-    linux_run("linux-1", vcpus=1, smp=1),
-    linux_run("linux-2-uefi", vcpus=2, smp=2, firmware="uefi"),
-    linux_run("linux-4", vcpus=4, smp=4),
+    # Debian's unmodified kernel to userspace and an ACPI poweroff with 1, 2
+    # and 4 vCPUs (svmhv on as many CPUs), under SeaBIOS and under OVMF.
+    *[linux_run(f"linux-{n}{'-uefi' if fw == 'uefi' else ''}", vcpus=n, smp=n, firmware=fw)
+      for n in (1, 2, 4) for fw in ("bios", "uefi")],
     # Two Linux guests of 2 vCPUs each on 3 CPUs (overcommitted), the
     # host-state check after every exit, under the vmsave and cached
     # policies: both reach userspace and power off, 0 mismatches.
