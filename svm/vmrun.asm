@@ -47,6 +47,19 @@
 	mov [rax + GR_R14], r14
 	mov [rax + GR_R15], r15
 %endmacro
+; The stubs' frame: the callee-saved registers, then the third and second
+; arguments (RDX at [rsp+8], RSI at [rsp]); STUB_RETURN takes it down.
+%macro STUB_ENTER 0
+	push rbp
+	mov rbp, rsp
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	push rdx
+	push rsi
+%endmacro
 %macro STUB_RETURN 0
 	xor ecx, ecx
 	xor edx, edx
@@ -72,15 +85,7 @@ section .text
 bits 64
 global svm_vmrun
 svm_vmrun:
-	push rbp
-	mov rbp, rsp
-	push rbx
-	push r12
-	push r13
-	push r14
-	push r15
-	push rdx		; [rsp+8] host save area PA
-	push rsi		; [rsp]   guest register block
+	STUB_ENTER		; [rsp+8] host save area PA, [rsp] guest register block
 
 	mov rax, rdi
 	vmload		; guest FS, GS, TR, LDTR, KernelGsBase, syscall MSRs
@@ -127,15 +132,7 @@ svm_vmrun:
 %endmacro
 global svm_vmrun_lazy
 svm_vmrun_lazy:
-	push rbp
-	mov rbp, rsp
-	push rbx
-	push r12
-	push r13
-	push r14
-	push r15
-	push rdx		; [rsp+8] struct svm_lazy
-	push rsi		; [rsp]   guest register block
+	STUB_ENTER		; [rsp+8] struct svm_lazy, [rsp] guest register block
 
 	mov r8, rdx
 	cmp qword [r8 + LZ_LOAD_GUEST], 0
