@@ -66,6 +66,7 @@ LINUX_FILES = ("/linux/vmlinuz", "/linux/initrd.img")
 
 
 def iso_has(iso: str, path: str) -> bool:
+    """Whether the ISO carries `path` (asked of xorriso)."""
     r = subprocess.run(["xorriso", "-indev", iso, "-find", path], capture_output=True, text=True)
     return r.returncode == 0 and f"'{path}'" in r.stdout
 
